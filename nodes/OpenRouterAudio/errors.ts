@@ -1,0 +1,101 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { ApiError, ValidationError } from './fal';
+
+// fal's field names in 422 errors, as the user sees them in the node.
+const FIELD_LABELS: Record<string, string> = {
+	audio_url: '"Audio URL" / "Input Binary Field"',
+	prompt: '"Prompt"',
+	model: '"Model"',
+	system_prompt: '"System Prompt" (Options)',
+	reasoning: '"Reasoning" (Options)',
+	temperature: '"Temperature" (Options)',
+	max_tokens: '"Max Tokens" (Options)',
+};
+
+/** Removes the API key from any text that might reach an output item, an error or a log. */
+export function redact(text: string, apiKey: string): string {
+	return apiKey.length >= 4 ? text.split(apiKey).join('***') : text;
+}
+
+function redactJson(value: JsonObject, apiKey: string): JsonObject {
+	return JSON.parse(redact(JSON.stringify(value), apiKey)) as JsonObject;
+}
+
+function describeValidation(error: ValidationError): { message: string; description: string } {
+	const lines = error.fieldErrors.map((field) => {
+		const name = String(field.loc[field.loc.length - 1] ?? 'body');
+		return `${FIELD_LABELS[name] ?? name}: ${field.msg}`;
+	});
+	return {
+		message: `fal rejected the input: ${lines[0] ?? error.message}`,
+		description: `${lines.join('\n')}\nCorrect the field${lines.length > 1 ? 's' : ''} above and run the node again.`,
+	};
+}
+
+function describeApiError(error: ApiError<unknown>): { message: string; description: string } {
+	const status = error.status;
+	const detail = typeof (error.body as { detail?: unknown } | undefined)?.detail === 'string'
+		? String((error.body as { detail: string }).detail)
+		: error.message;
+	if (error instanceof ValidationError || status === 422) return describeValidation(error as ValidationError);
+	if (status === 401 || status === 403) {
+		return {
+			message: `fal refused the API key (HTTP ${status})`,
+			description:
+				'Check the Fal API credential: the key may be mistyped, revoked, or belong to another account. Create a key at https://fal.ai/dashboard/keys.',
+		};
+	}
+	if (status === 429) {
+		return {
+			message: 'fal is rate limiting requests (HTTP 429) and the retries ran out',
+			description: 'Lower "Concurrency" under Options, or run fewer items at once, then try again.',
+		};
+	}
+	if (status >= 500) {
+		return {
+			message: `fal failed to process the request (HTTP ${status}): ${detail}`,
+			description: 'This is an error on fal\'s side and it persisted through the retries. Try again later, or raise "Max Retries" under Options.',
+		};
+	}
+	return { message: `fal returned HTTP ${status}: ${detail}`, description: 'See the error details for fal\'s full answer.' };
+}
+
+const isAbort = (error: unknown) =>
+	error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+
+/**
+ * Turns anything the fal client or the retry layer throws into an n8n error for one item: fal's own message,
+ * the item index, a hint how to fix it, and never the API key.
+ */
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	apiKey: string,
+	requestId?: string,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const suffix = ` [item ${itemIndex}]`;
+	if (error instanceof ApiError) {
+		const { message, description } = describeApiError(error);
+		const response: JsonObject = { status: error.status, requestId: error.requestId || requestId || null };
+		if (error.body !== undefined) response.body = error.body as JsonObject;
+		return new NodeApiError(node, redactJson(response, apiKey), {
+			message: redact(message, apiKey) + suffix,
+			description: redact(description, apiKey),
+			httpCode: String(error.status),
+			itemIndex,
+		});
+	}
+	const cause = error instanceof Error ? error : new Error(String(error));
+	const reason = (cause.cause as Error | undefined)?.message;
+	const message = isAbort(cause)
+		? `The request to fal was aborted: ${cause.message}`
+		: `Could not reach fal: ${cause.message}${reason ? ` (${reason})` : ''}`;
+	return new NodeOperationError(node, redact(message, apiKey) + suffix, {
+		itemIndex,
+		description: 'Check the network connection of the n8n instance to fal.ai; the request was retried before giving up.',
+	});
+}
