@@ -90,12 +90,15 @@ export function toNodeError(
 		});
 	}
 	const cause = error instanceof Error ? error : new Error(String(error));
-	const reason = (cause.cause as Error | undefined)?.message;
-	const message = isAbort(cause)
-		? `The request to fal was aborted: ${cause.message}`
-		: `Could not reach fal: ${cause.message}${reason ? ` (${reason})` : ''}`;
-	return new NodeOperationError(node, redact(message, apiKey) + suffix, {
+	const reason = [cause.message, (cause.cause as Error | undefined)?.message].filter(Boolean).join(': ');
+	// The cause goes into the description: n8n replaces messages that contain codes like ECONNREFUSED
+	// with a generic text that would lose the item and the service.
+	const message = isAbort(cause) ? 'The request to fal was aborted' : 'Could not reach fal';
+	return new NodeOperationError(node, message + suffix, {
 		itemIndex,
-		description: 'Check the network connection of the n8n instance to fal.ai; the request was retried before giving up.',
+		description: redact(
+			`${reason}. ${isAbort(cause) ? 'The execution was stopped or the item ran out of time.' : 'Check that the n8n instance can reach fal.ai; the request was retried before giving up.'}`,
+			apiKey,
+		),
 	});
 }

@@ -1,0 +1,48 @@
+import { mapConcurrent } from '../../../nodes/OpenRouterAudio/concurrency';
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('mapConcurrent', () => {
+	test('keeps input order and never exceeds the limit', async () => {
+		let running = 0;
+		let peak = 0;
+		const results = await mapConcurrent(20, 4, async (index) => {
+			running++;
+			peak = Math.max(peak, running);
+			// Later items finish first, so order can only come from the index.
+			for (let i = 0; i < 20 - index; i++) await tick();
+			running--;
+			return index * 10;
+		});
+		expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i * 10));
+		expect(peak).toBe(4);
+	});
+
+	test('limit 1 runs strictly one after another', async () => {
+		const log: string[] = [];
+		await mapConcurrent(3, 1, async (index) => {
+			log.push(`start ${index}`);
+			await tick();
+			log.push(`end ${index}`);
+		});
+		expect(log).toEqual(['start 0', 'end 0', 'start 1', 'end 1', 'start 2', 'end 2']);
+	});
+
+	test('the first failure stops new work, aborts running work and is thrown', async () => {
+		const started: number[] = [];
+		const aborted: number[] = [];
+		const run = mapConcurrent(10, 2, async (index, stop) => {
+			started.push(index);
+			if (index === 1) throw new Error('item 1 failed');
+			await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve()));
+			aborted.push(index);
+		});
+		await expect(run).rejects.toThrow('item 1 failed');
+		expect(started).toEqual([0, 1]);
+		expect(aborted).toEqual([0]);
+	});
+
+	test('zero items return an empty list', async () => {
+		await expect(mapConcurrent(0, 5, async () => 1)).resolves.toEqual([]);
+	});
+});

@@ -1,0 +1,57 @@
+import { ApiError, ValidationError } from '@fal-ai/client';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { redact, toNodeError } from '../../../nodes/OpenRouterAudio/errors';
+import { node } from './node-stub';
+
+const KEY = 'fal-secret-key-123:abcdef';
+
+describe('toNodeError', () => {
+	test('401 says the key was refused and how to fix it, without the key', () => {
+		const error = toNodeError(node, new ApiError({ message: `bad key ${KEY}`, status: 401, body: { detail: `key ${KEY}` } }), 4, KEY);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe('fal refused the API key (HTTP 401) [item 4]');
+		expect(error.description).toMatch(/Fal API credential/);
+		expect((error as NodeApiError).httpCode).toBe('401');
+		expect(error.context.itemIndex).toBe(4);
+		expect(JSON.stringify(error)).not.toContain(KEY);
+		expect(JSON.stringify(error.cause ?? {})).not.toContain(KEY);
+	});
+
+	test('422 names the rejected field as the node shows it', () => {
+		const validation = new ValidationError({
+			message: 'Unprocessable Entity',
+			status: 422,
+			body: { detail: [{ loc: ['body', 'temperature'], msg: 'Input should be less than or equal to 2', type: 'less_than_equal' }] },
+		});
+		const error = toNodeError(node, validation, 0, KEY);
+		expect(error.message).toBe('fal rejected the input: "Temperature" (Options): Input should be less than or equal to 2 [item 0]');
+		expect((error as NodeApiError).httpCode).toBe('422');
+	});
+
+	test('500 keeps fal\'s own message', () => {
+		const error = toNodeError(node, new ApiError({ message: 'Internal', status: 500, body: { detail: 'model crashed' } }), 1, KEY);
+		expect(error.message).toBe('fal failed to process the request (HTTP 500): model crashed [item 1]');
+	});
+
+	test('a network failure is an operation error naming the cause', () => {
+		const error = toNodeError(node, new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') }), 2, KEY);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Could not reach fal [item 2]');
+		expect(error.description).toMatch(/^fetch failed: connect ECONNREFUSED 127\.0\.0\.1:9\. Check that/);
+	});
+
+	test('n8n errors pass through unchanged', () => {
+		const original = new NodeOperationError(node, 'already clear');
+		expect(toNodeError(node, original, 0, KEY)).toBe(original);
+	});
+});
+
+describe('redact', () => {
+	test('removes every occurrence of the key', () => {
+		expect(redact(`a ${KEY} b ${KEY}`, KEY)).toBe('a *** b ***');
+	});
+	test('leaves text alone when the key is too short to be a real key', () => {
+		expect(redact('abc', 'a')).toBe('abc');
+	});
+});

@@ -1,0 +1,85 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { answerToJson, parseAnswer, stripCodeFence } from '../../../nodes/OpenRouterAudio/output';
+import { node } from './node-stub';
+
+const usage = { prompt_tokens: 500, completion_tokens: 50, total_tokens: 550, cost: 0.0003 };
+const meta = { model: 'google/gemini-2.5-flash', requestId: 'req-1', itemIndex: 3, format: 'text' as const, invalidJson: 'error' as const };
+
+describe('parseAnswer', () => {
+	test('keeps output and the four usage numbers, drops anything else', () => {
+		expect(parseAnswer(node, { output: 'Hi', usage: { ...usage, extra: 1 }, other: true }, 0, 'r')).toEqual({ output: 'Hi', usage });
+	});
+
+	test('missing usage numbers become 0 instead of undefined', () => {
+		expect(parseAnswer(node, { output: 'Hi', usage: { cost: 'free' } }, 0, 'r').usage).toEqual({
+			prompt_tokens: 0,
+			completion_tokens: 0,
+			total_tokens: 0,
+			cost: 0,
+		});
+	});
+
+	test.each([
+		['a string (non-JSON response)', '<html>Bad gateway</html>', /not a JSON object \[item 2\]/],
+		['null', null, /not a JSON object/],
+		['an object without output', { usage }, /without "output" text \[item 2\]/],
+		['an output that is not text', { output: 42, usage }, /without "output" text/],
+	])('%s is a NodeApiError naming the item', (_, data, message) => {
+		let error: unknown;
+		try {
+			parseAnswer(node, data, 2, 'req-9');
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect((error as Error).message).toMatch(message);
+		expect((error as NodeApiError).description).toContain('req-9');
+	});
+});
+
+describe('answerToJson', () => {
+	test('text format: output, usage, model and request ID', () => {
+		expect(answerToJson(node, { output: 'Hello', usage }, meta)).toEqual({
+			output: 'Hello',
+			usage,
+			model: 'google/gemini-2.5-flash',
+			requestId: 'req-1',
+		});
+	});
+
+	test('JSON format parses a fenced answer into data', () => {
+		const json = answerToJson(node, { output: '```json\n{"speakers": 2}\n```', usage }, { ...meta, format: 'json' });
+		expect(json.data).toEqual({ speakers: 2 });
+		expect(json.output).toBe('```json\n{"speakers": 2}\n```');
+	});
+
+	test('an answer that is not JSON fails the item by default', () => {
+		let error: unknown;
+		try {
+			answerToJson(node, { output: 'Two speakers.', usage }, { ...meta, format: 'json' });
+		} catch (caught) {
+			error = caught;
+		}
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as NodeOperationError).message).toBe("The model's answer is not valid JSON [item 3]");
+		expect((error as NodeOperationError).description).toMatch(/Answer begins: "Two speakers\."/);
+	});
+
+	test('or keeps the raw text when the user chose so', () => {
+		const json = answerToJson(node, { output: 'Two speakers.', usage }, { ...meta, format: 'json', invalidJson: 'keepRaw' });
+		expect(json).toMatchObject({ output: 'Two speakers.', data: null });
+		expect(json.jsonError).toMatch(/JSON/);
+	});
+});
+
+describe('stripCodeFence', () => {
+	test.each([
+		['```json\n[1,2]\n```', '[1,2]'],
+		['```\n{"a":1}\n```\n', '{"a":1}'],
+		['  {"a":1}  ', '{"a":1}'],
+		['text with ``` inside', 'text with ``` inside'],
+	])('%j -> %j', (input, expected) => {
+		expect(stripCodeFence(input)).toBe(expected);
+	});
+});
