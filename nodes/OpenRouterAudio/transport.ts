@@ -56,7 +56,7 @@ export async function submitJob(
 	webhookUrl?: string,
 ): Promise<string> {
 	const submitted = await withRetries(
-		async () => await session.client.queue.submit(ENDPOINT_ID, { input, webhookUrl, abortSignal: signal }),
+		async () => await abortable(session.client.queue.submit(ENDPOINT_ID, { input, webhookUrl, abortSignal: signal }), signal),
 		policy,
 		signal,
 	);
@@ -93,7 +93,7 @@ export async function fetchResult(
 	signal: AbortSignal,
 ): Promise<Result<unknown>> {
 	return await withRetries(
-		async () => await session.client.queue.result(ENDPOINT_ID, { requestId, abortSignal: signal }),
+		async () => await abortable(session.client.queue.result(ENDPOINT_ID, { requestId, abortSignal: signal }), signal),
 		policy,
 		signal,
 	);
@@ -101,7 +101,8 @@ export async function fetchResult(
 
 export async function fetchStatus(session: FalSession, requestId: string, policy: RetryPolicy, signal: AbortSignal) {
 	return await withRetries(
-		async () => await session.client.queue.status(ENDPOINT_ID, { requestId, logs: false, abortSignal: signal }),
+		async () =>
+			await abortable(session.client.queue.status(ENDPOINT_ID, { requestId, logs: false, abortSignal: signal }), signal),
 		policy,
 		signal,
 	);
@@ -117,8 +118,9 @@ export async function cancelJob(session: FalSession, requestId: string): Promise
 	}
 }
 
-// storage.upload takes no signal; racing it lets an aborted item stop waiting at once (the session's fetch
-// aborts the transfer itself when the whole execution is cancelled).
+// The client sleeps between its own retries without watching the signal, and storage.upload takes none:
+// racing each call lets an aborted item stop at once. The abandoned call ends at its next request, which
+// the aborted signal (or, for uploads, the session's cancel signal) stops before it is sent.
 async function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 	signal.throwIfAborted();
 	let onAbort = () => {};

@@ -1,0 +1,217 @@
+// @ts-check
+'use strict';
+/**
+ * fal's queue: jobs wait IN_QUEUE (with queue_position) until one of `concurrency` slots is free,
+ * run IN_PROGRESS for their latency, then are COMPLETED with a stored result (a success or an error:
+ * fal reports app failures on the result request, not on the status).
+ */
+const { randomUUID } = require('node:crypto');
+
+/**
+ * @typedef {{ status: number, body: unknown }} JobResult
+ * @typedef {{ output: unknown, usage?: unknown } | { error: { status: number, body: unknown } }} Answer
+ * @typedef {(input: any, job: Job) => Answer | Promise<Answer>} RespondWith
+ * @typedef {{
+ *   requestId: string, index: number, input: unknown,
+ *   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED',
+ *   createdAt: number, startedAt: number | null, completedAt: number | null,
+ *   cancelled: boolean, result: JobResult | null,
+ *   webhookUrl: string | null, sync: boolean, parseError: boolean,
+ *   logs: { message: string, level: string, source: string, timestamp: string }[],
+ * }} Job
+ * @typedef {{
+ *   concurrency: number,
+ *   latencyFor: (input: unknown, index: number) => number,
+ *   validate: (input: unknown, parseError: boolean) => unknown[],
+ *   answer: (input: any, job: Job) => Promise<JobResult>,
+ *   onFinish: (job: Job) => void,
+ * }} QueueOptions
+ */
+
+/** Where the client looks for the job: built like the client builds it, without `/audio`. */
+const REQUESTS_BASE = 'https://queue.fal.run/openrouter/router/requests';
+
+/** @param {QueueOptions} opts */
+function createQueue(opts) {
+	/** @type {Map<string, Job>} */
+	const jobs = new Map();
+	/** @type {Job[]} FIFO of IN_QUEUE jobs */
+	const waiting = [];
+	/** @type {Map<string, NodeJS.Timeout>} running job -> its completion timer */
+	const timers = new Map();
+	/** @type {Map<string, Set<(job: Job) => void>>} */
+	const listeners = new Map();
+	let inProgress = 0;
+	let peakInProgress = 0;
+	let nextIndex = 0;
+	let generation = 0; // bumped on reset/close so late async answers are discarded
+
+	/** @param {Job} job */
+	function notify(job) {
+		for (const fn of listeners.get(job.requestId) ?? []) fn(job);
+	}
+
+	/**
+	 * @param {Job} job
+	 * @param {string} message
+	 */
+	function log(job, message) {
+		job.logs.push({ message, level: 'INFO', source: 'user', timestamp: new Date().toISOString() });
+	}
+
+	/**
+	 * @param {Job} job
+	 * @param {JobResult} result
+	 */
+	function finish(job, result) {
+		if (job.status === 'COMPLETED') return;
+		if (job.status === 'IN_PROGRESS') inProgress -= 1;
+		timers.delete(job.requestId);
+		job.status = 'COMPLETED';
+		job.completedAt = Date.now();
+		job.result = result;
+		log(job, job.cancelled ? 'Request cancelled' : `Finished with HTTP ${result.status}`);
+		notify(job);
+		listeners.delete(job.requestId);
+		opts.onFinish(job);
+		pump();
+	}
+
+	/** @param {Job} job */
+	function start(job) {
+		job.status = 'IN_PROGRESS';
+		job.startedAt = Date.now();
+		inProgress += 1;
+		peakInProgress = Math.max(peakInProgress, inProgress);
+		log(job, 'Processing audio');
+		notify(job);
+		// Like the real app, a bad input fails at once instead of after the processing time.
+		const detail = opts.validate(job.input, job.parseError);
+		if (detail.length > 0) {
+			finish(job, { status: 422, body: { detail } });
+			return;
+		}
+		const gen = generation;
+		const timer = setTimeout(() => {
+			opts.answer(job.input, job).then(
+				(result) => gen === generation && finish(job, result),
+				() => gen === generation && finish(job, { status: 500, body: { detail: 'Internal Server Error' } }),
+			);
+		}, Math.max(0, opts.latencyFor(job.input, job.index)));
+		timers.set(job.requestId, timer);
+	}
+
+	/** Starts waiting jobs while slots are free; the jobs left behind move up the queue. */
+	function pump() {
+		let moved = false;
+		while (inProgress < opts.concurrency && waiting.length > 0) {
+			start(/** @type {Job} */ (waiting.shift()));
+			moved = true;
+		}
+		if (moved) for (const job of waiting) notify(job);
+	}
+
+	return {
+		jobs,
+
+		/**
+		 * @param {unknown} input
+		 * @param {{ webhookUrl?: string | null, sync?: boolean, parseError?: boolean }} [o]
+		 */
+		submit(input, o = {}) {
+			/** @type {Job} */
+			const job = {
+				requestId: randomUUID(),
+				index: nextIndex++,
+				input,
+				status: 'IN_QUEUE',
+				createdAt: Date.now(),
+				startedAt: null,
+				completedAt: null,
+				cancelled: false,
+				result: null,
+				webhookUrl: o.webhookUrl ?? null,
+				sync: !!o.sync,
+				parseError: !!o.parseError,
+				logs: [],
+			};
+			jobs.set(job.requestId, job);
+			waiting.push(job);
+			pump();
+			return job;
+		},
+
+		/**
+		 * The status JSON, as GET .../status and the SSE stream send it.
+		 * @param {Job} job
+		 * @param {boolean} withLogs
+		 */
+		statusOf(job, withLogs) {
+			const base = `${REQUESTS_BASE}/${job.requestId}`;
+			/** @type {Record<string, unknown>} */
+			const s = {
+				status: job.status,
+				request_id: job.requestId,
+				response_url: base,
+				status_url: `${base}/status`,
+				cancel_url: `${base}/cancel`,
+			};
+			if (job.status === 'IN_QUEUE') s.queue_position = waiting.indexOf(job);
+			if (withLogs && job.status !== 'IN_QUEUE') s.logs = job.logs;
+			if (job.status === 'COMPLETED' && job.startedAt !== null && job.completedAt !== null) {
+				s.metrics = { inference_time: (job.completedAt - job.startedAt) / 1000 };
+			}
+			return s;
+		},
+
+		/**
+		 * @param {Job} job
+		 * @returns {boolean} false when the job had already completed
+		 */
+		cancel(job) {
+			if (job.status === 'COMPLETED') return false;
+			if (jobs.get(job.requestId) !== job) return false; // dropped by reset()
+			clearTimeout(timers.get(job.requestId));
+			const i = waiting.indexOf(job);
+			if (i >= 0) waiting.splice(i, 1);
+			job.cancelled = true;
+			finish(job, { status: 400, body: { detail: 'Request was cancelled' } });
+			if (i >= 0) for (const w of waiting.slice(i)) notify(w);
+			return true;
+		},
+
+		/**
+		 * Calls fn on every status change of the job (including queue_position moves).
+		 * @param {Job} job
+		 * @param {(job: Job) => void} fn
+		 * @returns {() => void} unsubscribe
+		 */
+		subscribe(job, fn) {
+			let set = listeners.get(job.requestId);
+			if (!set) listeners.set(job.requestId, (set = new Set()));
+			set.add(fn);
+			return () => {
+				set.delete(fn);
+			};
+		},
+
+		stats() {
+			return { inProgress, queued: waiting.length, peakInProgress };
+		},
+
+		/** Drops every job and timer (reset() and close()). */
+		clear() {
+			generation += 1;
+			for (const t of timers.values()) clearTimeout(t);
+			timers.clear();
+			listeners.clear();
+			waiting.length = 0;
+			jobs.clear();
+			inProgress = 0;
+			peakInProgress = 0;
+			nextIndex = 0;
+		},
+	};
+}
+
+module.exports = { createQueue, REQUESTS_BASE };

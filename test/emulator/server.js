@@ -1,0 +1,280 @@
+// @ts-check
+'use strict';
+/**
+ * A fal.ai emulator for `openrouter/router/audio`, speaking fal's HTTP protocol the way
+ * `@fal-ai/client` 1.10.1 does: queue (submit/status/SSE status/result/cancel), sync run,
+ * CDN storage uploads, the platform pricing API and webhooks. Use with route.js.
+ */
+const http = require('node:http');
+const { createQueue } = require('./queue');
+const { createWebhooks } = require('./webhook');
+const { createHeldResponses } = require('./held');
+const { sendPricing, ENDPOINT_ID } = require('./pricing');
+const { createStorage } = require('./storage');
+const { createFaults, answersItself } = require('./faults');
+const { validateInput, defaultAnswer } = require('./validate');
+const {
+	classify, readJsonBody, hashBody, sendJson, lowerCaseHeaders, isAuthorized, PUBLIC_ROUTES, BYTE_ROUTES,
+} = require('./http');
+
+/** The client builds request URLs from owner/alias only, so both forms name this app. */
+const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
+
+/**
+ * @typedef {import('./http').RecordedRequest} RecordedRequest
+ * @typedef {import('./queue').Job} Job
+ * @typedef {import('./queue').RespondWith} RespondWith
+ * @typedef {import('./faults').FaultRule} FaultRule
+ * @typedef {import('./faults').ActiveFault} ActiveFault
+ * @typedef {import('./storage').Upload} Upload
+ * @typedef {{
+ *   latencyMs?: number, concurrency?: number, apiKeys?: string[], seed?: number,
+ *   respondWith?: RespondWith, jobLatency?: (input: any, index: number) => number,
+ * }} FalEmulatorOptions
+ * @typedef {import('./webhook').WebhookDelivery} WebhookDelivery
+ * @typedef {{
+ *   url: string,
+ *   requests: RecordedRequest[],
+ *   jobs: Map<string, Job>,
+ *   uploads: Map<string, Upload>,
+ *   webhooks: WebhookDelivery[],
+ *   fault: (rule: FaultRule) => ActiveFault,
+ *   setLatency: (ms: number) => void,
+ *   respondWith: (fn: RespondWith | undefined) => void,
+ *   stats: () => { peakInProgress: number, inProgress: number, queued: number, requests: number, routes: Record<string, number> },
+ *   reset: () => void,
+ *   close: () => Promise<void>,
+ * }} FalEmulator
+ */
+
+/**
+ * @param {FalEmulatorOptions} [options]
+ * @returns {Promise<FalEmulator>}
+ */
+async function startFalEmulator(options = {}) {
+	let latencyMs = options.latencyMs ?? 0;
+	let respondWith = options.respondWith;
+	const apiKeys = options.apiKeys ?? ['test-key'];
+	/** @type {RecordedRequest[]} */
+	const requests = [];
+	/** @type {Record<string, number>} */
+	let routeCounts = {};
+	/** @type {Set<NodeJS.Timeout>} */
+	const delays = new Set();
+	const webhooks = createWebhooks();
+	let closed = false;
+
+	const storage = createStorage();
+	const faults = createFaults(options.seed ?? 1);
+	const queue = createQueue({
+		concurrency: options.concurrency ?? Infinity,
+		latencyFor: (input, index) => (options.jobLatency ? options.jobLatency(input, index) : latencyMs),
+		validate: (input, parseError) =>
+			parseError
+				? [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }]
+				: validateInput(input, storage.has),
+		answer: async (input, job) => {
+			const a = respondWith ? await respondWith(input, job) : defaultAnswer(input);
+			return 'error' in a ? { status: a.error.status, body: a.error.body } : { status: 200, body: a };
+		},
+		onFinish: (job) => webhooks.deliver(job),
+	});
+	const held = createHeldResponses(queue);
+
+	/** @param {number} ms */
+	function sleep(ms) {
+		return new Promise((resolve) => {
+			const t = setTimeout(() => {
+				delays.delete(t);
+				resolve(undefined);
+			}, ms);
+			delays.add(t);
+		});
+	}
+
+	/**
+	 * @param {import('node:http').IncomingMessage} req
+	 * @param {import('node:http').ServerResponse} res
+	 */
+	async function handle(req, res) {
+		const url = new URL(req.url ?? '/', 'http://emulator');
+		const [, host = '', ...rest] = url.pathname.split('/');
+		const path = `/${rest.join('/')}`;
+		const method = (req.method ?? 'GET').toUpperCase();
+		const info = classify(method, host, path);
+		const headers = lowerCaseHeaders(req);
+
+		// Bytes of uploads are hashed while streaming; everything else is JSON.
+		let body, bytes, parseError = false, hash;
+		if (BYTE_ROUTES.has(info.route)) {
+			({ bytes, hash } = await hashBody(req, storage.hasherFor(info.token ?? '', info.part)));
+		} else {
+			({ bytes, body, parseError } = await readJsonBody(req));
+		}
+		/** @type {RecordedRequest} */
+		const record = {
+			route: info.route, method, host, path, query: Object.fromEntries(url.searchParams), headers, body, bytes,
+		};
+		requests.push(record);
+		routeCounts[info.route] = (routeCounts[info.route] ?? 0) + 1;
+
+		const fault = faults.take(record);
+		if (fault) {
+			if (fault.delayMs) await sleep(fault.delayMs);
+			if (closed) return;
+			if (fault.drop) {
+				req.socket.destroy();
+				return;
+			}
+			if (answersItself(fault)) {
+				const status = fault.status ?? (fault.retryAfter !== undefined ? 429 : 500);
+				/** @type {Record<string, string>} */
+				const h = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+				if (fault.text !== undefined) {
+					res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...h });
+					res.end(fault.text);
+				} else {
+					sendJson(res, status, fault.body ?? { detail: 'Injected fault' }, h);
+				}
+				return;
+			}
+		}
+
+		if (info.route === 'unknown') return sendJson(res, 404, { detail: 'Not Found' });
+		if (!PUBLIC_ROUTES.has(info.route) && !isAuthorized(headers, apiKeys)) {
+			return sendJson(res, 401, { detail: 'Unauthorized: invalid or missing key' });
+		}
+		if (info.app !== undefined && !APP_IDS.has(info.app)) {
+			return sendJson(res, 404, { detail: `Application '${info.app}' not found` });
+		}
+
+		switch (info.route) {
+			case 'submit': {
+				const job = queue.submit(body, { webhookUrl: url.searchParams.get('fal_webhook'), parseError });
+				const s = queue.statusOf(job, false);
+				return sendJson(
+					res,
+					200,
+					{
+						request_id: job.requestId,
+						response_url: s.response_url,
+						status_url: s.status_url,
+						cancel_url: s.cancel_url,
+						queue_position: s.queue_position ?? 0,
+					},
+					{ 'x-fal-request-id': job.requestId },
+				);
+			}
+			case 'run':
+				return held.syncRun(res, queue.submit(body, { sync: true, parseError }));
+			case 'status':
+			case 'stream':
+			case 'result':
+			case 'cancel': {
+				const job = queue.jobs.get(info.requestId ?? '');
+				if (!job) return sendJson(res, 404, { detail: 'Request not found' });
+				const idHeader = { 'x-fal-request-id': job.requestId };
+				const withLogs = url.searchParams.get('logs') === '1';
+				if (info.route === 'status') return sendJson(res, 200, queue.statusOf(job, withLogs), idHeader);
+				if (info.route === 'stream') return held.streamStatus(res, job, withLogs);
+				if (info.route === 'cancel') {
+					return queue.cancel(job)
+						? sendJson(res, 202, { status: 'CANCELLATION_REQUESTED' }, idHeader)
+						: sendJson(res, 400, { status: 'ALREADY_COMPLETED' }, idHeader);
+				}
+				if (!job.result) return sendJson(res, 400, { detail: 'Request is still in progress' }, idHeader);
+				return sendJson(res, job.result.status, job.result.body, idHeader);
+			}
+			case 'initiate':
+			case 'initiate-multipart': {
+				const r = storage.initiate(body, info.route === 'initiate-multipart');
+				return sendJson(res, r.status, r.body);
+			}
+			case 'upload': {
+				const r = storage.put(info.token ?? '', bytes, /** @type {any} */ (hash), headers['content-type']);
+				return sendJson(res, r.status, r.body);
+			}
+			case 'upload-part': {
+				const r = storage.putPart(info.token ?? '', info.part ?? 0, bytes, /** @type {any} */ (hash));
+				return sendJson(res, r.status, r.body);
+			}
+			case 'upload-complete': {
+				const r = storage.complete(info.token ?? '');
+				return sendJson(res, r.status, r.body);
+			}
+			case 'file':
+				return serveFile(res, `https://${host}${path}`);
+			case 'pricing':
+				return sendPricing(res, url.searchParams.getAll('endpoint_id'));
+		}
+		return sendJson(res, 404, { detail: 'Not Found' });
+	}
+
+	/**
+	 * The CDN does not keep bytes: a known file answers 200 with its metadata headers only.
+	 * @param {import('node:http').ServerResponse} res
+	 * @param {string} fileUrl
+	 */
+	function serveFile(res, fileUrl) {
+		const u = storage.uploads.get(fileUrl);
+		if (!u) return sendJson(res, 404, { detail: 'File not found' });
+		res.writeHead(200, {
+			'content-type': u.contentType,
+			'content-length': '0',
+			'x-emulator-size': String(u.size),
+			'x-emulator-sha256': u.sha256 ?? '',
+		});
+		res.end();
+	}
+
+	const server = http.createServer({ keepAlive: true, noDelay: true }, (req, res) => {
+		handle(req, res).catch((e) => {
+			if (!res.headersSent && !res.destroyed) sendJson(res, 500, { detail: `Emulator error: ${e && e.message}` });
+			else res.destroy();
+		});
+	});
+	await new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => resolve(undefined));
+	});
+	const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+
+	return {
+		url: `http://127.0.0.1:${address.port}`,
+		requests,
+		jobs: queue.jobs,
+		uploads: storage.uploads,
+		webhooks: webhooks.deliveries,
+		fault: (rule) => faults.add(rule),
+		setLatency: (ms) => {
+			latencyMs = ms;
+		},
+		respondWith: (fn) => {
+			respondWith = fn;
+		},
+		stats: () => ({ ...queue.stats(), requests: requests.length, routes: { ...routeCounts } }),
+		reset() {
+			// Responses waiting on jobs that are about to vanish would hang forever.
+			held.destroyAll();
+			webhooks.abort();
+			requests.length = 0;
+			routeCounts = {};
+			queue.clear();
+			storage.reset();
+			faults.reset();
+		},
+		async close() {
+			closed = true;
+			queue.clear();
+			for (const t of delays) clearTimeout(t);
+			delays.clear();
+			webhooks.abort();
+			const done = new Promise((resolve) => server.close(() => resolve(undefined)));
+			// Open SSE streams and idle keep-alive sockets would keep jest alive.
+			server.closeAllConnections();
+			await done;
+		},
+	};
+}
+
+module.exports = { startFalEmulator, ENDPOINT_ID };

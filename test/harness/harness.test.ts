@@ -1,0 +1,111 @@
+// Self-test of the engine harness with a throwaway node, so it is trusted before the product node exists.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+import { Echo, EchoApi, ECHO_TYPE, cancelSeen } from './echo-node';
+import { runWorkflow } from './run';
+import { triggerThen } from './workflow';
+
+const echo = { nodeTypes: { [ECHO_TYPE]: new Echo() }, credentialTypes: { echoApi: new EchoApi() } };
+const fixture = join(__dirname, 'fixtures', 'tiny.wav');
+const opts = { nodeType: ECHO_TYPE, nodeName: 'Echo', credentials: { echoApi: { id: '1', name: 'Echo' } } };
+
+describe('engine harness', () => {
+	it('runs trigger -> node and passes items through', async () => {
+		const { run, items, error } = await runWorkflow({
+			...echo,
+			...triggerThen({ mode: 'echo' }, [{ a: 1 }, { a: 2 }], opts),
+		});
+		expect(run.status).toBe('success');
+		expect(error('Echo')).toBeUndefined();
+		expect(items('Trigger').map((i) => i.json)).toEqual([{ a: 1 }, { a: 2 }]);
+		expect(items('Echo').map((i) => i.json)).toEqual([
+			{ a: 1, echoed: true },
+			{ a: 2, echoed: true },
+		]);
+	});
+
+	it('stores binary data in filesystem mode with an id that round-trips', async () => {
+		const { items, binaryBuffer } = await runWorkflow({
+			...echo,
+			binaryMode: 'filesystem',
+			...triggerThen({ mode: 'binary', binaryPropertyName: 'audio' }, [{}], {
+				...opts,
+				binaryFiles: [{ path: fixture, property: 'audio', mimeType: 'audio/wav' }],
+			}),
+		});
+		const binary = items('Binary')[0].binary!.audio;
+		expect(binary.id).toMatch(/^filesystem(-v2)?:/);
+		expect(binary.data).not.toMatch(/^UklG/); // no inline base64
+		expect(binary).toMatchObject({ fileName: 'tiny.wav', mimeType: 'audio/wav' });
+		expect(await binaryBuffer(binary)).toEqual(require('node:fs').readFileSync(fixture));
+		// The node read the same bytes back through this.helpers.getBinaryDataBuffer.
+		expect(items('Echo')[0].json).toMatchObject({ bytes: 42, text: expect.stringContaining('fake-audio') });
+	});
+
+	it('keeps binary data inline as base64 in default mode', async () => {
+		const { items } = await runWorkflow({
+			...echo,
+			...triggerThen({ mode: 'binary' }, [{}, {}], {
+				...opts,
+				binaryFiles: [{ path: fixture, itemIndex: 1 }],
+				continueOnFail: true,
+			}),
+		});
+		const [first, second] = items('Binary');
+		expect(first.binary).toEqual({}); // itemIndex limits a file to one item
+		expect(second.binary!.data.id).toBeUndefined();
+		expect(second.binary!.data).toMatchObject({ fileName: 'tiny.wav', mimeType: 'audio/wav' });
+		expect(Buffer.from(second.binary!.data.data, 'base64').toString('latin1')).toContain('fake-audio');
+		expect(items('Echo').map((i) => i.json)).toEqual([
+			{ error: "The item has no binary field 'data' [item 0]" },
+			expect.objectContaining({ bytes: 42 }),
+		]);
+	});
+
+	it('continueOnFail turns an error into an output item', async () => {
+		const { run, items, error } = await runWorkflow({
+			...echo,
+			...triggerThen({ mode: 'fail' }, [{}], { ...opts, continueOnFail: true }),
+		});
+		expect(run.status).toBe('success');
+		expect(error('Echo')).toBeUndefined();
+		expect(items('Echo').map((i) => i.json)).toEqual([{ error: 'boom on item 0' }]);
+	});
+
+	it('without continueOnFail the run fails with the node error', async () => {
+		const { run, items, error } = await runWorkflow({ ...echo, ...triggerThen({ mode: 'fail' }, [{}], opts) });
+		expect(run.status).toBe('error');
+		expect(error('Echo')?.message).toBe('boom on item 0');
+		expect(items('Echo')).toEqual([]);
+	});
+
+	it('cancelAfterMs fires the execution cancel signal', async () => {
+		cancelSeen.fired = false;
+		const { run } = await runWorkflow({ ...echo, cancelAfterMs: 200, ...triggerThen({ mode: 'wait' }, [{}], opts) });
+		expect(cancelSeen.fired).toBe(true);
+		expect(run.status).toBe('canceled');
+	});
+
+	describe('credentials', () => {
+		let server: Server;
+		let url: string;
+		beforeAll(async () => {
+			server = createServer((req, res) => res.end(JSON.stringify({ authorization: req.headers.authorization ?? null })));
+			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+			url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+		});
+		afterAll(async () => await new Promise((resolve) => server.close(resolve)));
+
+		it('applies the credential type generic authenticate block', async () => {
+			const { items, credentialsHelper } = await runWorkflow({
+				...echo,
+				credentials: { echoApi: { apiKey: 'secret-1' } },
+				...triggerThen({ mode: 'request', url }, [{}], opts),
+			});
+			expect(items('Echo')[0].json).toEqual({ authorization: 'Key secret-1' });
+			expect(credentialsHelper.requested.map((r) => r.type)).toEqual(['echoApi']);
+		});
+	});
+});

@@ -1,0 +1,110 @@
+import { runWorkflow } from '../../harness/run';
+import { NODE_NAME, triggerThen } from '../../harness/workflow';
+import { defaultAnswer, submittedBodies, useFalEmulator } from './emulator';
+
+const emulator = useFalEmulator();
+const AUDIO = 'https://storage.example.com/calls/monday.mp3';
+
+describe('OpenRouter Audio with a URL, through the n8n engine', () => {
+	test('defaults: one request with the task prompt and default model, one output item', async () => {
+		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO }));
+
+		expect(result.error(NODE_NAME)).toBeUndefined();
+		expect(submittedBodies(emulator())).toEqual([
+			{ audio_url: AUDIO, prompt: 'Transcribe this audio verbatim.', model: 'google/gemini-3-flash-preview' },
+		]);
+		const submit = emulator().requests.find((request) => request.route === 'submit');
+		expect(submit?.headers.authorization).toBe('Key test-key');
+
+		const [item] = result.items(NODE_NAME);
+		const [requestId] = [...emulator().jobs.keys()];
+		expect(item.json).toEqual({
+			output: 'Echo from google/gemini-3-flash-preview: Transcribe this audio verbatim.',
+			usage: { prompt_tokens: 131, completion_tokens: 72, total_tokens: 203, cost: 0.0002 },
+			model: 'google/gemini-3-flash-preview',
+			requestId,
+		});
+		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+
+	test('completion comes from the status stream, not from polling', async () => {
+		await runWorkflow(triggerThen({ audioUrl: AUDIO }));
+		const routes = emulator().requests.map((request) => request.route);
+		expect(routes).toEqual(['submit', 'stream', 'result']);
+	});
+
+	test('every option reaches fal under its endpoint name', async () => {
+		const result = await runWorkflow(
+			triggerThen({
+				audioUrl: AUDIO,
+				task: 'custom',
+				prompt: 'Who is speaking?',
+				model: { __rl: true, mode: 'id', value: 'google/gemini-2.5-flash' },
+				options: { systemPrompt: 'You are precise.', reasoning: true, temperature: 0.3, maxTokens: 256 },
+			}),
+		);
+		expect(result.error(NODE_NAME)).toBeUndefined();
+		expect(submittedBodies(emulator())).toEqual([
+			{
+				audio_url: AUDIO,
+				prompt: 'Who is speaking?',
+				model: 'google/gemini-2.5-flash',
+				system_prompt: 'You are precise.',
+				reasoning: true,
+				temperature: 0.3,
+				max_tokens: 256,
+			},
+		]);
+		expect(result.items(NODE_NAME)[0].json.model).toBe('google/gemini-2.5-flash');
+	});
+
+	test('a data: URI is passed to fal unchanged', async () => {
+		const wav = Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1').toString('base64');
+		const dataUri = `data:audio/wav;base64,${wav}`;
+		const result = await runWorkflow(triggerThen({ audioUrl: dataUri }));
+		expect(result.error(NODE_NAME)).toBeUndefined();
+		expect(submittedBodies(emulator())[0]).toMatchObject({ audio_url: dataUri });
+	});
+
+	test('several items: parameters are read per item by expression, output keeps input order', async () => {
+		const inputs = [
+			{ url: 'https://a.example/1.mp3', q: 'First?' },
+			{ url: 'https://a.example/2.mp3', q: 'Second?' },
+			{ url: 'https://a.example/3.mp3', q: 'Third?' },
+		];
+		const result = await runWorkflow(
+			triggerThen({ audioUrl: '={{ $json.url }}', task: 'custom', prompt: '={{ $json.q }}' }, inputs),
+		);
+		const items = result.items(NODE_NAME);
+		expect(items.map((item) => item.json.output)).toEqual(
+			inputs.map((input) => defaultAnswer({ model: 'google/gemini-3-flash-preview', prompt: input.q }).output),
+		);
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(submittedBodies(emulator()).map((body: any) => body.audio_url).sort()).toEqual(inputs.map((input) => input.url));
+	});
+
+	test('tasks add their instructions to the editable prompt', async () => {
+		await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'transcribe', speakerLabels: true, timestamps: true }));
+		await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'translate', targetLanguage: 'German' }));
+		await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'summarize' }));
+		expect(submittedBodies(emulator()).map((body: any) => body.prompt)).toEqual([
+			'Transcribe this audio verbatim.\nLabel each speaker as Speaker 1, Speaker 2, and so on.\nStart each segment with its timestamp as [mm:ss].',
+			'Translate the speech in this audio.\nTarget language: German.',
+			'Summarize this audio: a short paragraph, then the key points as a list.',
+		]);
+	});
+
+	test('JSON output: the answer is parsed into data, code fences stripped', async () => {
+		emulator().respondWith(() => ({
+			output: '```json\n{"speakers": ["Ana", "Ben"]}\n```',
+			usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, cost: 0.00001 },
+		}));
+		const result = await runWorkflow(
+			triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'List the speakers.', options: { outputFormat: 'json' } }),
+		);
+		expect(submittedBodies(emulator())[0]).toMatchObject({
+			prompt: 'List the speakers.\nAnswer with a single JSON value only, without code fences or any other text.',
+		});
+		expect(result.items(NODE_NAME)[0].json).toMatchObject({ data: { speakers: ['Ana', 'Ben'] } });
+	});
+});
