@@ -13,7 +13,8 @@ export interface AudioFile {
 const MB = 1024 * 1024;
 const SUPPORTED_LIST = SUPPORTED_FORMATS.join(', ');
 
-const formatMb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
+const formatMb = (bytes: number) =>
+	bytes < MB ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / MB).toFixed(1)} MB`;
 
 function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
 	throw new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });

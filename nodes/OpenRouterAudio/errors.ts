@@ -26,7 +26,8 @@ function redactJson(value: JsonObject, apiKey: string): JsonObject {
 function describeValidation(error: ValidationError): { message: string; description: string } {
 	const lines = error.fieldErrors.map((field) => {
 		const name = String(field.loc[field.loc.length - 1] ?? 'body');
-		return `${FIELD_LABELS[name] ?? name}: ${field.msg}`;
+		// A whole-body complaint (fal's plain-text detail) has no field to name.
+		return name === 'body' ? field.msg : `${FIELD_LABELS[name] ?? name}: ${field.msg}`;
 	});
 	return {
 		message: `fal rejected the input: ${lines[0] ?? error.message}`,

@@ -1,0 +1,127 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import type { BinaryFileSpec } from '../../harness/nodes';
+import { runWorkflow } from '../../harness/run';
+import { NODE_NAME, triggerThen } from '../../harness/workflow';
+import type { FalEmulator } from '../../emulator/server';
+import { FIXTURES, submittedBodies, useFalEmulator } from './emulator';
+
+const emulator = useFalEmulator();
+
+// Each case makes item 1 of three bad; items 0 and 2 are good. `pick` gives a parameter that differs per item.
+const pick = (good: unknown, bad: unknown) => `={{ $json.bad ? ${JSON.stringify(bad)} : ${JSON.stringify(good)} }}`;
+const URL_OK = 'https://audio.example/ok.mp3';
+const BAD_PROMPT = 'BAD item';
+
+interface Case {
+	name: string;
+	params: INodeParameters;
+	files?: (itemIndex: number, bad: boolean) => BinaryFileSpec[];
+	/** Server-side failure for the bad item only. */
+	setup?: (emulator: FalEmulator) => void;
+	/** Checked locally, so the bad item never causes a request. */
+	local: boolean;
+	message: RegExp;
+}
+
+const binaryFile = (good: string, bad: string) => (itemIndex: number, isBad: boolean) => [
+	{ path: `${FIXTURES}/${isBad ? bad : good}`, itemIndex },
+];
+const badJob = (emulator: FalEmulator, path: string) =>
+	[...emulator.jobs.values()].some((job: any) => path.includes(job.requestId) && job.input?.prompt === BAD_PROMPT);
+const badPrompt = { task: 'custom', prompt: pick('Fine.', BAD_PROMPT) };
+
+const cases: Case[] = [
+	{ name: 'empty prompt', params: { audioUrl: URL_OK, task: 'custom', prompt: pick('Fine.', '') }, local: true, message: /^The "Prompt" field is empty/ },
+	{ name: 'whitespace prompt', params: { audioUrl: URL_OK, task: 'custom', prompt: pick('Fine.', '  \n\t ') }, local: true, message: /^The "Prompt" field is empty/ },
+	{ name: 'temperature -1', params: { audioUrl: URL_OK, options: { temperature: pick(0.5, -1) } }, local: true, message: /^The "Temperature" option is -1, which is not allowed/ },
+	{ name: 'temperature 2.5', params: { audioUrl: URL_OK, options: { temperature: pick(0.5, 2.5) } }, local: true, message: /^The "Temperature" option is 2\.5/ },
+	{ name: 'temperature not a number', params: { audioUrl: URL_OK, options: { temperature: pick(0.5, 'warm') } }, local: true, message: /^The "Temperature" option is "warm"/ },
+	{ name: 'max tokens 0', params: { audioUrl: URL_OK, options: { maxTokens: pick(100, 0) } }, local: true, message: /^The "Max Tokens" option is 0/ },
+	{ name: 'max tokens 1.5', params: { audioUrl: URL_OK, options: { maxTokens: pick(100, 1.5) } }, local: true, message: /^The "Max Tokens" option is 1\.5/ },
+	{ name: 'empty model', params: { audioUrl: URL_OK, model: { __rl: true, mode: 'id', value: pick('google/gemini-2.5-flash', '') } }, local: true, message: /^The "Model" field is empty/ },
+	{ name: 'empty target language', params: { audioUrl: URL_OK, task: 'translate', targetLanguage: pick('German', ' ') }, local: true, message: /^The "Target Language" field is empty/ },
+	{ name: 'empty audio URL', params: { audioUrl: pick(URL_OK, '') }, local: true, message: /^The "Audio URL" field is empty/ },
+	{ name: 'a file: URL', params: { audioUrl: pick(URL_OK, 'file:///home/me/call.mp3') }, local: true, message: /^The "Audio URL" field uses "file:", which fal cannot fetch/ },
+	{ name: 'an ftp: URL', params: { audioUrl: pick(URL_OK, 'ftp://files.example/call.mp3') }, local: true, message: /^The "Audio URL" field uses "ftp:"/ },
+	{ name: 'not a URL at all', params: { audioUrl: pick(URL_OK, 'call.mp3') }, local: true, message: /^The "Audio URL" field is not a valid URL: "call\.mp3"/ },
+	{ name: 'a data URI without base64', params: { audioUrl: pick(URL_OK, 'data:audio/wav,RIFF') }, local: true, message: /malformed data URI: it must be base64 encoded/ },
+	{ name: 'a data URI with broken base64', params: { audioUrl: pick(URL_OK, 'data:audio/wav;base64,@@not base64@@') }, local: true, message: /data URI whose data is not valid base64/ },
+	{ name: 'a data URI holding an image', params: { audioUrl: pick(URL_OK, 'data:audio/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk') }, local: true, message: /contains a PNG image, not audio fal accepts/ },
+	{ name: 'missing binary property', params: { audioSource: 'binary', binaryPropertyName: pick('data', 'audio') }, files: binaryFile('speech.wav', 'speech.wav'), local: true, message: /^The input item has no binary property "audio" \(field "Input Binary Field"\)/ },
+	{ name: 'binary video', params: { audioSource: 'binary' }, files: binaryFile('speech.wav', 'video.mp4'), local: true, message: /"video\.mp4" is an MP4\/QuickTime video .*not a supported audio format/ },
+	{ name: 'binary webm/opus', params: { audioSource: 'binary' }, files: binaryFile('speech.mp3', 'speech.webm'), local: true, message: /"speech\.webm" is a WebM\/Matroska file/ },
+	{ name: 'binary image', params: { audioSource: 'binary' }, files: binaryFile('speech.ogg', 'image.png'), local: true, message: /"image\.png" is a PNG image/ },
+	{ name: 'binary empty file', params: { audioSource: 'binary' }, files: binaryFile('speech.flac', 'empty.bin'), local: true, message: /"empty\.bin" is an empty file \(0 bytes\)/ },
+	{ name: 'binary over the size limit', params: { audioSource: 'binary', options: { maxFileSizeMb: pick(1, 0.01) } }, files: binaryFile('speech.wav', 'speech.wav'), local: true, message: /^The audio is 14\.4 KB, over the 10\.2 KB limit/ },
+	{
+		name: 'fal 422 on the result',
+		params: { audioUrl: URL_OK, ...badPrompt },
+		setup: (emu) => emu.respondWith((input) => (input.prompt === BAD_PROMPT
+			? { error: { status: 422, body: { detail: [{ loc: ['body', 'audio_url'], msg: 'Audio could not be decoded', type: 'value_error' }] } } }
+			: { output: 'ok', usage: {} })),
+		local: false,
+		message: /^fal rejected the input: "Audio URL" \/ "Input Binary Field": Audio could not be decoded/,
+	},
+	{
+		name: 'fal 500 that outlasts the retries',
+		params: { audioUrl: URL_OK, ...badPrompt, options: { maxRetries: 1 } },
+		setup: (emu) => emu.fault({ route: 'result', status: 500, body: { detail: 'model crashed' }, times: Infinity, match: (req) => badJob(emu, req.path) }),
+		local: false,
+		message: /^fal failed to process the request \(HTTP 500\): model crashed/,
+	},
+	{
+		name: 'a result that is not JSON',
+		params: { audioUrl: URL_OK, ...badPrompt },
+		setup: (emu) => emu.fault({ route: 'result', status: 200, text: '<html>Bad gateway</html>', times: Infinity, match: (req) => badJob(emu, req.path) }),
+		local: false,
+		message: /^fal returned a result that is not a JSON object/,
+	},
+	{
+		name: 'a result without output',
+		params: { audioUrl: URL_OK, ...badPrompt },
+		setup: (emu) => emu.respondWith((input) => (input.prompt === BAD_PROMPT ? { output: undefined, usage: {} } : { output: 'ok' })),
+		local: false,
+		message: /^fal returned a result without "output" text/,
+	},
+];
+
+describe.each(cases)('bad input: $name', ({ params, files, setup, local, message }) => {
+	test('Continue On Fail: the bad item becomes an error item, the others complete', async () => {
+		setup?.(emulator());
+		const items = [{ bad: false }, { bad: true }, { bad: false }];
+		const result = await runWorkflow({
+			binaryMode: 'filesystem',
+			...triggerThen(params, items, {
+				continueOnFail: true,
+				binaryFiles: files ? items.flatMap((item, index) => files(index, item.bad)) : undefined,
+			}),
+		});
+		const output = result.items(NODE_NAME);
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[1].json.error).toMatch(message);
+		expect(output[1].json.error).toMatch(/\[item 1\]$/);
+		expect(Object.keys(output[1].json)).toEqual(['error']);
+		for (const good of [output[0], output[2]]) {
+			expect(good.json.error).toBeUndefined();
+			expect(typeof good.json.output).toBe('string');
+		}
+		if (local) expect(submittedBodies(emulator())).toHaveLength(2);
+	});
+
+	test('without Continue On Fail the node fails with that message', async () => {
+		setup?.(emulator());
+		const result = await runWorkflow({
+			binaryMode: 'filesystem',
+			...triggerThen(params, [{ bad: true }], { binaryFiles: files?.(0, true) }),
+		});
+		expect(result.run.status).toBe('error');
+		expect(result.error(NODE_NAME)?.message).toMatch(message);
+		expect(result.error(NODE_NAME)?.message).toMatch(/\[item 0\]$/);
+		if (local) expect(emulator().requests).toEqual([]);
+	});
+});
+
+test('there are at least 20 bad inputs', () => {
+	expect(cases.length).toBeGreaterThanOrEqual(20);
+});

@@ -1,0 +1,61 @@
+import { runWorkflow, type WorkflowRunResult } from '../../harness/run';
+import { NODE_NAME, triggerThen } from '../../harness/workflow';
+import { FIXTURES, useFalEmulator } from './emulator';
+
+const KEY = 'fal-key-5b1f0c9e:9d8c7b6a5f4e3d2c1b0a';
+const emulator = useFalEmulator({ apiKeys: [KEY] });
+
+// Everything a user or an operator can see of a run: its data, its errors, and whatever was logged.
+function visibleText(result: WorkflowRunResult, logged: string[]): string {
+	return JSON.stringify(result.run) + JSON.stringify(result.error(NODE_NAME) ?? {}) + logged.join('\n');
+}
+
+describe('the API key', () => {
+	let logged: string[];
+	let spies: jest.SpyInstance[];
+	beforeEach(() => {
+		logged = [];
+		spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+			jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' '))),
+		);
+	});
+	afterEach(() => spies.forEach((spy) => spy.mockRestore()));
+
+	test('a wrong key gives a clear 401 error', async () => {
+		const result = await runWorkflow({
+			...triggerThen({ audioUrl: 'https://audio.example/a.mp3' }),
+			credentials: { falApi: { apiKey: 'wrong-key-0000' } },
+		});
+		expect(result.error(NODE_NAME)?.message).toBe('fal refused the API key (HTTP 401) [item 0]');
+		expect(result.error(NODE_NAME)?.description).toMatch(/Check the Fal API credential/);
+		expect(emulator().requests.map((request) => request.route)).toEqual(['submit']);
+	});
+
+	test('is sent as "Key <key>" and never appears in outputs, errors or logs', async () => {
+		emulator().respondWith((input) =>
+			input.prompt === 'fail' ? { error: { status: 500, body: { detail: 'internal' } } } : { output: 'fine', usage: {} },
+		);
+		const runs = [
+			await runWorkflow({
+				binaryMode: 'filesystem',
+				...triggerThen({ audioSource: 'binary', task: 'custom', prompt: '={{ $json.p }}', options: { maxRetries: 0 } },
+					[{ p: 'ok' }, { p: 'fail' }], { continueOnFail: true, binaryFiles: [{ path: `${FIXTURES}/speech.wav` }] }),
+				credentials: { falApi: { apiKey: KEY } },
+			}),
+			await runWorkflow({
+				...triggerThen({ audioUrl: 'ftp://nope', options: { temperature: 9 } }),
+				credentials: { falApi: { apiKey: KEY } },
+			}),
+			await runWorkflow({ ...triggerThen({ operation: 'getJob', requestId: 'missing' }), credentials: { falApi: { apiKey: KEY } } }),
+		];
+		const authHeaders = new Set(emulator().requests.filter((r) => r.route !== 'upload').map((r) => r.headers.authorization));
+		expect([...authHeaders]).toEqual([`Key ${KEY}`]);
+		expect(runs[0].items(NODE_NAME).map((item) => Object.keys(item.json))).toEqual([
+			['output', 'usage', 'model', 'requestId'],
+			['error'],
+		]);
+		for (const result of runs) expect(visibleText(result, logged)).not.toContain(KEY);
+		// The key is also not recoverable from a fragment, e.g. its secret half.
+		for (const result of runs) expect(visibleText(result, logged)).not.toContain(KEY.split(':')[1]);
+	});
+});
