@@ -1,0 +1,87 @@
+import type { ICredentialTestRequest, ICredentialType, IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { startFalEmulator, type FalEmulator } from '../emulator/server';
+import { loadPackage } from '../harness/loader';
+import { runWorkflow } from '../harness/run';
+import { triggerThen } from '../harness/workflow';
+
+const PROBE_TYPE = 'n8n-nodes-harness.credentialProbe';
+
+/**
+ * Sends the Fal API credential's own test request through n8n's authenticated HTTP helper, the way n8n's
+ * credential tester does. n8n's helper is axios, which the fetch routing does not reach, so the probe points
+ * the request's base URL at the emulator, which serves fal's hosts under /<host>/ paths.
+ */
+class CredentialProbe implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Credential Probe',
+		name: 'credentialProbe',
+		group: ['transform'],
+		version: 1,
+		description: 'Runs the falApi credential test request',
+		defaults: { name: 'Probe' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'falApi', required: true }],
+		properties: [{ displayName: 'Emulator', name: 'emulator', type: 'string', default: '' }],
+	};
+
+	static testRequest: ICredentialTestRequest['request'];
+
+	async execute(this: IExecuteFunctions) {
+		const { baseURL, url, qs } = CredentialProbe.testRequest;
+		const host = new URL(baseURL!).host;
+		const emulatorBase = `${this.getNodeParameter('emulator', 0)}/${host}${new URL(baseURL!).pathname}`;
+		const response = await this.helpers.httpRequestWithAuthentication.call(this, 'falApi', {
+			baseURL: emulatorBase,
+			url: url!,
+			qs,
+			json: true,
+			returnFullResponse: true,
+		});
+		return [[{ json: { statusCode: response.statusCode, body: response.body }, pairedItem: { item: 0 } }]];
+	}
+}
+
+describe('Fal API credential', () => {
+	let emulator: FalEmulator;
+	let falApi: ICredentialType;
+	beforeAll(async () => {
+		emulator = await startFalEmulator({ apiKeys: ['valid-key-123'] });
+		const { credentials } = await loadPackage();
+		falApi = credentials.falApi;
+		CredentialProbe.testRequest = falApi.test!.request;
+	});
+	afterAll(async () => await emulator.close());
+	afterEach(() => emulator.reset());
+
+	const probe = (apiKey: string) =>
+		runWorkflow({
+			...triggerThen({ emulator: emulator.url }, [{}], { nodeType: PROBE_TYPE, nodeName: 'Probe' }),
+			nodeTypes: { [PROBE_TYPE]: new CredentialProbe() },
+			credentialTypes: { falApi },
+			credentials: { falApi: { apiKey } },
+		});
+
+	test('its test request reaches fal\'s pricing lookup for this endpoint with "Key <key>" and passes', async () => {
+		const result = await probe('valid-key-123');
+		expect(result.error('Probe')).toBeUndefined();
+		expect(result.items('Probe')[0].json).toMatchObject({ statusCode: 200, body: { prices: [{ endpoint_id: 'openrouter/router/audio' }] } });
+		expect(emulator.requests).toHaveLength(1);
+		expect(emulator.requests[0]).toMatchObject({
+			route: 'pricing',
+			method: 'GET',
+			host: 'api.fal.ai',
+			query: { endpoint_id: 'openrouter/router/audio' },
+			headers: { authorization: 'Key valid-key-123' },
+		});
+		// The test starts no job, so it costs nothing.
+		expect(emulator.jobs.size).toBe(0);
+	});
+
+	test('a wrong key fails the test', async () => {
+		const result = await probe('not-a-key');
+		expect(new Set(emulator.requests.map((request) => request.headers.authorization))).toEqual(new Set(['Key not-a-key']));
+		expect((result.error('Probe') as { httpCode?: string } | undefined)?.httpCode).toBe('401');
+	});
+});
