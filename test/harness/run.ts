@@ -94,6 +94,9 @@ function deferred<T>() {
 export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowRunResult> {
 	// Fresh DI container per run: no BinaryDataService mode or other state leaks between tests.
 	Container.reset();
+	// n8n-core's per-container services (e.g. SSHClientsManager) hook process 'exit'; a real n8n has one
+	// container, the tests have one per run, so the hooks of a finished run are removed with it.
+	const exitListeners = new Set(process.listeners('exit'));
 	if (options.binaryMode === 'filesystem') {
 		// Same as n8n's start-up in filesystem mode: files under <N8N_USER_FOLDER>/.n8n/storage.
 		Container.get(BinaryDataConfig).mode = 'filesystem';
@@ -193,5 +196,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	} finally {
 		clearTimeout(cancelTimer);
 		clearTimeout(timeoutTimer);
+		for (const listener of process.listeners('exit')) {
+			if (!exitListeners.has(listener)) process.removeListener('exit', listener);
+		}
 	}
 }
