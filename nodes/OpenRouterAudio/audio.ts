@@ -1,7 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { detectAudioFormat, SUPPORTED_FORMATS, type AudioFormat } from './format';
+import { readBinaryAsBlob } from './binary';
+import { detectAudioFormat, SUPPORTED_FORMATS, type AudioFormat, type Detection } from './format';
 
 /** A binary item's audio, ready for upload to fal storage. */
 export interface AudioFile {
@@ -116,20 +117,28 @@ export async function audioFromBinary(
 		: Math.floor((binary.data.length * 3) / 4);
 	checkSize(ctx, itemIndex, declaredSize, maxBytes);
 
-	const bytes = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
-	checkSize(ctx, itemIndex, bytes.length, maxBytes);
-	const detection = detectAudioFormat(bytes, binary.mimeType, binary.fileName);
-	if (!detection.supported) {
-		const label = binary.fileName ? `"${binary.fileName}"` : `binary property "${name}"`;
+	const label = binary.fileName ? `"${binary.fileName}"` : `binary property "${name}"`;
+	const refuse = (found: string): never =>
 		fail(
 			ctx,
 			itemIndex,
-			`${label} is ${detection.found}, not a supported audio format (field "Input Binary Field")`,
+			`${label} is ${found}, not a supported audio format (field "Input Binary Field")`,
 			`Supported formats: ${SUPPORTED_LIST}. Convert the file first, for example with ffmpeg in an Execute Command node.`,
 		);
+
+	let detection: Detection | undefined;
+	const blob = await readBinaryAsBlob(ctx, itemIndex, name, binary, (head) => {
+		detection = detectAudioFormat(head, binary.mimeType, binary.fileName);
+		if (!detection.supported && !detection.needsWholeFile) refuse(detection.found);
+	});
+	checkSize(ctx, itemIndex, blob.size, maxBytes);
+	if (detection?.supported === false) {
+		// An MP4 whose track list (moov) sits after the first chunk: decide on the whole file.
+		detection = detectAudioFormat(new Uint8Array(await blob.arrayBuffer()), binary.mimeType, binary.fileName);
 	}
+	if (!detection?.supported) return refuse(detection?.found ?? 'unreadable');
+
 	const fileName = binary.fileName?.trim() || `audio-${itemIndex}.${detection.format}`;
-	// n8n hands out a Buffer; File copies it into a Blob, the one input the fal client uploads.
-	const file = new File([bytes as Uint8Array<ArrayBuffer>], fileName, { type: detection.contentType });
-	return { file, format: detection.format, size: bytes.length };
+	const file = new File([blob], fileName, { type: detection.contentType });
+	return { file, format: detection.format, size: file.size };
 }

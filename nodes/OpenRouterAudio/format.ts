@@ -17,7 +17,7 @@ export const CONTENT_TYPES: Record<AudioFormat, string> = {
 
 export type Detection =
 	| { supported: true; format: AudioFormat; contentType: string }
-	| { supported: false; found: string };
+	| { supported: false; found: string; needsWholeFile?: boolean };
 
 const MIME_HINTS: Record<string, AudioFormat> = {
 	'audio/wav': 'wav',
@@ -104,7 +104,8 @@ function isoMedia(bytes: Uint8Array): Detection {
 	}
 	if (hasSound || /^M4[ABP] $/.test(brand)) return supported('m4a');
 	if (brand.startsWith('qt')) return { supported: false, found: 'a QuickTime movie' };
-	return { supported: false, found: `an MP4 file without an audio track (brand "${brand.trim()}")` };
+	// Without a handler in these bytes the track list may come later in the file.
+	return { supported: false, found: `an MP4 file without an audio track (brand "${brand.trim()}")`, needsWholeFile: true };
 }
 
 /**

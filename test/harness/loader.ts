@@ -3,10 +3,17 @@
 import { PackageDirectoryLoader } from 'n8n-core';
 import type { ICredentialType, INodeType, IVersionedNodeType } from 'n8n-workflow';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
-/** Repository root: the package directory n8n would install. */
-export const repoRoot = resolve(__dirname, '..', '..');
+/** Repository root: the package directory n8n would install (found upward, so compiled copies work too). */
+export const repoRoot = findPackageRoot(__dirname);
+
+function findPackageRoot(from: string): string {
+	for (let dir = from; ; dir = dirname(dir)) {
+		if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'nodes'))) return dir;
+		if (dirname(dir) === dir) throw new Error(`No package root above ${from}`);
+	}
+}
 
 /** package.json `name`; n8n prefixes the package's node type names with it. Read without loading dist/. */
 export const packageName = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string })

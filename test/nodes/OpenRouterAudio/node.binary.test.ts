@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { runWorkflow } from '../../harness/run';
 import { BINARY_NAME, NODE_NAME, triggerThen } from '../../harness/workflow';
@@ -98,5 +100,43 @@ describe('OpenRouter Audio with binary input, through the n8n engine', () => {
 			['Item 1', 'speech.mp3'],
 			['Item 2', 'speech.flac'],
 		]);
+	});
+
+	// An MP4 container whose track list (moov) comes after 100 KB of media data, as non-"faststart" files do:
+	// the first chunk cannot tell audio from video, so the whole file decides.
+	function isoWithTrackAtEnd(handler: 'soun' | 'vide'): string {
+		const box = (type: string, body: Buffer) => {
+			const header = Buffer.alloc(8);
+			header.writeUInt32BE(8 + body.length);
+			header.write(type, 4, 'latin1');
+			return Buffer.concat([header, body]);
+		};
+		const hdlr = box('hdlr', Buffer.concat([Buffer.alloc(8), Buffer.from(handler, 'latin1'), Buffer.alloc(12)]));
+		const file = Buffer.concat([
+			box('ftyp', Buffer.from('isom\0\0\0\0isomiso2', 'latin1')),
+			box('mdat', Buffer.alloc(100 * 1024, 1)),
+			box('moov', box('trak', box('mdia', hdlr))),
+		]);
+		const path = join(mkdtempSync(join(tmpdir(), 'iso-')), `track-${handler}.mp4`);
+		writeFileSync(path, file);
+		return path;
+	}
+
+	test('an audio-only MP4 with its track list at the end is accepted as m4a', async () => {
+		const result = await runWorkflow({
+			binaryMode: 'filesystem',
+			...triggerThen({ audioSource: 'binary' }, [{}], { binaryFiles: [{ path: isoWithTrackAtEnd('soun') }] }),
+		});
+		expect(result.error(NODE_NAME)).toBeUndefined();
+		expect(emulator().requests.find((request) => request.route === 'upload')?.headers['content-type']).toBe('audio/mp4');
+	});
+
+	test('a video MP4 with its track list at the end is refused before upload', async () => {
+		const result = await runWorkflow({
+			binaryMode: 'filesystem',
+			...triggerThen({ audioSource: 'binary' }, [{}], { binaryFiles: [{ path: isoWithTrackAtEnd('vide') }] }),
+		});
+		expect(result.error(NODE_NAME)?.message).toMatch(/^"track-vide\.mp4" is an MP4\/QuickTime video/);
+		expect(emulator().requests).toEqual([]);
 	});
 });
