@@ -1,0 +1,156 @@
+// Each scenario runs against the fal emulator on 127.0.0.1; the node runs in n8n-core's real engine.
+import { createFalClient } from '@fal-ai/client';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { FalEmulator } from '../test/emulator/server';
+import { runWorkflow } from '../test/harness/run';
+import { NODE_NAME, triggerThen } from '../test/harness/workflow';
+import { heapUsedMb, measurePeakMemory, type MemoryPeak } from './memory';
+
+export const ENDPOINT = 'openrouter/router/audio';
+const AUDIO = 'https://audio.example/bench.mp3';
+const HOUR = 3_600_000;
+
+export interface BatchRow {
+	runner: string;
+	items: number;
+	seconds: number;
+	limitSeconds: number;
+	ratio: number;
+	errors: number;
+}
+
+const items = (count: number) => Array.from({ length: count }, (_, n) => ({ n }));
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
+	const started = performance.now();
+	const result = await work();
+	return { result, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The node at a given concurrency (undefined = its default), one workflow run over `count` items. */
+export async function nodeBatch(count: number, concurrency?: number, extra: Record<string, unknown> = {}) {
+	const options = { ...(concurrency === undefined ? {} : { concurrency }), ...extra };
+	const { result, seconds } = await timed(() =>
+		runWorkflow({
+			...triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: '=Item {{ $json.n }}', options }, items(count)),
+			timeoutMs: HOUR,
+		}),
+	);
+	const output = result.items(NODE_NAME);
+	const errors = output.filter((item) => item.json.error !== undefined).length + (result.error(NODE_NAME) ? count : 0);
+	return { seconds, errors, output, runData: result.runData };
+}
+
+/** What a user writes with the fal client alone: a loop of `subscribe` calls (default 500 ms polling). */
+export async function plainSubscribeLoop(count: number) {
+	const fal = createFalClient({ credentials: 'test-key' });
+	let errors = 0;
+	const { seconds } = await timed(async () => {
+		for (const { n } of items(count)) {
+			try {
+				await fal.subscribe(ENDPOINT, { input: { audio_url: AUDIO, prompt: `Item ${n}`, model: 'google/gemini-3-flash-preview' } });
+			} catch {
+				errors++;
+			}
+		}
+	});
+	return { seconds, errors };
+}
+
+export function row(runner: string, count: number, seconds: number, errors: number, parallel: number, latencyMs: number): BatchRow {
+	const limitSeconds = (Math.ceil(count / parallel) * latencyMs) / 1000;
+	return { runner, items: count, seconds: round(seconds), limitSeconds, ratio: round(seconds / limitSeconds), errors };
+}
+
+export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/**
+ * (b) What the node adds to each request above fal's own processing: one item per run, so the node's
+ * execution time minus the job's time at the emulator is the node's share (client, engine, three HTTP calls).
+ */
+export async function addedTimePerRequest(emulator: FalEmulator, runs: number) {
+	const added: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		emulator.reset();
+		const result = await runWorkflow({ ...triggerThen({ audioUrl: AUDIO }), timeoutMs: HOUR });
+		const [job] = [...emulator.jobs.values()];
+		const server = (job.completedAt ?? 0) - (job.startedAt ?? 0);
+		added.push(result.runData[NODE_NAME][0].executionTime - server);
+	}
+	const sorted = [...added].sort((a, b) => a - b);
+	return { runs, medianMs: sorted[Math.floor(runs / 2)], p90Ms: sorted[Math.floor(runs * 0.9)], maxMs: sorted[runs - 1] };
+}
+
+/** (c) A large binary file: bytes that reached fal, and the process's memory peak while the node ran. */
+export async function largeBinary(emulator: FalEmulator, dir: string, megabytes: number) {
+	const path = join(dir, `bench-${megabytes}mb.wav`);
+	writeFileSync(path, wav(megabytes * 1024 * 1024));
+	emulator.reset();
+	const { result, memory } = await measurePeakMemory(() =>
+		runWorkflow({
+			binaryMode: 'filesystem',
+			...triggerThen({ audioSource: 'binary', options: { maxFileSizeMb: megabytes + 1 } }, [{}], {
+				binaryFiles: [{ path, mimeType: 'audio/wav' }],
+			}),
+			timeoutMs: HOUR,
+		}),
+	);
+	const uploads = emulator.requests.filter((request) => request.route === 'upload' || request.route === 'upload-part');
+	const jsonBytes = emulator.requests
+		.filter((request) => request.route !== 'upload' && request.route !== 'upload-part')
+		.reduce((sum, request) => sum + request.bytes, 0);
+	return {
+		fileMb: megabytes,
+		fileBytes: megabytes * 1024 * 1024 + 44,
+		uploadedBytes: uploads.reduce((sum, request) => sum + request.bytes, 0),
+		uploadRequests: uploads.length,
+		otherRequestBytes: jsonBytes,
+		error: result.error(NODE_NAME)?.message ?? null,
+		memory: memory satisfies MemoryPeak,
+	};
+}
+
+/**
+ * Heap across runs of growing size: while the run's outputs are still referenced, and after they are
+ * released. The second number staying flat as items grow shows that nothing is kept per item.
+ */
+export async function heapGrowth(emulator: FalEmulator, sizes: number[]) {
+	const points = [];
+	for (const count of sizes) {
+		emulator.reset();
+		const before = heapUsedMb();
+		let run: Awaited<ReturnType<typeof nodeBatch>> | undefined = await nodeBatch(count, 50);
+		const held = heapUsedMb();
+		const outputs = run.output.length;
+		run = undefined;
+		// The emulator records every request it served; that is the test double's memory, not the node's.
+		emulator.reset();
+		// n8n-core's DI container keeps the last execution's services until the next run resets it.
+		await nodeBatch(1, 1);
+		emulator.reset();
+		const released = heapUsedMb();
+		points.push({ items: count, outputs, heldMb: round(held - before, 3), retainedAfterReleaseMb: round(released - before, 3) });
+	}
+	return points;
+}
+
+/** A PCM WAV header over `dataBytes` of low noise: a real, valid audio file of the asked size. */
+function wav(dataBytes: number): Buffer {
+	const file = Buffer.alloc(44 + dataBytes);
+	file.write('RIFF', 0, 'latin1');
+	file.writeUInt32LE(36 + dataBytes, 4);
+	file.write('WAVEfmt ', 8, 'latin1');
+	file.writeUInt32LE(16, 16);
+	file.writeUInt16LE(1, 20);
+	file.writeUInt16LE(1, 22);
+	file.writeUInt32LE(16000, 24);
+	file.writeUInt32LE(32000, 28);
+	file.writeUInt16LE(2, 32);
+	file.writeUInt16LE(16, 34);
+	file.write('data', 36, 'latin1');
+	file.writeUInt32LE(dataBytes, 40);
+	for (let i = 44; i < file.length; i += 97) file[i] = i & 0xff;
+	return file;
+}
