@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { INode, INodeParameters, INodeProperties, INodeTypeDescription, IWorkflowBase } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { loadPackage, repoRoot } from '../harness/loader';
+import { OPENROUTER_AUDIO_TYPE } from '../harness/workflow';
+
+const dir = join(repoRoot, 'examples');
+const examples = readdirSync(dir)
+	.filter((file) => file.endsWith('.json'))
+	.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(dir, file), 'utf8')) as IWorkflowBase }));
+
+let description: INodeTypeDescription;
+beforeAll(async () => {
+	const { nodes } = await loadPackage();
+	description = (nodes[OPENROUTER_AUDIO_TYPE] as { description: INodeTypeDescription }).description;
+});
+
+const isExpression = (value: unknown) => typeof value === 'string' && value.startsWith('=');
+
+/** Every parameter an example sets must exist, be shown for its other settings, and hold an allowed value. */
+function parameterProblems(node: INode, properties: INodeProperties[], values: INodeParameters, root: INodeParameters): string[] {
+	const problems: string[] = [];
+	for (const [name, value] of Object.entries(values)) {
+		const candidates = properties.filter((property) => property.name === name);
+		const shown = candidates.filter(
+			(property) => !property.displayOptions || NodeHelpers.displayParameter(root, property, node, description, root),
+		);
+		if (candidates.length === 0) problems.push(`unknown parameter "${name}"`);
+		else if (shown.length === 0) problems.push(`parameter "${name}" is set but not shown for these settings`);
+		for (const property of shown) {
+			if (property.type === 'options' && !isExpression(value)) {
+				const allowed = (property.options ?? []).map((option) => (option as { value: unknown }).value);
+				if (!allowed.includes(value)) problems.push(`"${name}" = ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+			}
+			if (property.type === 'collection' && value && typeof value === 'object') {
+				problems.push(...parameterProblems(node, property.options as INodeProperties[], value as INodeParameters, root));
+			}
+		}
+	}
+	return problems;
+}
+
+test('there are examples for a storage trigger, a form upload and the long-audio webhook pattern', () => {
+	const types = examples.flatMap(({ workflow }) => workflow.nodes.map((node) => node.type));
+	expect(types).toEqual(expect.arrayContaining(['n8n-nodes-base.googleDriveTrigger', 'n8n-nodes-base.formTrigger', 'n8n-nodes-base.wait']));
+});
+
+describe.each(examples)('example $file', ({ workflow }) => {
+	test('is a well-formed workflow: unique names, connections between existing nodes', () => {
+		expect(typeof workflow.name).toBe('string');
+		const names = workflow.nodes.map((node) => node.name);
+		expect(new Set(names).size).toBe(names.length);
+		for (const [from, outputs] of Object.entries(workflow.connections)) {
+			expect(names).toContain(from);
+			for (const target of Object.values(outputs).flat(2)) expect(names).toContain(target!.node);
+		}
+		// Every node but the trigger has an incoming connection.
+		const targets = new Set(Object.values(workflow.connections).flatMap((outputs) => Object.values(outputs).flat(2).map((t) => t!.node)));
+		expect(names.filter((name) => !targets.has(name))).toHaveLength(1);
+	});
+
+	test('its OpenRouter Audio nodes are valid for the node description', () => {
+		const ours = workflow.nodes.filter((node) => node.type === OPENROUTER_AUDIO_TYPE);
+		expect(ours.length).toBeGreaterThan(0);
+		for (const node of ours) {
+			expect(node.typeVersion).toBe(description.version);
+			expect(Object.keys(node.credentials ?? {})).toEqual(['falApi']);
+			const resolved = NodeHelpers.getNodeParameters(description.properties, node.parameters, true, false, node, description);
+			expect(resolved).not.toBeNull();
+			expect(parameterProblems(node, description.properties, node.parameters, resolved!)).toEqual([]);
+			expect(NodeHelpers.getNodeParametersIssues(description.properties, { ...node, parameters: resolved! }, description)).toBeNull();
+		}
+	});
+});
+
+test('the checker itself catches a wrong parameter', () => {
+	const node = { ...examples[0].workflow.nodes.find((n) => n.type === OPENROUTER_AUDIO_TYPE)! };
+	const bad = { ...node.parameters, audioSource: 'ftp', prompts: 'x', options: { temprature: 1 } };
+	const root = { ...NodeHelpers.getNodeParameters(description.properties, node.parameters, true, false, node, description), ...bad };
+	expect(parameterProblems(node, description.properties, bad, root)).toEqual(
+		expect.arrayContaining([
+			'"audioSource" = "ftp" is not one of url, binary',
+			'unknown parameter "prompts"',
+			'unknown parameter "temprature"',
+		]),
+	);
+});
