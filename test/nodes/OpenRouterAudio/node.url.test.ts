@@ -107,4 +107,15 @@ describe('OpenRouter Audio with a URL, through the n8n engine', () => {
 		});
 		expect(result.items(NODE_NAME)[0].json).toMatchObject({ data: { speakers: ['Ana', 'Ben'] } });
 	});
+
+	test('JSON output that does not parse fails the item, or is kept raw when chosen', async () => {
+		emulator().respondWith(() => ({ output: 'Two people talk about the weather.', usage: {} }));
+		const json = { audioUrl: AUDIO, task: 'custom', prompt: 'Who talks?' };
+		const failing = await runWorkflow(triggerThen({ ...json, options: { outputFormat: 'json' } }));
+		expect(failing.error(NODE_NAME)?.message).toBe("The model's answer is not valid JSON [item 0]");
+
+		const kept = await runWorkflow(triggerThen({ ...json, options: { outputFormat: 'json', invalidJson: 'keepRaw' } }));
+		expect(kept.items(NODE_NAME)[0].json).toMatchObject({ output: 'Two people talk about the weather.', data: null });
+		expect(kept.items(NODE_NAME)[0].json.jsonError).toMatch(/JSON/);
+	});
 });

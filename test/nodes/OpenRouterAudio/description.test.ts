@@ -1,0 +1,52 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { OpenRouterAudio } from '../../../nodes/OpenRouterAudio/OpenRouterAudio.node';
+
+const { description } = new OpenRouterAudio();
+const byName = (name: string) => description.properties.filter((property) => property.name === name);
+
+describe('node description', () => {
+	test('is usable as an AI Agent tool, with the inputs an agent fills described', () => {
+		expect(description.usableAsTool).toBe(true);
+		expect(description.description).toMatch(/audio/i);
+		for (const name of ['audioUrl', 'prompt']) {
+			const fields = byName(name);
+			expect(fields.length).toBeGreaterThan(0);
+			for (const field of fields) expect(field.description?.length ?? 0).toBeGreaterThan(20);
+		}
+	});
+
+	test('every input of the endpoint has a field', () => {
+		const options = byName('options')[0].options as INodeProperties[];
+		const names = [...description.properties.map((p) => p.name), ...options.map((o) => o.name)];
+		// audio_url, prompt, model, system_prompt, reasoning, temperature, max_tokens
+		expect(names).toEqual(
+			expect.arrayContaining(['audioUrl', 'binaryPropertyName', 'prompt', 'model', 'systemPrompt', 'reasoning', 'temperature', 'maxTokens']),
+		);
+	});
+
+	test('options are listed alphabetically, as n8n lists them', () => {
+		const options = (byName('options')[0].options as INodeProperties[]).map((option) => option.displayName);
+		expect(options).toEqual([...options].sort((a, b) => a.localeCompare(b)));
+	});
+
+	test('the model list offers the endpoint\'s Gemini models and a free model ID', () => {
+		const [model] = byName('model');
+		expect(model.type).toBe('resourceLocator');
+		expect(model.default).toEqual({ mode: 'list', value: 'google/gemini-3-flash-preview' });
+		expect(model.modes?.map((mode) => mode.name)).toEqual(['list', 'id']);
+	});
+
+	test('the model search lists all four documented models and filters by text', async () => {
+		const search = new OpenRouterAudio().methods.listSearch.searchModels;
+		const all = await search.call({} as never);
+		expect(all.results.map((result) => result.value)).toEqual([
+			'google/gemini-3-flash-preview',
+			'google/gemini-2.5-flash',
+			'google/gemini-3-pro-preview',
+			'google/gemini-3.1-pro-preview',
+		]);
+		const pro = await search.call({} as never, 'pro');
+		expect(pro.results.map((result) => result.value)).toEqual(['google/gemini-3-pro-preview', 'google/gemini-3.1-pro-preview']);
+	});
+});
