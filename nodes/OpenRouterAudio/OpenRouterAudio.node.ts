@@ -1,18 +1,14 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeType,
-	INodeTypeDescription,
-} from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { mapConcurrent } from './concurrency';
 import { properties } from './description';
+import { DEFAULTS } from './description.options';
 import { toNodeError } from './errors';
 import { searchModels } from './models';
-import { analyzeItem, getJobItem, submitItem, type ItemContext } from './operations';
-import { readConcurrency, readJobParams, readRetryPolicy, type Operation } from './params';
-import { createFalSession, type FalSession } from './transport';
+import { runItem } from './operations';
+import { readConcurrency, type Operation } from './params';
+import { createFalSession } from './transport';
 
 export class OpenRouterAudio implements INodeType {
 	description: INodeTypeDescription = {
@@ -39,7 +35,7 @@ export class OpenRouterAudio implements INodeType {
 		const { apiKey } = await this.getCredentials<{ apiKey: string }>('falApi');
 		const cancelSignal = this.getExecutionCancelSignal();
 		const session = createFalSession(apiKey, cancelSignal);
-		const concurrency = operation === 'getJob' ? 5 : readConcurrency(this);
+		const concurrency = operation === 'getJob' ? DEFAULTS.concurrency : readConcurrency(this);
 
 		const results = await mapConcurrent(items.length, concurrency, async (itemIndex, stop) => {
 			try {
@@ -54,39 +50,4 @@ export class OpenRouterAudio implements INodeType {
 		});
 		return [results];
 	}
-}
-
-async function runItem(
-	ctx: IExecuteFunctions,
-	session: FalSession,
-	operation: Operation,
-	itemIndex: number,
-	stop: AbortSignal,
-	cancelSignal: AbortSignal | undefined,
-): Promise<INodeExecutionData> {
-	if (operation === 'getJob') {
-		const requestId = String(ctx.getNodeParameter('requestId', itemIndex, '')).trim();
-		if (!requestId) {
-			throw new NodeOperationError(ctx.getNode(), `The "Request ID" field is empty [item ${itemIndex}]`, {
-				itemIndex,
-				description: 'Map the "requestId" from the output of a "Submit Job" operation.',
-			});
-		}
-		const retry = readRetryPolicy(ctx, itemIndex, {});
-		const signal = cancelSignal ? AbortSignal.any([cancelSignal, stop]) : stop;
-		return await getJobItem({ ctx, session, itemIndex, signal, timeoutMs: 0 }, requestId, retry);
-	}
-
-	const params = readJobParams(ctx, itemIndex, operation);
-	const timeoutSignal = params.timeoutMs > 0 ? AbortSignal.timeout(params.timeoutMs) : undefined;
-	const signals = [stop, cancelSignal, timeoutSignal].filter((signal): signal is AbortSignal => !!signal);
-	const item: ItemContext = {
-		ctx,
-		session,
-		itemIndex,
-		signal: AbortSignal.any(signals),
-		timeoutSignal,
-		timeoutMs: params.timeoutMs,
-	};
-	return operation === 'submit' ? await submitItem(item, params) : await analyzeItem(item, params);
 }

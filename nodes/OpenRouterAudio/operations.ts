@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { audioFromBinary, audioFromUrl } from './audio';
 import { toNodeError } from './errors';
 import { answerToJson, parseAnswer } from './output';
-import type { JobParams } from './params';
+import { readJobParams, readRetryPolicy, type JobParams, type Operation } from './params';
 import type { RetryPolicy } from './retry';
 import {
 	cancelJob,
@@ -110,4 +110,40 @@ function withBinary(
 ): INodeExecutionData {
 	const binary = ctx.getInputData()[itemIndex]?.binary;
 	return params.keepBinary && binary ? { ...item, binary } : item;
+}
+
+/** One item's work: read and check its parameters, then the operation, under the item's abort signal. */
+export async function runItem(
+	ctx: IExecuteFunctions,
+	session: FalSession,
+	operation: Operation,
+	itemIndex: number,
+	stop: AbortSignal,
+	cancelSignal: AbortSignal | undefined,
+): Promise<INodeExecutionData> {
+	if (operation === 'getJob') {
+		const requestId = String(ctx.getNodeParameter('requestId', itemIndex, '')).trim();
+		if (!requestId) {
+			throw new NodeOperationError(ctx.getNode(), `The "Request ID" field is empty [item ${itemIndex}]`, {
+				itemIndex,
+				description: 'Map the "requestId" from the output of a "Submit Job" operation.',
+			});
+		}
+		const retry = readRetryPolicy(ctx, itemIndex, {});
+		const signal = cancelSignal ? AbortSignal.any([cancelSignal, stop]) : stop;
+		return await getJobItem({ ctx, session, itemIndex, signal, timeoutMs: 0 }, requestId, retry);
+	}
+
+	const params = readJobParams(ctx, itemIndex, operation);
+	const timeoutSignal = params.timeoutMs > 0 ? AbortSignal.timeout(params.timeoutMs) : undefined;
+	const signals = [stop, cancelSignal, timeoutSignal].filter((signal): signal is AbortSignal => !!signal);
+	const item: ItemContext = {
+		ctx,
+		session,
+		itemIndex,
+		signal: AbortSignal.any(signals),
+		timeoutSignal,
+		timeoutMs: params.timeoutMs,
+	};
+	return operation === 'submit' ? await submitItem(item, params) : await analyzeItem(item, params);
 }
