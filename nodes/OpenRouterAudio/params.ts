@@ -126,8 +126,12 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, operati
 		hint: 'Use a number of seconds, or 0 for no limit.',
 	});
 
+	const audioSource = ctx.getNodeParameter('audioSource', itemIndex, 'url');
+	if (audioSource !== 'url' && audioSource !== 'binary') {
+		fail(ctx, itemIndex, `The "Audio Source" field is ${JSON.stringify(audioSource)}`, 'Use "url" or "binary" (an expression must return one of them).');
+	}
 	const params: JobParams = {
-		audioSource: ctx.getNodeParameter('audioSource', itemIndex, 'url') as 'url' | 'binary',
+		audioSource,
 		audioUrl: '',
 		binaryPropertyName: '',
 		request,

@@ -41,6 +41,7 @@ const cases: Case[] = [
 	{ name: 'max tokens 1.5', params: { audioUrl: URL_OK, options: { maxTokens: pick(100, 1.5) } }, local: true, message: /^The "Max Tokens" option is 1\.5/ },
 	{ name: 'empty model', params: { audioUrl: URL_OK, model: { __rl: true, mode: 'id', value: pick('google/gemini-2.5-flash', '') } }, local: true, message: /^The "Model" field is empty/ },
 	{ name: 'empty target language', params: { audioUrl: URL_OK, task: 'translate', targetLanguage: pick('German', ' ') }, local: true, message: /^The "Target Language" field is empty/ },
+	{ name: 'an audio source that is neither URL nor binary', params: { audioSource: pick('url', 'ftp'), audioUrl: URL_OK }, local: true, message: /^The "Audio Source" field is "ftp"/ },
 	{ name: 'empty audio URL', params: { audioUrl: pick(URL_OK, '') }, local: true, message: /^The "Audio URL" field is empty/ },
 	{ name: 'a file: URL', params: { audioUrl: pick(URL_OK, 'file:///home/me/call.mp3') }, local: true, message: /^The "Audio URL" field uses "file:", which fal cannot fetch/ },
 	{ name: 'an ftp: URL', params: { audioUrl: pick(URL_OK, 'ftp://files.example/call.mp3') }, local: true, message: /^The "Audio URL" field uses "ftp:"/ },
