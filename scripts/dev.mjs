@@ -1,0 +1,347 @@
+#!/usr/bin/env node
+// `npm run dev`: this package inside a real n8n 2.41.1 on http://127.0.0.1:5678.
+//
+//   npm run dev                      n8n with the node; FAL_KEY=... also stores a "Fal API" credential
+//   FAL_EMULATOR=1 npm run dev       no key needed: fal is answered by the local emulator (key test-key)
+//   N8N_PORT=5679 npm run dev        another port
+//
+// Steps: build -> ensure n8n + Node 24 (cached outside the repo) -> install the package into
+// .n8n-dev/.n8n/nodes (the way n8n installs community packages) -> import examples/*.json and the
+// credential -> n8n start -> on every successful recompile (tsc --watch) copy dist and restart n8n.
+// Ctrl-C stops n8n, tsc and the emulator.
+import { spawn } from 'node:child_process';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureN8n } from './n8n-install.mjs';
+import { exec, installCommunityPackage, n8nEnv, sha256 } from './n8n-env.mjs';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+const devRoot = join(repo, '.n8n-dev');
+const userFolder = devRoot; // n8n keeps its data in <N8N_USER_FOLDER>/.n8n
+const nodesDir = join(userFolder, '.n8n', 'nodes');
+const installedPkgDir = join(nodesDir, 'node_modules', pkg.name);
+const statePath = join(devRoot, 'dev-state.json');
+const port = Number(process.env.N8N_PORT || 5678);
+const useEmulator = /^(1|true|yes)$/i.test(process.env.FAL_EMULATOR || '');
+// Fixed ids, so that re-running dev updates instead of duplicating.
+const CREDENTIAL_ID = 'falApiDevCredent';
+const CREDENTIAL_NAME = useEmulator ? 'Fal API (emulator)' : 'Fal API account';
+
+const children = new Set();
+let n8n; // the running n8n child
+let stopping = false;
+
+const log = (msg) => process.stderr.write(`\x1b[36m[dev]\x1b[0m ${msg}\n`);
+
+/** Spawns in its own process group, so stopping it also stops its children (task runners, npm...). */
+function start(cmd, args, opts = {}) {
+	const child = spawn(cmd, args, { stdio: 'inherit', detached: true, ...opts });
+	children.add(child);
+	child.on('exit', () => children.delete(child));
+	return child;
+}
+
+/** Signals the child's whole process group (also after the leader exited: runners may remain). */
+function killGroup(child, signal) {
+	if (!child?.pid) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		/* already gone */
+	}
+}
+
+function stopChild(child, graceMs = 8000) {
+	return new Promise((res) => {
+		if (!child) return res();
+		if (child.exitCode !== null || child.signalCode !== null) {
+			killGroup(child, 'SIGKILL');
+			return res();
+		}
+		const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			// Anything the group left behind goes too.
+			killGroup(child, 'SIGKILL');
+			res();
+		});
+		killGroup(child, 'SIGTERM');
+	});
+}
+
+async function shutdown(code = 0) {
+	if (stopping) return;
+	stopping = true;
+	log('stopping...');
+	await Promise.all([...children].map((c) => stopChild(c)));
+	if (emulator) await emulator.close().catch(() => {});
+	process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGHUP', () => void shutdown(0));
+
+let emulator;
+
+function readState() {
+	try {
+		return JSON.parse(readFileSync(statePath, 'utf8'));
+	} catch {
+		return {};
+	}
+}
+
+/** Installs the packed package into .n8n-dev/.n8n/nodes the way n8n installs community packages. */
+async function installPackage(state) {
+	const wantedHash = sha256(JSON.stringify({ deps: pkg.dependencies, n8n: pkg.n8n, name: pkg.name, v: pkg.version }));
+	if (state.installHash === wantedHash && existsSync(join(installedPkgDir, 'package.json'))) {
+		syncDist(); // dependencies unchanged: the fresh build is enough
+		return;
+	}
+	log(`installing ${pkg.name} into ${nodesDir} (as n8n installs community packages)`);
+	const packDir = mkdtempSync(join(tmpdir(), 'n8n-dev-pack-'));
+	try {
+		const { stdout } = await exec('npm', ['pack', '--pack-destination', packDir, '--json'], { cwd: repo });
+		await installCommunityPackage(join(packDir, JSON.parse(stdout)[0].filename), nodesDir);
+	} finally {
+		rmSync(packDir, { recursive: true, force: true });
+	}
+	state.installHash = wantedHash;
+	writeFileSync(statePath, JSON.stringify(state, null, 2));
+}
+
+/** After a rebuild, the installed copy gets the fresh dist (dependencies don't change on a rebuild). */
+function syncDist() {
+	const target = join(installedPkgDir, 'dist');
+	rmSync(target, { recursive: true, force: true });
+	cpSync(join(repo, 'dist'), target, { recursive: true });
+}
+
+function n8nProcessEnv(n8nInfo) {
+	const extra = {};
+	if (useEmulator) {
+		extra.FAL_EMULATOR_URL = emulator.url;
+		const preload = join(repo, 'test', 'emulator', 'preload.js');
+		extra.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`.trim();
+	}
+	return n8nEnv({ userFolder, port, encryptionKey: encryptionKey(), extra: { ...extra, PATH: `${dirname(n8nInfo.nodeBin)}:${process.env.PATH}` } });
+}
+
+/** A key of this dev folder only (kept in .n8n-dev), so stored credentials stay readable. */
+function encryptionKey() {
+	if (process.env.N8N_ENCRYPTION_KEY) return process.env.N8N_ENCRYPTION_KEY;
+	const file = join(devRoot, 'encryption-key');
+	if (!existsSync(file)) {
+		mkdirSync(devRoot, { recursive: true });
+		writeFileSync(file, sha256(`${Date.now()}-${Math.random()}`), { mode: 0o600 });
+	}
+	return readFileSync(file, 'utf8').trim();
+}
+
+async function n8nCli(n8nInfo, args) {
+	return exec(n8nInfo.nodeBin, [n8nInfo.n8nBin, ...args], { cwd: devRoot, env: n8nProcessEnv(n8nInfo) });
+}
+
+/** examples/*.json workflows + the credential; skipped when nothing changed since the last run. */
+async function importData(n8nInfo, state) {
+	const apiKey = useEmulator ? 'test-key' : process.env.FAL_KEY;
+	const examplesDir = join(repo, 'examples');
+	const workflows = [];
+	if (existsSync(examplesDir)) {
+		for (const file of readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort()) {
+			let wf;
+			try {
+				wf = JSON.parse(readFileSync(join(examplesDir, file), 'utf8'));
+			} catch (err) {
+				log(`skipping examples/${file}: ${err.message}`);
+				continue;
+			}
+			if (!Array.isArray(wf.nodes) || typeof wf.connections !== 'object') continue;
+			// A stable id per file: re-importing replaces the workflow instead of adding a copy.
+			wf.id ??= sha256(`example:${file}`).replace(/[^a-zA-Z0-9]/g, '').slice(0, 16);
+			wf.name ??= file.replace(/\.json$/, '');
+			if (apiKey) {
+				for (const node of wf.nodes) {
+					if (node.credentials?.falApi) node.credentials.falApi = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
+				}
+			}
+			workflows.push(wf);
+		}
+	}
+	const importHash = sha256(JSON.stringify({ workflows, key: apiKey ? sha256(apiKey) : null, useEmulator }));
+	if (state.importHash === importHash) return;
+
+	const tmp = mkdtempSync(join(tmpdir(), 'n8n-dev-import-'));
+	try {
+		if (apiKey) {
+			const credFile = join(tmp, 'credentials.json');
+			const credential = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'falApi', data: { apiKey } };
+			writeFileSync(credFile, JSON.stringify([credential]), { mode: 0o600 });
+			log(`storing the credential "${CREDENTIAL_NAME}"${useEmulator ? ' (key test-key)' : ' (key from FAL_KEY)'}`);
+			try {
+				await n8nCli(n8nInfo, ['import:credentials', `--input=${credFile}`]);
+			} catch (err) {
+				// n8n's output never contains the key, but the error text might quote the file: strip it.
+				throw new Error(String(err.message).split(apiKey).join('***'));
+			} finally {
+				rmSync(credFile, { force: true });
+			}
+		} else {
+			log('FAL_KEY is not set: no credential stored (add one in the editor, or run with FAL_EMULATOR=1)');
+		}
+		if (workflows.length) {
+			const wfDir = join(tmp, 'workflows');
+			mkdirSync(wfDir);
+			for (const wf of workflows) writeFileSync(join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
+			log(`importing ${workflows.length} example workflow(s)`);
+			await n8nCli(n8nInfo, ['import:workflow', '--separate', `--input=${wfDir}`]);
+		}
+		state.importHash = importHash;
+		writeFileSync(statePath, JSON.stringify(state, null, 2));
+	} finally {
+		rmSync(tmp, { recursive: true, force: true });
+	}
+}
+
+async function waitReady(child) {
+	const url = `http://127.0.0.1:${port}/healthz/readiness`;
+	const deadline = Date.now() + 180000;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null || child.signalCode !== null) return false;
+		try {
+			const res = await fetch(url);
+			if (res.ok) return true;
+		} catch {
+			/* not listening yet */
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	return false;
+}
+
+async function startN8n(n8nInfo) {
+	const started = Date.now();
+	const child = start(n8nInfo.nodeBin, [n8nInfo.n8nBin, 'start'], { cwd: devRoot, env: n8nProcessEnv(n8nInfo) });
+	n8n = child;
+	child.on('exit', (code, signal) => {
+		if (n8n === child && !stopping && !restarting) {
+			log(`n8n exited (${signal ?? code}); stopping`);
+			void shutdown(code || 1);
+		}
+	});
+	if (await waitReady(child)) {
+		log(
+			`\x1b[32mn8n is ready: http://127.0.0.1:${port}\x1b[0m (${((Date.now() - started) / 1000).toFixed(1)}s)` +
+				(useEmulator ? ' - fal answered by the emulator' : ''),
+		);
+		let firstVisit = false;
+		try {
+			const settings = await (await fetch(`http://127.0.0.1:${port}/rest/settings`)).json();
+			firstVisit = Boolean(settings?.data?.userManagement?.showSetupOnFirstLoad);
+		} catch {
+			/* only a hint */
+		}
+		if (firstVisit) log('first visit: n8n asks you to create the owner account (stays in .n8n-dev)');
+		log('edit nodes/ or credentials/ and n8n restarts with the new build; Ctrl-C stops everything');
+	}
+}
+
+let restarting = false;
+let restartQueued = false;
+async function restartN8n(n8nInfo) {
+	if (restarting) {
+		restartQueued = true;
+		return;
+	}
+	restarting = true;
+	try {
+		do {
+			restartQueued = false;
+			log('rebuilt: copying dist and restarting n8n');
+			syncDist();
+			await stopChild(n8n);
+			if (stopping) return;
+			await startN8n(n8nInfo);
+		} while (restartQueued && !stopping);
+	} finally {
+		restarting = false;
+	}
+}
+
+async function isPortFree(p) {
+	const { createServer } = await import('node:net');
+	return new Promise((res) => {
+		const srv = createServer();
+		srv.once('error', () => res(false));
+		srv.listen(p, '127.0.0.1', () => srv.close(() => res(true)));
+	});
+}
+
+async function main() {
+	if (!(await isPortFree(port))) {
+		log(`port ${port} is in use (another n8n?). Use N8N_PORT=<port> npm run dev`);
+		process.exit(1);
+	}
+	log('building the package (npm run build)');
+	await exec('npm', ['run', 'build'], { cwd: repo }).catch((err) => {
+		log(err.message);
+		process.exit(1);
+	});
+	const n8nInfo = await ensureN8n();
+	mkdirSync(devRoot, { recursive: true });
+	const state = readState();
+	await installPackage(state);
+
+	if (useEmulator) {
+		const require = createRequire(import.meta.url);
+		const { startFalEmulator } = require(join(repo, 'test', 'emulator', 'server.js'));
+		emulator = await startFalEmulator({ latencyMs: 300 });
+		log(`fal emulator on ${emulator.url} (valid key: test-key)`);
+	}
+	await importData(n8nInfo, state);
+	await startN8n(n8nInfo);
+
+	// Recompile on change; each finished compile restarts n8n with the new dist.
+	const tsc = start(
+		process.execPath,
+		[join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'],
+		{ cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] },
+	);
+	let first = true;
+	let buf = '';
+	tsc.stdout.on('data', (chunk) => {
+		buf += chunk.toString();
+		let nl;
+		while ((nl = buf.indexOf('\n')) >= 0) {
+			const line = buf.slice(0, nl).replace(/\x1bc|\x1b\[[0-9;]*[A-Za-z]/g, '');
+			buf = buf.slice(nl + 1);
+			if (/error TS\d+/.test(line)) process.stderr.write(`[tsc] ${line}\n`);
+			const m = /Found (\d+) errors?\./.exec(line);
+			if (!m) continue;
+			if (first) {
+				first = false; // the initial compile of --watch: dist is already current
+				continue;
+			}
+			if (m[1] === '0') void restartN8n(n8nInfo);
+			else log(`tsc found ${m[1]} error(s); n8n keeps the previous build`);
+		}
+	});
+}
+
+main().catch(async (err) => {
+	log(err.stack || String(err));
+	await shutdown(1);
+});

