@@ -12,7 +12,12 @@ export function useFalEmulator(options: FalEmulatorOptions = {}): () => FalEmula
 		emulator = await startFalEmulator(options);
 		restore = routeFetchToEmulator(emulator.url);
 	});
-	afterEach(() => emulator?.reset());
+	// reset() keeps latency and answers; each test starts from the file's own settings.
+	afterEach(() => {
+		emulator?.reset();
+		emulator?.setLatency(options.latencyMs ?? 0);
+		emulator?.respondWith(options.respondWith);
+	});
 	afterAll(async () => {
 		restore?.();
 		await emulator?.close();

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { INode, IWorkflowBase } from 'n8n-workflow';
+
+import { repoRoot } from '../harness/loader';
+import { runWorkflow } from '../harness/run';
+import { NODE_NAME, OPENROUTER_AUDIO_TYPE, triggerThen } from '../harness/workflow';
+import { FIXTURES, submittedBodies, useFalEmulator } from '../nodes/OpenRouterAudio/emulator';
+
+// Each example's OpenRouter Audio node runs with its exact parameters, fed what its upstream node delivers.
+const emulator = useFalEmulator();
+
+function exampleNode(file: string, name: string): INode {
+	const workflow = JSON.parse(readFileSync(join(repoRoot, 'examples', file), 'utf8')) as IWorkflowBase;
+	const node = workflow.nodes.find((candidate) => candidate.name === name);
+	if (node?.type !== OPENROUTER_AUDIO_TYPE) throw new Error(`${file} has no OpenRouter Audio node "${name}"`);
+	return node;
+}
+
+test('Google Drive example: the downloaded file is transcribed with speaker labels and timestamps', async () => {
+	const node = exampleNode('google-drive-transcripts-to-sheet.json', 'Transcribe');
+	const result = await runWorkflow({
+		binaryMode: 'filesystem',
+		...triggerThen(node.parameters, [{ id: 'drive-file-1', name: 'standup.mp3' }], {
+			binaryFiles: [{ path: `${FIXTURES}/speech.mp3`, fileName: 'standup.mp3', mimeType: 'audio/mpeg' }],
+		}),
+	});
+	expect(result.error(NODE_NAME)).toBeUndefined();
+	expect(submittedBodies(emulator())[0]).toMatchObject({
+		model: 'google/gemini-2.5-flash',
+		prompt: 'Transcribe this audio verbatim.\nLabel each speaker as Speaker 1, Speaker 2, and so on.\nStart each segment with its timestamp as [mm:ss].',
+	});
+	expect(Object.keys(result.items(NODE_NAME)[0].json)).toEqual(['output', 'usage', 'model', 'requestId']);
+});
+
+test('form example: the uploaded file, whatever its field name, comes back as transcript and summary', async () => {
+	const node = exampleNode('form-upload-transcript.json', 'Transcribe and Summarize');
+	emulator().respondWith(() => ({
+		output: '```json\n{"transcript": "Hello from the fal emulator", "summary": ["A greeting"]}\n```',
+		usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2, cost: 0.000001 },
+	}));
+	const result = await runWorkflow({
+		binaryMode: 'filesystem',
+		...triggerThen(node.parameters, [{ 'Language of the summary': 'German' }], {
+			binaryFiles: [{ path: `${FIXTURES}/speech.m4a`, property: 'Recording' }],
+		}),
+	});
+	expect(result.error(NODE_NAME)).toBeUndefined();
+	const [body] = submittedBodies(emulator()) as any[];
+	expect(body.prompt).toMatch(/summary of five bullet points in German\.\nAnswer with a single JSON value only/);
+	expect(body.temperature).toBe(0.2);
+	expect(result.items(NODE_NAME)[0].json.data).toEqual({ transcript: 'Hello from the fal emulator', summary: ['A greeting'] });
+});
+
+test('long-audio example: Submit hands fal the execution resume URL; Get Job reads the callback', async () => {
+	emulator().setLatency(200);
+	const submit = exampleNode('long-audio-webhook.json', 'Submit to fal');
+	const submitted = await runWorkflow(triggerThen(submit.parameters, [{ audioUrl: 'https://audio.example/long.mp3' }]));
+	const [item] = submitted.items(NODE_NAME);
+	expect(item.json.status).toBe('IN_QUEUE');
+	const submitRequest = emulator().requests.find((request) => request.route === 'submit');
+	// n8n 2.x signs resume URLs; the signature must survive as part of fal's webhook URL.
+	expect(submitRequest?.query.fal_webhook).toMatch(
+		new RegExp(`^http://localhost:5678/webhook-waiting/${submitted.executionId}\\?signature=[0-9a-f]{64}$`),
+	);
+
+	const job = emulator().jobs.get(String(item.json.requestId))!;
+	for (let waited = 0; job.status !== 'COMPLETED' && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+	const getJob = exampleNode('long-audio-webhook.json', 'Get Result');
+	// What the Wait node passes on: fal's webhook POST, with the request ID in its body.
+	const fetched = await runWorkflow(triggerThen(getJob.parameters, [{ body: { request_id: item.json.requestId, status: 'OK' } }]));
+	expect(fetched.items(NODE_NAME)[0].json).toMatchObject({
+		requestId: item.json.requestId,
+		status: 'COMPLETED',
+		output: 'Echo from google/gemini-3-pro-preview: Summarize this audio: a short paragraph, then the key points as a list.',
+	});
+});
