@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { readBinaryAsBlob } from './binary';
+import { itemError } from './errors';
 import { detectAudioFormat, SUPPORTED_FORMATS, type AudioFormat, type Detection } from './format';
 
 /** A binary item's audio, ready for upload to fal storage. */
@@ -18,7 +18,7 @@ const formatMb = (bytes: number) =>
 	bytes < MB ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / MB).toFixed(1)} MB`;
 
 function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
-	throw new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
+	throw itemError(ctx.getNode(), itemIndex, message, description);
 }
 
 /** Checks an Audio URL locally; fal receives it exactly as given, and the node never downloads it. */

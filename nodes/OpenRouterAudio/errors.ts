@@ -14,6 +14,11 @@ const FIELD_LABELS: Record<string, string> = {
 	max_tokens: '"Max Tokens" (Options)',
 };
 
+/** A problem with one item's input, found before anything is sent: names the item and says how to fix it. */
+export function itemError(node: INode, itemIndex: number, message: string, description: string): NodeOperationError {
+	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
+}
+
 /** Removes the API key from any text that might reach an output item, an error or a log. */
 export function redact(text: string, apiKey: string): string {
 	return apiKey.length >= 4 ? text.split(apiKey).join('***') : text;

@@ -1,8 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import { audioFromBinary, audioFromUrl } from './audio';
-import { toNodeError } from './errors';
+import { itemError, toNodeError } from './errors';
 import { answerToJson, parseAnswer } from './output';
 import { readJobParams, readRetryPolicy, type JobParams, type Operation } from './params';
 import type { RetryPolicy } from './retry';
@@ -37,13 +36,11 @@ async function resolveAudioUrl(item: ItemContext, params: JobParams): Promise<st
 
 // Turns the abort reason into the message a user needs: which limit was hit, and that the job is gone.
 function timedOut(item: ItemContext, requestId?: string): NodeOperationError {
-	return new NodeOperationError(
+	return itemError(
 		item.ctx.getNode(),
-		`The request to fal did not finish within ${item.timeoutMs / 1000} seconds [item ${item.itemIndex}]`,
-		{
-			itemIndex: item.itemIndex,
-			description: `${requestId ? `fal job ${requestId} was cancelled. ` : ''}Raise "Timeout (Seconds)" under Options for long recordings, or use the "Submit Job" operation with a webhook so n8n does not wait.`,
-		},
+		item.itemIndex,
+		`The request to fal did not finish within ${item.timeoutMs / 1000} seconds`,
+		`${requestId ? `fal job ${requestId} was cancelled. ` : ''}Raise "Timeout (Seconds)" under Options for long recordings, or use the "Submit Job" operation with a webhook so n8n does not wait.`,
 	);
 }
 
@@ -124,10 +121,7 @@ export async function runItem(
 	if (operation === 'getJob') {
 		const requestId = String(ctx.getNodeParameter('requestId', itemIndex, '')).trim();
 		if (!requestId) {
-			throw new NodeOperationError(ctx.getNode(), `The "Request ID" field is empty [item ${itemIndex}]`, {
-				itemIndex,
-				description: 'Map the "requestId" from the output of a "Submit Job" operation.',
-			});
+			throw itemError(ctx.getNode(), itemIndex, 'The "Request ID" field is empty', 'Map the "requestId" from the output of a "Submit Job" operation.');
 		}
 		const retry = readRetryPolicy(ctx, itemIndex, {});
 		const signal = cancelSignal ? AbortSignal.any([cancelSignal, stop]) : stop;

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULTS } from './description.options';
+import { itemError } from './errors';
 import type { InvalidJson, OutputFormat } from './output';
 import { buildPrompt, type Task } from './prompt';
 import type { RetryPolicy } from './retry';
@@ -27,7 +27,7 @@ export interface JobParams {
 }
 
 function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
-	throw new NodeOperationError(ctx.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
+	throw itemError(ctx.getNode(), itemIndex, message, description);
 }
 
 // Expressions may yield numbers as strings ("0.7"); anything else that is not a finite number is rejected.
