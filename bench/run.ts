@@ -10,6 +10,7 @@ import { routeFetchToEmulator } from '../test/emulator/route';
 import { startFalEmulator, type FalEmulatorOptions } from '../test/emulator/server';
 import {
 	addedTimePerRequest,
+	cancellation,
 	heapGrowth,
 	largeBinary,
 	nodeBatch,
@@ -97,6 +98,15 @@ async function main() {
 				`(${perItemKb} KB per item, outputs and run data); after release: +${small.retainedAfterReleaseMb} MB and +${large.retainedAfterReleaseMb} MB`,
 		);
 		return { points, heldKbPerItem: perItemKb };
+	});
+
+	results.cancellation = await withEmulator({}, async (emulator) => {
+		const stopped = await cancellation(emulator, 20, 1000);
+		console.log(
+			`\n(e) stop after 1 s with ${stopped.items} items in flight: run ${stopped.status} ${stopped.msFromStopToEnd} ms after the stop, ` +
+				`${stopped.jobsCancelled} of ${stopped.jobs} fal jobs cancelled`,
+		);
+		return stopped;
 	});
 
 	printTable(batch);

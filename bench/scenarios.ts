@@ -136,6 +136,30 @@ export async function heapGrowth(emulator: FalEmulator, sizes: number[]) {
 	return points;
 }
 
+/**
+ * (e) Stopping an execution: `count` items whose fal jobs would run for a minute are stopped after
+ * `afterMs`; how long until the run has ended, and how many of the fal jobs were cancelled.
+ */
+export async function cancellation(emulator: FalEmulator, count: number, afterMs: number) {
+	emulator.reset();
+	emulator.setLatency(60_000);
+	let cancelledAt = 0;
+	const result = await runWorkflow({
+		...triggerThen({ audioUrl: AUDIO, options: { concurrency: count } }, items(count)),
+		onStart: ({ cancel }) => {
+			setTimeout(() => {
+				cancelledAt = performance.now();
+				cancel();
+			}, afterMs);
+		},
+		timeoutMs: 120_000,
+	});
+	const endedMs = performance.now() - cancelledAt;
+	const jobs = [...emulator.jobs.values()];
+	emulator.setLatency(0);
+	return { items: count, status: result.run.status, msFromStopToEnd: round(endedMs), jobs: jobs.length, jobsCancelled: jobs.filter((job) => job.cancelled).length };
+}
+
 /** A PCM WAV header over `dataBytes` of low noise: a real, valid audio file of the asked size. */
 function wav(dataBytes: number): Buffer {
 	const file = Buffer.alloc(44 + dataBytes);
