@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureN8n } from './n8n-install.mjs';
-import { exec, installCommunityPackage, n8nEnv, sha256 } from './n8n-env.mjs';
+import { exec, installCommunityPackage, killGroup, n8nEnv, sha256, waitReady } from './n8n-env.cjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
@@ -54,31 +54,22 @@ function start(cmd, args, opts = {}) {
 	return child;
 }
 
-/** Signals the child's whole process group (also after the leader exited: runners may remain). */
-function killGroup(child, signal) {
-	if (!child?.pid) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		/* already gone */
-	}
-}
-
 function stopChild(child, graceMs = 8000) {
 	return new Promise((res) => {
 		if (!child) return res();
+		// The child's whole process group: also after the leader exited, runners may remain.
 		if (child.exitCode !== null || child.signalCode !== null) {
-			killGroup(child, 'SIGKILL');
+			killGroup(child.pid, 'SIGKILL');
 			return res();
 		}
-		const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+		const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
 		child.once('exit', () => {
 			clearTimeout(timer);
 			// Anything the group left behind goes too.
-			killGroup(child, 'SIGKILL');
+			killGroup(child.pid, 'SIGKILL');
 			res();
 		});
-		killGroup(child, 'SIGTERM');
+		killGroup(child.pid, 'SIGTERM');
 	});
 }
 
@@ -130,14 +121,15 @@ function syncDist() {
 	cpSync(join(repo, 'dist'), target, { recursive: true });
 }
 
+/** With FAL_EMULATOR=1, n8n --requires the emulator's routing (fal's fetch and https traffic). */
 function n8nProcessEnv(n8nInfo) {
-	const extra = {};
-	if (useEmulator) {
-		extra.FAL_EMULATOR_URL = emulator.url;
-		const preload = join(repo, 'test', 'emulator', 'preload.js');
-		extra.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`.trim();
-	}
-	return n8nEnv({ userFolder, port, encryptionKey: encryptionKey(), extra: { ...extra, PATH: `${dirname(n8nInfo.nodeBin)}:${process.env.PATH}` } });
+	return n8nEnv({
+		userFolder,
+		port,
+		encryptionKey: encryptionKey(),
+		nodeBin: n8nInfo.nodeBin,
+		emulatorUrl: useEmulator ? emulator.url : undefined,
+	});
 }
 
 /** A key of this dev folder only (kept in .n8n-dev), so stored credentials stay readable. */
@@ -216,22 +208,6 @@ async function importData(n8nInfo, state) {
 	}
 }
 
-async function waitReady(child) {
-	const url = `http://127.0.0.1:${port}/healthz/readiness`;
-	const deadline = Date.now() + 180000;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null) return false;
-		try {
-			const res = await fetch(url);
-			if (res.ok) return true;
-		} catch {
-			/* not listening yet */
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-	return false;
-}
-
 async function startN8n(n8nInfo) {
 	const started = Date.now();
 	const child = start(n8nInfo.nodeBin, [n8nInfo.n8nBin, 'start'], { cwd: devRoot, env: n8nProcessEnv(n8nInfo) });
@@ -242,7 +218,7 @@ async function startN8n(n8nInfo) {
 			void shutdown(code || 1);
 		}
 	});
-	if (await waitReady(child)) {
+	if ((await waitReady(`http://127.0.0.1:${port}/healthz/readiness`, child, 180000, 500)) === 'ready') {
 		log(
 			`\x1b[32mn8n is ready: http://127.0.0.1:${port}\x1b[0m (${((Date.now() - started) / 1000).toFixed(1)}s)` +
 				(useEmulator ? ' - fal answered by the emulator' : ''),

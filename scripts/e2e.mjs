@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureN8n } from './n8n-install.mjs';
-import { exec, installCommunityPackage } from './n8n-env.mjs';
+import { exec, installCommunityPackage, killGroup } from './n8n-env.cjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const t0 = Date.now();
@@ -18,12 +18,7 @@ function killLeftovers(pidFile) {
 	if (!existsSync(pidFile)) return;
 	let killed = 0;
 	for (const pid of readFileSync(pidFile, 'utf8').split('\n').map(Number).filter(Boolean)) {
-		try {
-			process.kill(-pid, 'SIGKILL');
-			killed++;
-		} catch {
-			/* already gone */
-		}
+		if (killGroup(pid, 'SIGKILL')) killed++;
 	}
 	if (killed) log(`killed ${killed} leftover process group(s)`);
 }

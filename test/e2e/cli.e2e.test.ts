@@ -3,22 +3,21 @@
  * `n8n execute --id --rawOutput` and check the items n8n produced. fal is the in-process emulator.
  */
 import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import {
 	audioFixture,
-	cleanup,
 	expectOk,
-	freePort,
 	importCredential,
 	importWorkflows,
-	makeUserFolder,
 	n8nCli,
-	n8nEnv,
 	nodeItems,
 	parseRunOutput,
 	tail,
 	type CliResult,
 	type RunData,
+	type RunItem,
 } from './n8n';
+import { useN8n } from './setup';
 import {
 	BAD_CREDENTIAL,
 	CREDENTIAL,
@@ -29,15 +28,16 @@ import {
 	workflow,
 } from './workflows';
 
- 
-const { startFalEmulator } = require('../emulator/server');
-
 const MODEL = 'google/gemini-3-flash-preview';
 const BAD_KEY = 'e2e-wrong-key-0123456789';
 
-let emulator: any;
-let env: NodeJS.ProcessEnv;
 const audioPath = audioFixture('speech.wav');
+// CLI only: every test runs `n8n execute` in the suite's environment
+const n8n = useN8n('cli', {
+	// Read/Write Files may read the fixture folder (n8n 2.x restricts file access by default).
+	extra: () => ({ N8N_RESTRICT_FILE_ACCESS_TO: dirname(audioPath) }),
+	start: false,
+});
 
 const WF = {
 	url: 'e2eCliUrl0000001',
@@ -52,15 +52,7 @@ function analyze(parameters: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-	emulator = await startFalEmulator({ latencyMs: 50 });
-	const userFolder = makeUserFolder('cli');
-	env = n8nEnv({
-		userFolder,
-		port: await freePort(),
-		emulatorUrl: emulator.url,
-		// Read/Write Files may read the fixture folder (n8n 2.x restricts file access by default).
-		extra: { N8N_RESTRICT_FILE_ACCESS_TO: `${require('node:path').dirname(audioPath)}` },
-	});
+	const { env } = n8n;
 	await importCredential(env, { ...CREDENTIAL, apiKey: 'test-key' });
 	await importCredential(env, { ...BAD_CREDENTIAL, apiKey: BAD_KEY });
 	await importWorkflows(env, [
@@ -100,27 +92,27 @@ beforeAll(async () => {
 	]);
 });
 
-afterAll(async () => {
-	await cleanup();
-	await emulator?.close();
-});
-
 async function execute(id: string): Promise<{ result: CliResult; run: RunData | undefined; text: string }> {
-	const result = await n8nCli(['execute', `--id=${id}`, '--rawOutput'], env);
+	const result = await n8nCli(['execute', `--id=${id}`, '--rawOutput'], n8n.env);
 	const text = result.stdout + result.stderr;
 	if (process.env.E2E_DEBUG) console.log(`n8n execute --id=${id}: exit ${result.code} in ${result.ms} ms\n${tail(text, 20000)}`);
 	return { result, run: parseRunOutput(result.stdout), text };
 }
 
+/** Runs a workflow that must succeed; returns the run and the items of its OpenRouter Audio node. */
+async function executeOk(id: string, what: string): Promise<{ run: RunData; items: RunItem[]; text: string }> {
+	const { result, run, text } = await execute(id);
+	expectOk(result, what);
+	expect(run).toBeDefined();
+	return { run: run!, items: nodeItems(run!, 'OpenRouter Audio'), text };
+}
+
 function jobsFor(predicate: (input: any) => boolean): any[] {
-	return [...emulator.jobs.values()].filter((job: any) => predicate(job.input));
+	return [...n8n.emulator.jobs.values()].filter((job: any) => predicate(job.input));
 }
 
 test('URL input: Manual Trigger -> OpenRouter Audio returns the transcript item', async () => {
-	const { result, run, text } = await execute(WF.url);
-	expectOk(result, 'execute URL workflow');
-	expect(run).toBeDefined();
-	const items = nodeItems(run!, 'OpenRouter Audio');
+	const { items, text } = await executeOk(WF.url, 'execute URL workflow');
 	expect(items).toHaveLength(1);
 	const json = items[0].json;
 	expect(json.output).toBe(`Echo from ${MODEL}: Transcribe this audio verbatim.`);
@@ -136,12 +128,11 @@ test('URL input: Manual Trigger -> OpenRouter Audio returns the transcript item'
 });
 
 test('binary input read by Read/Write Files is uploaded to fal storage first', async () => {
+	const { emulator } = n8n;
 	const uploadsBefore = emulator.uploads.size;
-	const { result, run } = await execute(WF.binary);
-	expectOk(result, 'execute binary workflow');
-	const read = nodeItems(run!, 'Read Audio');
-	expect(read[0].binary?.data?.fileName).toBe(require('node:path').basename(audioPath));
-	const items = nodeItems(run!, 'OpenRouter Audio');
+	const { run, items } = await executeOk(WF.binary, 'execute binary workflow');
+	const read = nodeItems(run, 'Read Audio');
+	expect(read[0].binary?.data?.fileName).toBe(basename(audioPath));
 	expect(items).toHaveLength(1);
 	expect(items[0].json.output).toContain('Summarize this audio');
 	expect(emulator.uploads.size).toBe(uploadsBefore + 1);
@@ -153,11 +144,9 @@ test('binary input read by Read/Write Files is uploaded to fal storage first', a
 });
 
 test('several items: one fal job and one output item each, in order', async () => {
-	const { result, run } = await execute(WF.items);
-	expectOk(result, 'execute several-items workflow');
-	const items = nodeItems(run!, 'OpenRouter Audio');
+	const { items } = await executeOk(WF.items, 'execute several-items workflow');
 	expect(items).toHaveLength(3);
-	const urls = items.map((item) => emulator.jobs.get(item.json.requestId)?.input.audio_url);
+	const urls = items.map((item) => n8n.emulator.jobs.get(item.json.requestId)?.input.audio_url);
 	expect(urls).toEqual(['https://example.com/a.mp3', 'https://example.com/b.wav', 'https://example.com/c.ogg']);
 	expect(new Set(items.map((i) => i.json.requestId)).size).toBe(3);
 });
@@ -170,14 +159,11 @@ test('a wrong API key fails the execution with a clear message and a non-zero ex
 }, 120_000);
 
 test('Continue On Fail: the failing item carries its error, the good one its answer', async () => {
-	const { result, run, text } = await execute(WF.continueOnFail);
-	expectOk(result, 'execute continue-on-fail workflow');
-	expect(run).toBeDefined();
-	const items = nodeItems(run!, 'OpenRouter Audio');
+	const { run, items, text } = await executeOk(WF.continueOnFail, 'execute continue-on-fail workflow');
 	expect(items).toHaveLength(2);
 	expect(items[0].json.output).toBe(`Echo from ${MODEL}: Transcribe this audio verbatim.`);
 	expect(items[1].json.output).toBeUndefined();
 	const error = JSON.stringify(items[1].json.error ?? items[1].json);
 	if (!/Failed to download|download|422/i.test(error)) throw new Error(`unexpected error item: ${error}\n${tail(text, 2000)}`);
-	expect(run!.data.resultData.error).toBeUndefined();
+	expect(run.data.resultData.error).toBeUndefined();
 });

@@ -5,60 +5,24 @@
  */
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-	activate,
-	audioFixture,
-	cleanup,
-	freePort,
-	makeTempDir,
-	makeUserFolder,
-	n8nEnv,
-	setupOwnerAndLogin,
-	startN8n,
-	tail,
-	waitFor,
-	type N8nServer,
-	type Rest,
-} from './n8n';
+import { audioFixture, makeTempDir, tail, waitFor } from './n8n';
+import { createFalCredential, publishWorkflow, useN8n } from './setup';
 import { localFileTrigger, openRouterAudio, readFile, textToFile, workflow, writeFile } from './workflows';
 
- 
-const { startFalEmulator } = require('../emulator/server');
-
-let emulator: any;
-let server: N8nServer;
-let rest: Rest;
 let watchDir: string;
-
-beforeAll(async () => {
-	emulator = await startFalEmulator({ latencyMs: 100 });
-	watchDir = makeTempDir('watch');
-	const env = n8nEnv({
-		userFolder: makeUserFolder('trigger'),
-		port: await freePort(),
-		emulatorUrl: emulator.url,
-		extra: {
-			// n8n 2.x excludes the Local File Trigger by default and confines file access to ~/.n8n-files.
-			NODES_EXCLUDE: '[]',
-			N8N_RESTRICT_FILE_ACCESS_TO: watchDir,
-		},
-	});
-	server = await startN8n(env);
-	rest = await setupOwnerAndLogin(server.url);
-});
-
-afterAll(async () => {
-	await cleanup();
-	await emulator?.close();
+const n8n = useN8n('trigger', {
+	latencyMs: 100,
+	extra: () => {
+		watchDir = makeTempDir('watch');
+		// n8n 2.x excludes the Local File Trigger by default and confines file access to ~/.n8n-files.
+		return { NODES_EXCLUDE: '[]', N8N_RESTRICT_FILE_ACCESS_TO: watchDir };
+	},
 });
 
 test('three audio files dropped into the watched folder give three answer files', async () => {
-	const credential = await rest.ok<any>('POST', '/rest/credentials', {
-		name: 'Fal (e2e trigger)',
-		type: 'falApi',
-		data: { apiKey: 'test-key' },
-	});
-	const wf = workflow('e2eFileTrigger01', 'E2E folder watch', [
+	const { emulator, rest, server } = n8n;
+	const credential = await createFalCredential(rest, 'Fal (e2e trigger)');
+	const created = await publishWorkflow(rest, workflow('e2eFileTrigger01', 'E2E folder watch', [
 		localFileTrigger(watchDir),
 		readFile('Read Audio', '={{ $json.path }}'),
 		openRouterAudio(
@@ -67,10 +31,7 @@ test('three audio files dropped into the watched folder give three answer files'
 		),
 		textToFile('Answer To File', 'answer.txt'),
 		writeFile('Write Answer', "={{ $('Local File Trigger').item.json.path }}.txt"),
-	]);
-	delete (wf as any).id;
-	const created = await rest.ok<any>('POST', '/rest/workflows', wf);
-	await activate(rest, created.id, created.versionId);
+	]));
 	await new Promise((r) => setTimeout(r, 1500)); // activation returns once the watcher is set up; let its initial scan settle
 
 	const sources = ['speech.wav', 'speech.mp3', 'speech.ogg'].map((name) => audioFixture(name)).filter(existsSync);

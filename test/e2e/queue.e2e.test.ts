@@ -7,32 +7,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename } from 'node:path';
-import {
-	activate,
-	audioFixture,
-	cleanup,
-	freePort,
-	makeTempDir,
-	makeUserFolder,
-	n8nEnv,
-	setupOwnerAndLogin,
-	sleep,
-	startN8n,
-	tail,
-	track,
-	waitForWebhook,
-	type N8nServer,
-} from './n8n';
-import { openRouterAudio, respondToWebhook, webhook, workflow } from './workflows';
-
- 
-const { startFalEmulator } = require('../emulator/server');
+import { audioFixture, freePort, makeTempDir, sleep, startN8n, tail, track, type N8nServer } from './n8n';
+import { createFalCredential, postAudio, publishUploadWebhook, useN8n } from './setup';
 
 const BATCH = 10;
-
-let emulator: any;
-let main: N8nServer;
-const workers: N8nServer[] = [];
 
 async function redisPing(port: number): Promise<boolean> {
 	return await new Promise((res) => {
@@ -51,9 +29,8 @@ async function redisPing(port: number): Promise<boolean> {
 	});
 }
 
-beforeAll(async () => {
-	// each job takes a while at fal, so one worker alone can't drain the batch before the other polls
-	emulator = await startFalEmulator({ latencyMs: 1500 });
+/** redis-server on a free loopback port (tracked: cleanup() stops it with the n8n processes). */
+async function startRedis(): Promise<number> {
 	const redisPort = await freePort();
 	const redisDir = makeTempDir('redis');
 	track(
@@ -65,68 +42,46 @@ beforeAll(async () => {
 	);
 	for (let i = 0; i < 50 && !(await redisPing(redisPort)); i++) await sleep(100);
 	if (!(await redisPing(redisPort))) throw new Error('redis-server did not start (apt-get install redis-server)');
+	return redisPort;
+}
 
-	const userFolder = makeUserFolder('queue');
-	const queueEnv = {
+// the main: `n8n start` in queue mode, signed in as the owner
+const n8n = useN8n('queue', {
+	// each job takes a while at fal, so one worker alone can't drain the batch before the other polls
+	latencyMs: 1500,
+	extra: async () => ({
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: String(redisPort),
+		QUEUE_BULL_REDIS_PORT: String(await startRedis()),
 		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-	};
-	const mainPort = await freePort();
-	main = await startN8n(n8nEnv({ userFolder, port: mainPort, emulatorUrl: emulator.url, extra: queueEnv }));
+	}),
+});
+const workers: N8nServer[] = [];
+
+beforeAll(async () => {
 	for (let i = 0; i < 2; i++) {
 		const healthPort = await freePort();
-		const env = n8nEnv({
-			userFolder,
-			port: mainPort, // webhook URLs etc. point at the main
-			emulatorUrl: emulator.url,
-			extra: {
-				...queueEnv,
-				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-			},
-		});
+		// the main's environment (its port: webhook URLs etc. point at the main), own health and broker ports
+		const env = {
+			...n8n.env,
+			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		};
 		workers.push(await startN8n(env, { command: ['worker', '--concurrency=2'], readyPort: healthPort }));
 	}
 });
 
-afterAll(async () => {
-	await cleanup(); // n8n processes and redis-server (tracked)
-	await emulator?.close();
-});
-
 test(`a batch of ${BATCH} webhook uploads runs on both workers and every answer comes back`, async () => {
-	const rest = await setupOwnerAndLogin(main.url);
-	const credential = await rest.ok<any>('POST', '/rest/credentials', {
-		name: 'Fal (e2e queue)',
-		type: 'falApi',
-		data: { apiKey: 'test-key' },
-	});
-	const wf = workflow('e2eQueueWebhook1', 'E2E queue batch', [
-		webhook('e2e-queue-audio'),
-		openRouterAudio(
-			{ operation: 'analyze', audioSource: 'binary', binaryPropertyName: 'data', task: 'transcribe' },
-			{ id: credential.id, name: credential.name },
-		),
-		respondToWebhook(),
-	]);
-	delete (wf as any).id;
-	const created = await rest.ok<any>('POST', '/rest/workflows', wf);
-	await activate(rest, created.id, created.versionId);
-	await waitForWebhook(main.url, 'e2e-queue-audio');
+	const { emulator, rest, server: main } = n8n;
+	const credential = await createFalCredential(rest, 'Fal (e2e queue)');
+	await publishUploadWebhook(main, rest, 'e2e-queue-audio', { id: credential.id, name: credential.name });
 
 	const audioPath = audioFixture('speech.wav');
 	const audio = readFileSync(audioPath);
 	const started = Date.now();
 	const responses = await Promise.all(
-		Array.from({ length: BATCH }, async (_, i) => {
-			const form = new FormData();
-			form.append('data', new Blob([audio], { type: 'audio/wav' }), `${i}-${basename(audioPath)}`);
-			const res = await fetch(`${main.url}/webhook/e2e-queue-audio`, { method: 'POST', body: form });
-			return { status: res.status, text: await res.text() };
-		}),
+		Array.from({ length: BATCH }, (_, i) => postAudio(main, 'e2e-queue-audio', audio, `${i}-${basename(audioPath)}`)),
 	);
 	const elapsed = Date.now() - started;
 	const failed = responses.filter((r) => r.status !== 200);

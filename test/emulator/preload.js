@@ -2,12 +2,16 @@
 'use strict';
 /**
  * `node --require test/emulator/preload.js` (e.g. for a real n8n process): when
- * FAL_EMULATOR_URL is set, all fal fetch traffic in the process goes to the emulator.
- * Loaded before any module, so it runs before any fal client captures `fetch`.
- * Note: only `fetch` is routed; requests made through axios / node:https are not.
+ * FAL_EMULATOR_URL is set, all fal traffic in the process goes to the emulator:
+ * - `fetch` (the fal client in the node), see route.js. Loaded before any module, so it runs
+ *   before any fal client captures `fetch`;
+ * - `https.request` / `https.get` (n8n's own HTTP client, e.g. the credential's Test button),
+ *   see route-https.js.
  */
 const { routeFetchToEmulator } = require('./route');
+const { routeHttpsToEmulator } = require('./route-https');
 
 if (process.env.FAL_EMULATOR_URL) {
 	routeFetchToEmulator(process.env.FAL_EMULATOR_URL);
+	routeHttpsToEmulator(process.env.FAL_EMULATOR_URL);
 }

