@@ -36,10 +36,11 @@ async function resolveAudioUrl(item: ItemContext, params: JobParams): Promise<st
 
 // Turns the abort reason into the message a user needs: which limit was hit, and that the job is gone.
 function timedOut(item: ItemContext, requestId?: string): NodeOperationError {
+	const seconds = item.timeoutMs / 1000;
 	return itemError(
 		item.ctx.getNode(),
 		item.itemIndex,
-		`The request to fal did not finish within ${item.timeoutMs / 1000} seconds`,
+		`The request to fal did not finish within ${seconds} second${seconds === 1 ? '' : 's'}`,
 		`${requestId ? `fal job ${requestId} was cancelled. ` : ''}Raise "Timeout (Seconds)" under Options for long recordings, or use the "Submit Job" operation with a webhook so n8n does not wait.`,
 	);
 }

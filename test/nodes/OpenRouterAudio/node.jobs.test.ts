@@ -75,7 +75,7 @@ describe('concurrency, timeouts and cancellation', () => {
 	test('an item past its timeout fails clearly and its fal job is cancelled', async () => {
 		emulator().setLatency(30_000);
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, options: { timeout: 1 } }));
-		expect(result.error(NODE_NAME)?.message).toBe('The request to fal did not finish within 1 seconds [item 0]');
+		expect(result.error(NODE_NAME)?.message).toBe('The request to fal did not finish within 1 second [item 0]');
 		const [job] = [...emulator().jobs.values()];
 		expect(job.cancelled).toBe(true);
 		expect(emulator().requests.map((request) => request.route)).toContain('cancel');
