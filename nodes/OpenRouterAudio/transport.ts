@@ -21,30 +21,38 @@ export interface FalSession {
 	client: FalClient;
 	/** Used only to cancel fal jobs after the execution was cancelled, so it must not share that signal. */
 	janitor: FalClient;
+	/** A client whose requests also stop when `signal` aborts, for calls that take no signal (storage). */
+	clientFor(signal: AbortSignal): FalClient;
 }
 
 /** One client per execution, from the credential; never the global `fal`, never environment variables. */
 export function createFalSession(apiKey: string, cancelSignal?: AbortSignal): FalSession {
-	const sessionFetch: typeof fetch = async (input, init) => {
-		const itemSignal = init?.signal ?? undefined;
-		const response = await fetch(input, {
-			...init,
-			signal: cancelSignal && itemSignal ? AbortSignal.any([cancelSignal, itemSignal]) : (itemSignal ?? cancelSignal),
-		});
-		// The client's ApiError drops response headers; keep Retry-After where the retry layer finds it.
-		if (!response.ok && itemSignal) noteRetryAfter(itemSignal, response.headers.get('retry-after'));
-		return response;
-	};
+	const fetchStoppedBy =
+		(bound?: AbortSignal): typeof fetch =>
+		async (input, init) => {
+			const itemSignal = init?.signal ?? bound;
+			const signals = [cancelSignal, init?.signal ?? undefined, bound].filter((s): s is AbortSignal => !!s);
+			const response = await fetch(input, {
+				...init,
+				signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+			});
+			// The client's ApiError drops response headers; keep Retry-After where the retry layer finds it.
+			if (!response.ok && itemSignal) noteRetryAfter(itemSignal, response.headers.get('retry-after'));
+			return response;
+		};
 	return {
 		apiKey,
-		client: createFalClient({ credentials: apiKey, fetch: sessionFetch }),
+		client: createFalClient({ credentials: apiKey, fetch: fetchStoppedBy() }),
 		janitor: createFalClient({ credentials: apiKey }),
+		clientFor: (signal) => createFalClient({ credentials: apiKey, fetch: fetchStoppedBy(signal) }),
 	};
 }
 
 /** Uploads a file to fal storage once and returns its URL; the job then refers to it by URL. */
 export async function uploadFile(session: FalSession, file: File, policy: RetryPolicy, signal: AbortSignal) {
-	return await withRetries(async () => await abortable(session.client.storage.upload(file), signal), policy, signal);
+	// storage.upload takes no signal: a client bound to the item's signal stops a timed-out upload too.
+	const storage = session.clientFor(signal).storage;
+	return await withRetries(async () => await abortable(storage.upload(file), signal), policy, signal);
 }
 
 /** Queues a job; with a webhook URL fal also posts the result there when it is ready. */
@@ -118,9 +126,8 @@ export async function cancelJob(session: FalSession, requestId: string): Promise
 	}
 }
 
-// The client sleeps between its own retries without watching the signal, and storage.upload takes none:
-// racing each call lets an aborted item stop at once. The abandoned call ends at its next request, which
-// the aborted signal (or, for uploads, the session's cancel signal) stops before it is sent.
+// The client sleeps between its own retries without watching the signal: racing each call lets an aborted
+// item stop at once. The abandoned call ends at its next request, which the aborted signal stops.
 async function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 	signal.throwIfAborted();
 	let onAbort = () => {};

@@ -1,6 +1,6 @@
 import { runWorkflow } from '../../harness/run';
 import { NODE_NAME, triggerThen } from '../../harness/workflow';
-import { submittedBodies, useFalEmulator } from './emulator';
+import { FIXTURES, submittedBodies, useFalEmulator } from './emulator';
 
 const emulator = useFalEmulator();
 const AUDIO = 'https://audio.example/long-meeting.mp3';
@@ -79,6 +79,20 @@ describe('concurrency, timeouts and cancellation', () => {
 		const [job] = [...emulator().jobs.values()];
 		expect(job.cancelled).toBe(true);
 		expect(emulator().requests.map((request) => request.route)).toContain('cancel');
+	});
+
+	test('an item that times out during its upload stops the upload too', async () => {
+		// fal storage answers the upload request only after 3 s; the item may take 1 s.
+		emulator().fault({ route: 'initiate', delayMs: 3000 });
+		const result = await runWorkflow({
+			binaryMode: 'filesystem',
+			...triggerThen({ audioSource: 'binary', options: { timeout: 1 } }, [{}], { binaryFiles: [{ path: `${FIXTURES}/speech.wav` }] }),
+		});
+		expect(result.error(NODE_NAME)?.message).toBe('The request to fal did not finish within 1 second [item 0]');
+		// Had the upload gone on in the background, its bytes would reach fal once the slow answer came.
+		await new Promise((resolve) => setTimeout(resolve, 3500));
+		expect(emulator().requests.map((request) => request.route)).toEqual(['initiate']);
+		expect(emulator().uploads.size).toBe(0);
 	});
 
 	test('stopping the execution aborts in-flight items and cancels their fal jobs', async () => {
