@@ -6,5 +6,6 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	setupFiles: ['<rootDir>/test/harness/env.ts'],
+	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 	testTimeout: 30000,
 };
