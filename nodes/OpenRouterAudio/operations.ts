@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
+import { anySignal } from './abort';
 import { audioFromBinary, audioFromUrl } from './audio';
 import { itemError, toNodeError } from './errors';
 import { answerToJson, parseAnswer } from './output';
@@ -125,18 +126,17 @@ export async function runItem(
 			throw itemError(ctx.getNode(), itemIndex, 'The "Request ID" field is empty', 'Map the "requestId" from the output of a "Submit Job" operation.');
 		}
 		const retry = readRetryPolicy(ctx, itemIndex, {});
-		const signal = cancelSignal ? AbortSignal.any([cancelSignal, stop]) : stop;
+		const signal = anySignal(stop, cancelSignal)!;
 		return await getJobItem({ ctx, session, itemIndex, signal, timeoutMs: 0 }, requestId, retry);
 	}
 
 	const params = readJobParams(ctx, itemIndex, operation);
 	const timeoutSignal = params.timeoutMs > 0 ? AbortSignal.timeout(params.timeoutMs) : undefined;
-	const signals = [stop, cancelSignal, timeoutSignal].filter((signal): signal is AbortSignal => !!signal);
 	const item: ItemContext = {
 		ctx,
 		session,
 		itemIndex,
-		signal: AbortSignal.any(signals),
+		signal: anySignal(stop, cancelSignal, timeoutSignal)!,
 		timeoutSignal,
 		timeoutMs: params.timeoutMs,
 	};

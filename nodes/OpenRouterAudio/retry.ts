@@ -1,5 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
+import { untilAborted } from './abort';
 import { isRetryableError } from './fal';
 
 // The fal client already retries 429/502/503/504 inside each call, with short fixed backoff. This layer
@@ -52,7 +53,10 @@ export function retryDelay(attempt: number, policy: RetryPolicy, retryAfterMs?: 
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** Runs `operation` until it succeeds, fails for good, runs out of retries or budget, or `signal` aborts. */
+/**
+ * Runs `operation` until it succeeds, fails for good, runs out of retries or budget, or `signal` aborts;
+ * an abort ends the wait at once, also in the middle of an attempt.
+ */
 export async function withRetries<T>(
 	operation: (attempt: number) => Promise<T>,
 	policy: RetryPolicy,
@@ -63,7 +67,7 @@ export async function withRetries<T>(
 		retryAfterBySignal.delete(signal);
 		let failure: unknown;
 		try {
-			return await operation(attempt);
+			return await untilAborted(signal, async () => await operation(attempt));
 		} catch (error) {
 			failure = error;
 		}

@@ -1,3 +1,4 @@
+import { anySignal } from './abort';
 import { createFalClient, type FalClient, type QueueStatus, type Result } from './fal';
 import { noteRetryAfter, StreamEndedEarly, withRetries, type RetryPolicy } from './retry';
 
@@ -31,11 +32,7 @@ export function createFalSession(apiKey: string, cancelSignal?: AbortSignal): Fa
 		(bound?: AbortSignal): typeof fetch =>
 		async (input, init) => {
 			const itemSignal = init?.signal ?? bound;
-			const signals = [cancelSignal, init?.signal ?? undefined, bound].filter((s): s is AbortSignal => !!s);
-			const response = await fetch(input, {
-				...init,
-				signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
-			});
+			const response = await fetch(input, { ...init, signal: anySignal(cancelSignal, init?.signal ?? undefined, bound) });
 			// The client's ApiError drops response headers; keep Retry-After where the retry layer finds it.
 			if (!response.ok && itemSignal) noteRetryAfter(itemSignal, response.headers.get('retry-after'));
 			return response;
@@ -52,7 +49,7 @@ export function createFalSession(apiKey: string, cancelSignal?: AbortSignal): Fa
 export async function uploadFile(session: FalSession, file: File, policy: RetryPolicy, signal: AbortSignal) {
 	// storage.upload takes no signal: a client bound to the item's signal stops a timed-out upload too.
 	const storage = session.clientFor(signal).storage;
-	return await withRetries(async () => await abortable(storage.upload(file), signal), policy, signal);
+	return await withRetries(async () => await storage.upload(file), policy, signal);
 }
 
 /** Queues a job; with a webhook URL fal also posts the result there when it is ready. */
@@ -64,7 +61,7 @@ export async function submitJob(
 	webhookUrl?: string,
 ): Promise<string> {
 	const submitted = await withRetries(
-		async () => await abortable(session.client.queue.submit(ENDPOINT_ID, { input, webhookUrl, abortSignal: signal }), signal),
+		async () => await session.client.queue.submit(ENDPOINT_ID, { input, webhookUrl, abortSignal: signal }),
 		policy,
 		signal,
 	);
@@ -101,7 +98,7 @@ export async function fetchResult(
 	signal: AbortSignal,
 ): Promise<Result<unknown>> {
 	return await withRetries(
-		async () => await abortable(session.client.queue.result(ENDPOINT_ID, { requestId, abortSignal: signal }), signal),
+		async () => await session.client.queue.result(ENDPOINT_ID, { requestId, abortSignal: signal }),
 		policy,
 		signal,
 	);
@@ -109,8 +106,7 @@ export async function fetchResult(
 
 export async function fetchStatus(session: FalSession, requestId: string, policy: RetryPolicy, signal: AbortSignal) {
 	return await withRetries(
-		async () =>
-			await abortable(session.client.queue.status(ENDPOINT_ID, { requestId, logs: false, abortSignal: signal }), signal),
+		async () => await session.client.queue.status(ENDPOINT_ID, { requestId, logs: false, abortSignal: signal }),
 		policy,
 		signal,
 	);
@@ -123,21 +119,5 @@ export async function cancelJob(session: FalSession, requestId: string): Promise
 		return true;
 	} catch {
 		return false;
-	}
-}
-
-// The client sleeps between its own retries without watching the signal: racing each call lets an aborted
-// item stop at once. The abandoned call ends at its next request, which the aborted signal stops.
-async function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-	signal.throwIfAborted();
-	let onAbort = () => {};
-	const aborted = new Promise<never>((_, reject) => {
-		onAbort = () => reject(signal.reason);
-		signal.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		return await Promise.race([work, aborted]);
-	} finally {
-		signal.removeEventListener('abort', onAbort);
 	}
 }

@@ -1,0 +1,26 @@
+// Abort signals: one item can be stopped by the execution, its own timeout, or a failed sibling item.
+
+/** The signal that aborts when any of `signals` does; undefined when none is given. */
+export function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+	const present = signals.filter((signal): signal is AbortSignal => !!signal);
+	return present.length > 1 ? AbortSignal.any(present) : present[0];
+}
+
+/**
+ * Starts `work` unless `signal` has already aborted, and stops waiting for it the moment `signal` aborts:
+ * the fal client sleeps between its own retries without watching signals. The abandoned call ends at its
+ * next request, which the aborted signal stops before it is sent.
+ */
+export async function untilAborted<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+	signal.throwIfAborted();
+	let onAbort = () => {};
+	const aborted = new Promise<never>((_, reject) => {
+		onAbort = () => reject(signal.reason);
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		return await Promise.race([work(), aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
+}
