@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readBinaryAsBlob } from './binary';
-import { itemError } from './errors';
+import { failItem } from './errors';
 import { detectAudioFormat, SUPPORTED_FORMATS, type AudioFormat, type Detection } from './format';
 
 /** A binary item's audio, ready for upload to fal storage. */
@@ -17,15 +17,11 @@ const SUPPORTED_LIST = SUPPORTED_FORMATS.join(', ');
 const formatMb = (bytes: number) =>
 	bytes < MB ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / MB).toFixed(1)} MB`;
 
-function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
-	throw itemError(ctx.getNode(), itemIndex, message, description);
-}
-
 /** Checks an Audio URL locally; fal receives it exactly as given, and the node never downloads it. */
 export function audioFromUrl(ctx: IExecuteFunctions, itemIndex: number, raw: unknown, maxBytes: number): string {
 	const url = typeof raw === 'string' ? raw.trim() : '';
 	if (!url) {
-		fail(
+		failItem(
 			ctx,
 			itemIndex,
 			'The "Audio URL" field is empty',
@@ -38,10 +34,10 @@ export function audioFromUrl(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 	try {
 		protocol = new URL(url).protocol;
 	} catch {
-		fail(ctx, itemIndex, `The "Audio URL" field is not a valid URL: "${url.slice(0, 100)}"`, 'Enter a full address starting with https://, or a data: URI.');
+		failItem(ctx, itemIndex, `The "Audio URL" field is not a valid URL: "${url.slice(0, 100)}"`, 'Enter a full address starting with https://, or a data: URI.');
 	}
 	if (protocol !== 'https:' && protocol !== 'http:') {
-		fail(
+		failItem(
 			ctx,
 			itemIndex,
 			`The "Audio URL" field uses "${protocol}", which fal cannot fetch`,
@@ -58,10 +54,10 @@ function audioFromDataUri(ctx: IExecuteFunctions, itemIndex: number, uri: string
 	const payload = header ? uri.slice(header[0].length) : '';
 	const howTo = 'Use the form data:audio/<type>;base64,<base64 data>, or set "Audio Source" to "Binary File".';
 	if (!header || !header[3]) {
-		fail(ctx, itemIndex, 'The "Audio URL" field holds a malformed data URI: it must be base64 encoded', howTo);
+		failItem(ctx, itemIndex, 'The "Audio URL" field holds a malformed data URI: it must be base64 encoded', howTo);
 	}
 	if (!payload || !/^[A-Za-z0-9+/]+={0,2}$/.test(payload) || payload.length % 4 === 1) {
-		fail(ctx, itemIndex, 'The "Audio URL" field holds a data URI whose data is not valid base64', howTo);
+		failItem(ctx, itemIndex, 'The "Audio URL" field holds a data URI whose data is not valid base64', howTo);
 	}
 	const size = Math.floor((payload.length * 3) / 4);
 	checkSize(ctx, itemIndex, size, maxBytes);
@@ -69,14 +65,14 @@ function audioFromDataUri(ctx: IExecuteFunctions, itemIndex: number, uri: string
 	const head = Buffer.from(payload.slice(0, 4096 - (4096 % 4)), 'base64');
 	const detection = detectAudioFormat(head, header[1]);
 	if (!detection.supported) {
-		fail(ctx, itemIndex, `The data URI in "Audio URL" contains ${detection.found}, not audio fal accepts`, `Supported formats: ${SUPPORTED_LIST}.`);
+		failItem(ctx, itemIndex, `The data URI in "Audio URL" contains ${detection.found}, not audio fal accepts`, `Supported formats: ${SUPPORTED_LIST}.`);
 	}
 	return uri;
 }
 
 function checkSize(ctx: IExecuteFunctions, itemIndex: number, size: number, maxBytes: number) {
 	if (size > maxBytes) {
-		fail(
+		failItem(
 			ctx,
 			itemIndex,
 			`The audio is ${formatMb(size)}, over the ${formatMb(maxBytes)} limit`,
@@ -98,7 +94,7 @@ export async function audioFromBinary(
 	const name = propertyName.trim();
 	const available = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
 	if (!name || !available.includes(name)) {
-		fail(
+		failItem(
 			ctx,
 			itemIndex,
 			name
@@ -119,7 +115,7 @@ export async function audioFromBinary(
 
 	const label = binary.fileName ? `"${binary.fileName}"` : `binary property "${name}"`;
 	const refuse = (found: string): never =>
-		fail(
+		failItem(
 			ctx,
 			itemIndex,
 			`${label} is ${found}, not a supported audio format (field "Input Binary Field")`,

@@ -1,4 +1,4 @@
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { ApiError, ValidationError } from './fal';
@@ -17,6 +17,11 @@ const FIELD_LABELS: Record<string, string> = {
 /** A problem with one item's input, found before anything is sent: names the item and says how to fix it. */
 export function itemError(node: INode, itemIndex: number, message: string, description: string): NodeOperationError {
 	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
+}
+
+/** Throws `itemError` for the item `ctx` is working on. */
+export function failItem(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
+	throw itemError(ctx.getNode(), itemIndex, message, description);
 }
 
 /** Removes the API key from any text that might reach an output item, an error or a log. */

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { DEFAULTS } from './description.options';
-import { itemError } from './errors';
+import { failItem } from './errors';
 import type { InvalidJson, OutputFormat } from './output';
 import { buildPrompt, type Task } from './prompt';
 import type { RetryPolicy } from './retry';
@@ -26,10 +26,6 @@ export interface JobParams {
 	webhookUrl?: string;
 }
 
-function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
-	throw itemError(ctx.getNode(), itemIndex, message, description);
-}
-
 // Expressions may yield numbers as strings ("0.7"); anything else that is not a finite number is rejected.
 function toNumber(value: unknown): number {
 	if (typeof value === 'number') return value;
@@ -50,7 +46,7 @@ function numberOption(
 		number >= rule.min &&
 		(rule.max === undefined || number <= rule.max) &&
 		(!rule.integer || Number.isInteger(number));
-	if (!ok) fail(ctx, itemIndex, `The "${field}" option is ${JSON.stringify(value)}, which is not allowed`, rule.hint);
+	if (!ok) failItem(ctx, itemIndex, `The "${field}" option is ${JSON.stringify(value)}, which is not allowed`, rule.hint);
 	return number;
 }
 
@@ -81,7 +77,7 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, operati
 
 	const rawPrompt = ctx.getNodeParameter('prompt', itemIndex, '');
 	if (typeof rawPrompt !== 'string' || !rawPrompt.trim()) {
-		fail(ctx, itemIndex, 'The "Prompt" field is empty', 'Enter what the model should do with the audio, e.g. "Transcribe this audio verbatim."');
+		failItem(ctx, itemIndex, 'The "Prompt" field is empty', 'Enter what the model should do with the audio, e.g. "Transcribe this audio verbatim."');
 	}
 	const prompt = buildPrompt(rawPrompt, {
 		task,
@@ -91,12 +87,12 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, operati
 		targetLanguage: task === 'translate' ? String(ctx.getNodeParameter('targetLanguage', itemIndex, '')) : undefined,
 	});
 	if (task === 'translate' && !prompt.includes('Target language:')) {
-		fail(ctx, itemIndex, 'The "Target Language" field is empty', 'Enter the language to translate into, e.g. "German".');
+		failItem(ctx, itemIndex, 'The "Target Language" field is empty', 'Enter the language to translate into, e.g. "German".');
 	}
 
 	const model = String(ctx.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (!model) {
-		fail(ctx, itemIndex, 'The "Model" field is empty', 'Pick a model from the list, or enter a model ID such as google/gemini-2.5-flash.');
+		failItem(ctx, itemIndex, 'The "Model" field is empty', 'Pick a model from the list, or enter a model ID such as google/gemini-2.5-flash.');
 	}
 
 	const request: JobParams['request'] = { prompt, model };
@@ -128,7 +124,7 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, operati
 
 	const audioSource = ctx.getNodeParameter('audioSource', itemIndex, 'url');
 	if (audioSource !== 'url' && audioSource !== 'binary') {
-		fail(ctx, itemIndex, `The "Audio Source" field is ${JSON.stringify(audioSource)}`, 'Use "url" or "binary" (an expression must return one of them).');
+		failItem(ctx, itemIndex, `The "Audio Source" field is ${JSON.stringify(audioSource)}`, 'Use "url" or "binary" (an expression must return one of them).');
 	}
 	const params: JobParams = {
 		audioSource,
@@ -148,7 +144,7 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, operati
 	if (operation === 'submit') {
 		const webhookUrl = String(ctx.getNodeParameter('webhookUrl', itemIndex, '')).trim();
 		if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
-			fail(ctx, itemIndex, `The "Webhook URL" field is not an http(s) URL: "${webhookUrl.slice(0, 100)}"`, 'Use the production URL of an n8n Webhook node, or leave the field empty.');
+			failItem(ctx, itemIndex, `The "Webhook URL" field is not an http(s) URL: "${webhookUrl.slice(0, 100)}"`, 'Use the production URL of an n8n Webhook node, or leave the field empty.');
 		}
 		params.webhookUrl = webhookUrl || undefined;
 	}
