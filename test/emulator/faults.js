@@ -1,22 +1,45 @@
 // @ts-check
 'use strict';
 /**
- * Fault injection: rules checked before the normal handling of a route.
+ * Fault injection: rules matched against each request (see README.md, "Faults").
  *
- * A rule with `status`, `body`, `text` or `retryAfter` answers with that error; `drop` destroys the
- * socket without a response; a rule with only `delayMs` slows the request and then lets the route
- * run normally.
+ * When a rule fires:
+ * - `beforeBody: true`: matched and answered BEFORE the request body is read (a gateway turning
+ *   the request away: nothing reached the app, the body may still be in flight).
+ * - `delayMs`: waits first (alone, it only slows the route).
+ * - `drop`: destroys the socket without a response; the route does NOT run.
+ * - `status`, `body`, `text` or `retryAfter`: answers with that instead of the route.
+ * - `after`: the route DOES run (job created, cancel applied, result computed), then its answer
+ *   is lost: 'drop' (socket destroyed before a byte is written), 'truncate' (headers and half the
+ *   body written, then destroyed) or 'replace' (the error of `status`/`body`/`text` is sent).
+ * - `cut` (stream route only): the SSE status stream ends early while the job keeps running.
  */
 
 /**
  * @typedef {import('./http').RecordedRequest} RecordedRequest
+ * @typedef {unknown | ((req: RecordedRequest) => unknown)} BodySpec
+ * @typedef {string | ((req: RecordedRequest) => string)} TextSpec
+ * @typedef {{
+ *   afterEvents?: number,
+ *   afterMs?: number,
+ *   how?: 'end' | 'destroy' | 'stall',
+ *   stallMs?: number,
+ * }} StreamCut
+ *   After `afterEvents` SSE events (default: none) or `afterMs` ms, whichever comes first:
+ *   'end' closes the stream cleanly, 'destroy' kills the socket, 'stall' (default) keeps the
+ *   connection open and sends nothing more, for `stallMs` (then ends cleanly) or until the client
+ *   aborts. The job itself keeps running: fal keeps billing.
  * @typedef {{
  *   route: string | string[],
  *   status?: number,
- *   body?: unknown,
- *   text?: string,
- *   retryAfter?: number,
+ *   body?: BodySpec,
+ *   text?: TextSpec,
+ *   contentType?: string,
+ *   retryAfter?: number | string | Date,
  *   drop?: boolean,
+ *   after?: 'drop' | 'truncate' | 'replace',
+ *   beforeBody?: boolean,
+ *   cut?: StreamCut,
  *   delayMs?: number,
  *   times?: number,
  *   probability?: number,
@@ -54,6 +77,9 @@ function createFaults(seed) {
 		 */
 		add(rule) {
 			if (!rule || !rule.route) throw new Error('fault(): `route` is required');
+			if (rule.after === 'replace' && !answersItself({ ...rule, after: undefined })) {
+				throw new Error("fault(): after: 'replace' needs status, body, text or retryAfter");
+			}
 			const active = { ...rule, remaining: rule.times ?? 1, hits: 0 };
 			rules.push(active);
 			return active;
@@ -62,11 +88,12 @@ function createFaults(seed) {
 		/**
 		 * The first rule that fires for this request, consuming one of its `times`.
 		 * @param {RecordedRequest} req
+		 * @param {boolean} [beforeBody] the early check (body not read yet): only `beforeBody` rules
 		 * @returns {ActiveFault | undefined}
 		 */
-		take(req) {
+		take(req, beforeBody = false) {
 			for (const rule of rules) {
-				if (rule.remaining <= 0) continue;
+				if (rule.remaining <= 0 || !!rule.beforeBody !== beforeBody) continue;
 				const routes = Array.isArray(rule.route) ? rule.route : [rule.route];
 				if (!routes.includes(req.route) && !routes.includes('*')) continue;
 				if (rule.match && !rule.match(req)) continue;
@@ -87,10 +114,11 @@ function createFaults(seed) {
 }
 
 /**
- * Does the rule answer by itself (vs. only delaying the normal handling)?
+ * Does the rule answer by itself instead of the route (vs. delaying it, or acting after it)?
  * @param {FaultRule} rule
  */
 const answersItself = (rule) =>
-	rule.status !== undefined || rule.body !== undefined || rule.text !== undefined || rule.retryAfter !== undefined;
+	rule.after === undefined &&
+	(rule.status !== undefined || rule.body !== undefined || rule.text !== undefined || rule.retryAfter !== undefined);
 
 module.exports = { createFaults, seededRandom, answersItself };

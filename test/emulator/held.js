@@ -5,11 +5,13 @@
  * They are tracked so reset() can end them instead of leaving clients hanging.
  */
 const { sendJson } = require('./http');
+const { countDelivery } = require('./records');
 
 /**
  * @typedef {import('./queue').Job} Job
  * @typedef {ReturnType<typeof import('./queue').createQueue>} Queue
  * @typedef {import('node:http').ServerResponse} Response
+ * @typedef {import('./faults').StreamCut} StreamCut
  */
 
 /** @param {Queue} queue */
@@ -36,25 +38,45 @@ function createHeldResponses(queue) {
 	/**
 	 * GET .../status/stream: `data: <status json>\n\n` at once and on every change (written
 	 * immediately, no batching: completion-detection speed is measured), ends after COMPLETED.
+	 * A `cut` (fault) ends it early; the job is not touched and keeps running.
 	 * @param {Response} res
 	 * @param {Job} job
 	 * @param {boolean} withLogs
+	 * @param {StreamCut} [cut]
 	 */
-	function streamStatus(res, job, withLogs) {
+	function streamStatus(res, job, withLogs, cut) {
 		res.writeHead(200, {
 			'content-type': 'text/event-stream',
 			'cache-control': 'no-cache',
 			connection: 'keep-alive',
 			'x-fal-request-id': job.requestId,
 		});
+		let events = 0;
+		let silent = false;
+		/** @type {NodeJS.Timeout[]} */
+		const timers = [];
+		const doCut = () => {
+			if (silent || res.writableEnded || res.destroyed) return;
+			silent = true;
+			const how = cut?.how ?? 'stall';
+			if (how === 'end') res.end();
+			else if (how === 'destroy') res.destroy();
+			else if (cut?.stallMs !== undefined) timers.push(setTimeout(() => res.end(), cut.stallMs));
+			// else: stall until the client aborts (or reset/close destroys held responses)
+		};
 		/** @param {Job} j */
 		const send = (j) => {
-			if (res.writableEnded || res.destroyed) return;
+			if (silent || res.writableEnded || res.destroyed) return;
 			res.write(`data: ${JSON.stringify(queue.statusOf(j, withLogs))}\n\n`);
+			events += 1;
 			if (j.status === 'COMPLETED') res.end();
+			else if (cut?.afterEvents !== undefined && events >= cut.afterEvents) doCut();
 		};
+		if (cut?.afterEvents === 0) doCut();
 		send(job);
-		if (job.status !== 'COMPLETED') hold(res, job, send);
+		if (cut?.afterMs !== undefined) timers.push(setTimeout(doCut, cut.afterMs));
+		res.on('close', () => timers.forEach(clearTimeout));
+		if (!res.writableEnded && !res.destroyed) hold(res, job, send);
 	}
 
 	/**
@@ -65,6 +87,7 @@ function createHeldResponses(queue) {
 	function syncRun(res, job) {
 		const reply = () => {
 			const r = job.result ?? { status: 500, body: { detail: 'Internal Server Error' } };
+			countDelivery(res, job);
 			sendJson(res, r.status, r.body, { 'x-fal-request-id': job.requestId });
 		};
 		if (job.status === 'COMPLETED') return reply();

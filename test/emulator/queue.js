@@ -15,12 +15,16 @@ const { randomUUID } = require('node:crypto');
  *   requestId: string, index: number, input: unknown,
  *   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED',
  *   createdAt: number, startedAt: number | null, completedAt: number | null,
- *   cancelled: boolean, result: JobResult | null,
+ *   cancelled: boolean, cancelledAt: number | null, cancelledWhile: 'IN_QUEUE' | 'IN_PROGRESS' | null,
+ *   result: JobResult | null, deliveries: number, cancelRequests: CancelRequest[], key: string | undefined,
  *   webhookUrl: string | null, sync: boolean, parseError: boolean,
  *   logs: { message: string, level: string, source: string, timestamp: string }[],
  * }} Job
+ * @typedef {{ at: number, jobStatus: Job['status'] | null, status: number, answer: unknown, requestId: string }} CancelRequest
+ *   One PUT .../cancel as the emulator answered it (jobStatus: the job's status when it arrived).
  * @typedef {{
  *   concurrency: number,
+ *   keyOf?: (input: any) => string | undefined,
  *   latencyFor: (input: unknown, index: number) => number,
  *   validate: (input: unknown, parseError: boolean) => unknown[],
  *   answer: (input: any, job: Job) => Promise<JobResult>,
@@ -43,6 +47,8 @@ function createQueue(opts) {
 	const listeners = new Map();
 	let inProgress = 0;
 	let peakInProgress = 0;
+	let peakQueued = 0;
+	let concurrency = opts.concurrency;
 	let nextIndex = 0;
 	let generation = 0; // bumped on reset/close so late async answers are discarded
 
@@ -104,7 +110,7 @@ function createQueue(opts) {
 	/** Starts waiting jobs while slots are free; the jobs left behind move up the queue. */
 	function pump() {
 		let moved = false;
-		while (inProgress < opts.concurrency && waiting.length > 0) {
+		while (inProgress < concurrency && waiting.length > 0) {
 			start(/** @type {Job} */ (waiting.shift()));
 			moved = true;
 		}
@@ -129,7 +135,12 @@ function createQueue(opts) {
 				startedAt: null,
 				completedAt: null,
 				cancelled: false,
+				cancelledAt: null,
+				cancelledWhile: null,
 				result: null,
+				deliveries: 0,
+				cancelRequests: [],
+				key: opts.keyOf ? opts.keyOf(input) : undefined,
 				webhookUrl: o.webhookUrl ?? null,
 				sync: !!o.sync,
 				parseError: !!o.parseError,
@@ -138,6 +149,7 @@ function createQueue(opts) {
 			jobs.set(job.requestId, job);
 			waiting.push(job);
 			pump();
+			peakQueued = Math.max(peakQueued, waiting.length);
 			return job;
 		},
 
@@ -175,6 +187,8 @@ function createQueue(opts) {
 			const i = waiting.indexOf(job);
 			if (i >= 0) waiting.splice(i, 1);
 			job.cancelled = true;
+			job.cancelledAt = Date.now();
+			job.cancelledWhile = job.status;
 			finish(job, { status: 400, body: { detail: 'Request was cancelled' } });
 			if (i >= 0) for (const w of waiting.slice(i)) notify(w);
 			return true;
@@ -196,7 +210,17 @@ function createQueue(opts) {
 		},
 
 		stats() {
-			return { inProgress, queued: waiting.length, peakInProgress };
+			return { inProgress, queued: waiting.length, peakInProgress, peakQueued, concurrency };
+		},
+
+		/**
+		 * The account's IN_PROGRESS limit, changed at runtime (a raise starts waiting jobs at once;
+		 * a cut lets running jobs finish and holds new starts until under the limit).
+		 * @param {number} n
+		 */
+		setConcurrency(n) {
+			concurrency = n;
+			pump();
 		},
 
 		/** Drops every job and timer (reset() and close()). */
@@ -209,6 +233,7 @@ function createQueue(opts) {
 			jobs.clear();
 			inProgress = 0;
 			peakInProgress = 0;
+			peakQueued = 0;
 			nextIndex = 0;
 		},
 	};

@@ -12,6 +12,10 @@ const { createHeldResponses } = require('./held');
 const { sendPricing, ENDPOINT_ID } = require('./pricing');
 const { createStorage } = require('./storage');
 const { createFaults, answersItself } = require('./faults');
+const { sendFault, loseAnswer } = require('./fault-reply');
+const { createQueueRoutes } = require('./queue-routes');
+const { createRecords } = require('./records');
+const { listRequests } = require('./history');
 const { validateInput, defaultAnswer } = require('./validate');
 const {
 	classify, readJsonBody, hashBody, sendJson, lowerCaseHeaders, isAuthorized, PUBLIC_ROUTES, BYTE_ROUTES,
@@ -26,11 +30,20 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  * @typedef {import('./queue').RespondWith} RespondWith
  * @typedef {import('./faults').FaultRule} FaultRule
  * @typedef {import('./faults').ActiveFault} ActiveFault
+ * @typedef {import('./queue').CancelRequest} CancelRequest
+ * @typedef {import('./faults').StreamCut} StreamCut
  * @typedef {import('./storage').Upload} Upload
  * @typedef {{
  *   latencyMs?: number, concurrency?: number, apiKeys?: string[], seed?: number,
  *   respondWith?: RespondWith, jobLatency?: (input: any, index: number) => number,
+ *   itemKey?: (input: any) => string | undefined, historyIncludesPending?: boolean,
  * }} FalEmulatorOptions
+ *   itemKey: sets each Job's `key` at submit (e.g. from the prompt); historyIncludesPending: the
+ *   request history also lists jobs not finished yet (history.js).
+ * @typedef {{
+ *   peakInProgress: number, inProgress: number, queued: number, peakQueued: number, concurrency: number,
+ *   requests: number, routes: Record<string, number>,
+ * }} FalEmulatorStats
  * @typedef {import('./webhook').WebhookDelivery} WebhookDelivery
  * @typedef {{
  *   url: string,
@@ -41,7 +54,12 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   fault: (rule: FaultRule) => ActiveFault,
  *   setLatency: (ms: number) => void,
  *   respondWith: (fn: RespondWith | undefined) => void,
- *   stats: () => { peakInProgress: number, inProgress: number, queued: number, requests: number, routes: Record<string, number> },
+ *   stats: () => FalEmulatorStats,
+ *   setConcurrency: (n: number) => void,
+ *   leftRunning: () => Job[],
+ *   undelivered: () => Job[],
+ *   jobsBy: <K>(keyFn: (job: Job) => K) => Map<K, Job[]>,
+ *   cancelRequests: CancelRequest[],
  *   reset: () => void,
  *   close: () => Promise<void>,
  * }} FalEmulator
@@ -78,8 +96,13 @@ async function startFalEmulator(options = {}) {
 			return 'error' in a ? { status: a.error.status, body: a.error.body } : { status: 200, body: a };
 		},
 		onFinish: (job) => webhooks.deliver(job),
+		keyOf: options.itemKey,
 	});
 	const held = createHeldResponses(queue);
+	/** @type {CancelRequest[]} */
+	const cancelRequests = [];
+	const queueRoutes = createQueueRoutes(queue, held, cancelRequests);
+	const records = createRecords(queue.jobs, cancelRequests);
 
 	/** @param {number} ms */
 	function sleep(ms) {
@@ -103,41 +126,42 @@ async function startFalEmulator(options = {}) {
 		const method = (req.method ?? 'GET').toUpperCase();
 		const info = classify(method, host, path);
 		const headers = lowerCaseHeaders(req);
-
-		// Bytes of uploads are hashed while streaming; everything else is JSON.
-		let body, bytes, parseError = false, hash;
-		if (BYTE_ROUTES.has(info.route)) {
-			({ bytes, hash } = await hashBody(req, storage.hasherFor(info.token ?? '', info.part)));
-		} else {
-			({ bytes, body, parseError } = await readJsonBody(req));
-		}
 		/** @type {RecordedRequest} */
 		const record = {
-			route: info.route, method, host, path, query: Object.fromEntries(url.searchParams), headers, body, bytes,
+			route: info.route, method, host, path, query: Object.fromEntries(url.searchParams), headers, body: undefined, bytes: 0,
 		};
 		requests.push(record);
 		routeCounts[info.route] = (routeCounts[info.route] ?? 0) + 1;
 
+		// A gateway answering before the body is read (nothing reached the app).
+		const early = faults.take(record, true);
+		if (early) {
+			if (early.delayMs) await sleep(early.delayMs);
+			if (closed) return;
+			if (early.drop) return void req.socket.destroy();
+			return sendFault(res, early, record);
+		}
+
+		// Bytes of uploads are hashed while streaming; everything else is JSON.
+		let body, parseError = false, hash;
+		if (BYTE_ROUTES.has(info.route)) {
+			({ bytes: record.bytes, hash } = await hashBody(req, storage.hasherFor(info.token ?? '', info.part)));
+		} else {
+			({ bytes: record.bytes, body, parseError } = await readJsonBody(req));
+			record.body = body;
+		}
+		const bytes = record.bytes;
+
 		const fault = faults.take(record);
+		/** @type {StreamCut | undefined} */
+		let cut;
 		if (fault) {
 			if (fault.delayMs) await sleep(fault.delayMs);
 			if (closed) return;
-			if (fault.drop) {
-				req.socket.destroy();
-				return;
-			}
-			if (answersItself(fault)) {
-				const status = fault.status ?? (fault.retryAfter !== undefined ? 429 : 500);
-				/** @type {Record<string, string>} */
-				const h = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
-				if (fault.text !== undefined) {
-					res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...h });
-					res.end(fault.text);
-				} else {
-					sendJson(res, status, fault.body ?? { detail: 'Injected fault' }, h);
-				}
-				return;
-			}
+			if (fault.drop) return void req.socket.destroy();
+			if (answersItself(fault)) return sendFault(res, fault, record);
+			if (fault.after) loseAnswer(res, fault, record);
+			cut = fault.cut;
 		}
 
 		if (info.route === 'unknown') return sendJson(res, 404, { detail: 'Not Found' });
@@ -170,21 +194,8 @@ async function startFalEmulator(options = {}) {
 			case 'status':
 			case 'stream':
 			case 'result':
-			case 'cancel': {
-				const job = queue.jobs.get(info.requestId ?? '');
-				if (!job) return sendJson(res, 404, { detail: 'Request not found' });
-				const idHeader = { 'x-fal-request-id': job.requestId };
-				const withLogs = url.searchParams.get('logs') === '1';
-				if (info.route === 'status') return sendJson(res, 200, queue.statusOf(job, withLogs), idHeader);
-				if (info.route === 'stream') return held.streamStatus(res, job, withLogs);
-				if (info.route === 'cancel') {
-					return queue.cancel(job)
-						? sendJson(res, 202, { status: 'CANCELLATION_REQUESTED' }, idHeader)
-						: sendJson(res, 400, { status: 'ALREADY_COMPLETED' }, idHeader);
-				}
-				if (!job.result) return sendJson(res, 400, { detail: 'Request is still in progress' }, idHeader);
-				return sendJson(res, job.result.status, job.result.body, idHeader);
-			}
+			case 'cancel':
+				return queueRoutes.serve(res, info.route, info.requestId ?? '', { withLogs: url.searchParams.get('logs') === '1', cut });
 			case 'initiate':
 			case 'initiate-multipart': {
 				const r = storage.initiate(body, info.route === 'initiate-multipart');
@@ -206,6 +217,10 @@ async function startFalEmulator(options = {}) {
 				return serveFile(res, `https://${host}${path}`);
 			case 'pricing':
 				return sendPricing(res, url.searchParams.getAll('endpoint_id'));
+			case 'history': {
+				const r = listRequests(url.searchParams, queue.jobs.values(), { includePending: options.historyIncludesPending });
+				return sendJson(res, r.status, r.body);
+			}
 		}
 		return sendJson(res, 404, { detail: 'Not Found' });
 	}
@@ -253,12 +268,18 @@ async function startFalEmulator(options = {}) {
 			respondWith = fn;
 		},
 		stats: () => ({ ...queue.stats(), requests: requests.length, routes: { ...routeCounts } }),
+		setConcurrency: (n) => queue.setConcurrency(n),
+		leftRunning: records.leftRunning,
+		undelivered: records.undelivered,
+		jobsBy: records.jobsBy,
+		cancelRequests,
 		reset() {
 			// Responses waiting on jobs that are about to vanish would hang forever.
 			held.destroyAll();
 			webhooks.abort();
 			requests.length = 0;
 			routeCounts = {};
+			cancelRequests.length = 0;
 			queue.clear();
 			storage.reset();
 			faults.reset();

@@ -1,0 +1,70 @@
+// @ts-check
+'use strict';
+/**
+ * The emulator's own records, for tests to assert on (not the node's view of things): what fal
+ * would bill and what a client actually received. Each Job carries its own record (queue.js):
+ * key, status, createdAt/startedAt/completedAt, cancelled/cancelledAt/cancelledWhile,
+ * deliveries (result responses written in full) and cancelRequests.
+ */
+
+/**
+ * @typedef {import('./queue').Job} Job
+ * @typedef {import('./queue').CancelRequest} CancelRequest
+ */
+
+/**
+ * @param {Map<string, Job>} jobs
+ * @param {CancelRequest[]} cancelRequests every PUT .../cancel, unknown ids included
+ */
+function createRecords(jobs, cancelRequests) {
+	return {
+		cancelRequests,
+
+		/** Jobs fal would still be running (and billing for): IN_QUEUE or IN_PROGRESS. */
+		leftRunning() {
+			return [...jobs.values()].filter((j) => j.status !== 'COMPLETED');
+		},
+
+		/**
+		 * Jobs that finished (not cancelled) but whose result no client ever received in full:
+		 * paid for and thrown away. A result GET (or sync run response) destroyed or replaced by
+		 * a fault does not count as delivered.
+		 */
+		undelivered() {
+			return [...jobs.values()].filter((j) => j.status === 'COMPLETED' && !j.cancelled && j.deliveries === 0);
+		},
+
+		/**
+		 * Jobs grouped by a caller-supplied key, in submit order (e.g. `(j) => j.input.prompt`, to
+		 * assert "at most one fal job per item").
+		 * @template K
+		 * @param {(job: Job) => K} keyFn
+		 * @returns {Map<K, Job[]>}
+		 */
+		jobsBy(keyFn) {
+			/** @type {Map<K, Job[]>} */
+			const out = new Map();
+			for (const job of [...jobs.values()].sort((a, b) => a.index - b.index)) {
+				const k = keyFn(job);
+				const list = out.get(k);
+				if (list) list.push(job);
+				else out.set(k, [job]);
+			}
+			return out;
+		},
+	};
+}
+
+/**
+ * Counts a result response as delivered once it is written in full ('finish'), never when a
+ * fault or a client abort destroys it first.
+ * @param {import('node:http').ServerResponse} res
+ * @param {Job} job
+ */
+function countDelivery(res, job) {
+	res.once('finish', () => {
+		if (!(/** @type {any} */ (res).lostAnswer) && job.result && res.statusCode === job.result.status) job.deliveries += 1;
+	});
+}
+
+module.exports = { createRecords, countDelivery };
