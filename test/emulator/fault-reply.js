@@ -56,6 +56,7 @@ function loseAnswer(res, fault, record) {
 	/** @type {(...args: any[]) => Response} */
 	const realWriteHead = res.writeHead.bind(res);
 	const realEnd = res.end.bind(res);
+	const realWrite = res.write.bind(res);
 	/** @type {any[]} */
 	let head = [];
 	r.writeHead = (/** @type {any[]} */ ...args) => {
@@ -67,14 +68,14 @@ function loseAnswer(res, fault, record) {
 	r.end = (/** @type {any} */ chunk) => {
 		r.writeHead = realWriteHead;
 		r.end = realEnd;
+		r.write = realWrite;
 		if (fault.after === 'drop') {
 			res.destroy();
 		} else if (fault.after === 'truncate') {
 			const buf = Buffer.from(chunk ?? '');
 			if (head.length > 0) realWriteHead(...head);
-			res.write(buf.subarray(0, Math.floor(buf.length / 2)));
 			// Let the half body reach the socket before it dies.
-			setImmediate(() => res.destroy());
+			res.write(buf.subarray(0, Math.floor(buf.length / 2)), () => res.destroy());
 		} else {
 			sendFault(res, { ...fault, after: undefined }, record);
 		}

@@ -51,6 +51,7 @@ function createHeldResponses(queue) {
 			connection: 'keep-alive',
 			'x-fal-request-id': job.requestId,
 		});
+		res.flushHeaders(); // a stalled stream still has its headers, like a proxy that went quiet
 		let events = 0;
 		let silent = false;
 		/** @type {NodeJS.Timeout[]} */
