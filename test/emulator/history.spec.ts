@@ -1,0 +1,126 @@
+/**
+ * fal's request history (GET api.fal.ai/v1/models/requests/by-endpoint), the way a client
+ * reconciles an uncertain submit: find the job fal ran though its submit answer was lost.
+ */
+import { startFalEmulator, ENDPOINT_ID } from './server';
+import { routeFetchToEmulator } from './route';
+import { caught, input, until, useEmulator } from './use-emulator';
+
+const ctx = useEmulator();
+
+const BASE = 'https://api.fal.ai/v1/models/requests/by-endpoint';
+async function history(query: Record<string, string | string[]>, key = 'test-key') {
+	const qs = new URLSearchParams();
+	for (const [k, v] of Object.entries(query)) for (const one of [v].flat()) qs.append(k, one);
+	const res = await fetch(`${BASE}?${qs}`, { headers: { authorization: `Key ${key}` } });
+	return { status: res.status, body: (await res.json()) as any };
+}
+
+describe('request history by endpoint', () => {
+	it('lists a job whose submit answer was lost, with payloads', async () => {
+		const { emu, fal } = ctx;
+		emu.fault({ route: 'submit', after: 'replace', status: 500 });
+		await caught(fal.queue.submit(ENDPOINT_ID, { input: input('lost item') }));
+		await until(() => emu.leftRunning().length === 0);
+		const [job] = emu.jobs.values();
+		const { status, body } = await history({ endpoint_id: ENDPOINT_ID, expand: 'payloads' });
+		expect(status).toBe(200);
+		expect(body).toEqual({
+			items: [
+				{
+					request_id: job.requestId,
+					endpoint_id: ENDPOINT_ID,
+					sent_at: new Date(job.createdAt).toISOString(),
+					started_at: new Date(job.startedAt!).toISOString(),
+					ended_at: new Date(job.completedAt!).toISOString(),
+					status_code: 200,
+					duration: (job.completedAt! - job.startedAt!) / 1000,
+					json_input: input('lost item'),
+					json_output: job.result!.body,
+				},
+			],
+			next_cursor: null,
+			has_more: false,
+		});
+		const plain = await history({ endpoint_id: ENDPOINT_ID });
+		expect(plain.body.items[0]).not.toHaveProperty('json_input');
+		// Reading the history is not delivering the result.
+		expect(emu.undelivered()).toEqual([job]);
+	});
+
+	it('filters by request_id, status and time window; running jobs are not listed', async () => {
+		const { emu, fal } = ctx;
+		emu.respondWith((inp) => (inp.prompt === 'bad' ? { error: { status: 500, body: { detail: 'boom' } } } : { output: 'ok' }));
+		try {
+			const ok = await fal.queue.submit(ENDPOINT_ID, { input: input('ok') });
+			const bad = await fal.queue.submit(ENDPOINT_ID, { input: input('bad') });
+			const invalid = await fal.queue.submit(ENDPOINT_ID, { input: input('') }); // 422
+			await until(() => emu.leftRunning().length === 0);
+			emu.setLatency(10_000);
+			await fal.queue.submit(ENDPOINT_ID, { input: input('running') });
+			const ids = async (q: Record<string, string>) =>
+				(await history({ endpoint_id: ENDPOINT_ID, ...q })).body.items.map((i: any) => i.request_id).sort();
+			expect(await ids({})).toEqual([ok.request_id, bad.request_id, invalid.request_id].sort());
+			expect(await ids({ request_id: bad.request_id })).toEqual([bad.request_id]);
+			expect(await ids({ status: 'success' })).toEqual([ok.request_id]);
+			expect(await ids({ status: 'error' })).toEqual([bad.request_id]);
+			expect(await ids({ status: 'user_error' })).toEqual([invalid.request_id]);
+			expect(await ids({ start: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
+			expect(await ids({ end: new Date(Date.now() - 60_000).toISOString() })).toEqual([]);
+			expect(await ids({ endpoint_id: 'fal-ai/other' })).toEqual([]);
+		} finally {
+			emu.respondWith(undefined);
+		}
+	});
+
+	it('pages with limit and a base64 page cursor, newest first', async () => {
+		const { emu, fal } = ctx;
+		for (const p of ['a', 'b', 'c', 'd', 'e']) {
+			await fal.queue.submit(ENDPOINT_ID, { input: input(p) });
+			await until(() => emu.leftRunning().length === 0);
+		}
+		const seen: string[] = [];
+		let cursor: string | null = null;
+		const cursors: (string | null)[] = [];
+		do {
+			const page: { body: any } = await history({ endpoint_id: ENDPOINT_ID, limit: '2', expand: 'payloads', ...(cursor ? { cursor } : {}) });
+			seen.push(...page.body.items.map((i: any) => i.json_input.prompt));
+			expect(page.body.has_more).toBe(page.body.next_cursor !== null);
+			cursor = page.body.next_cursor;
+			cursors.push(cursor);
+		} while (cursor);
+		expect(seen).toEqual(['e', 'd', 'c', 'b', 'a']);
+		expect(cursors).toEqual(['Mg==', 'Mw==', null]);
+	});
+
+	it('needs the key and an endpoint_id; bad parameters are 422', async () => {
+		expect((await history({ endpoint_id: ENDPOINT_ID }, 'wrong')).status).toBe(401);
+		const missing = await history({});
+		expect([missing.status, missing.body.detail[0].loc]).toEqual([422, ['query', 'endpoint_id']]);
+		for (const bad of [{ limit: '0' }, { limit: '101' }, { status: 'done' }, { start: 'yesterday' }]) {
+			expect((await history({ endpoint_id: ENDPOINT_ID, ...bad })).status).toBe(422);
+		}
+	});
+});
+
+describe('request history with historyIncludesPending', () => {
+	it('lists jobs not finished yet with null end fields', async () => {
+		const emu = await startFalEmulator({ historyIncludesPending: true, latencyMs: 10_000 });
+		const restore = routeFetchToEmulator(emu.url);
+		try {
+			const res = await fetch(`https://queue.fal.run/${ENDPOINT_ID}`, {
+				method: 'POST',
+				headers: { authorization: 'Key test-key', 'content-type': 'application/json' },
+				body: JSON.stringify(input()),
+			});
+			const { request_id } = (await res.json()) as { request_id: string };
+			const { body } = await history({ endpoint_id: ENDPOINT_ID });
+			expect(body.items).toEqual([
+				expect.objectContaining({ request_id, ended_at: null, status_code: null, duration: null }),
+			]);
+		} finally {
+			restore();
+			await emu.close();
+		}
+	});
+});
