@@ -17,7 +17,7 @@
 
 /**
  * @typedef {import('./http').RecordedRequest} RecordedRequest
- * @typedef {unknown | ((req: RecordedRequest) => unknown)} BodySpec
+ * @typedef {((req: RecordedRequest) => unknown) | object | string | number | boolean | null} BodySpec
  * @typedef {string | ((req: RecordedRequest) => string)} TextSpec
  * @typedef {{
  *   afterEvents?: number,

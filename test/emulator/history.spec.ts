@@ -97,7 +97,7 @@ describe('request history by endpoint', () => {
 		expect((await history({ endpoint_id: ENDPOINT_ID }, 'wrong')).status).toBe(401);
 		const missing = await history({});
 		expect([missing.status, missing.body.detail[0].loc]).toEqual([422, ['query', 'endpoint_id']]);
-		for (const bad of [{ limit: '0' }, { limit: '101' }, { status: 'done' }, { start: 'yesterday' }]) {
+		for (const bad of [{ limit: '0' }, { limit: '101' }, { status: 'done' }, { start: 'yesterday' }] as Record<string, string>[]) {
 			expect((await history({ endpoint_id: ENDPOINT_ID, ...bad })).status).toBe(422);
 		}
 	});
