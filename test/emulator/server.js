@@ -3,7 +3,8 @@
 /**
  * A fal.ai emulator for `openrouter/router/audio`, speaking fal's HTTP protocol the way
  * `@fal-ai/client` 1.10.1 does: queue (submit/status/SSE status/result/cancel), sync run,
- * CDN storage uploads, the platform pricing API and webhooks. Use with route.js.
+ * CDN storage uploads, the platform pricing and request-history APIs and webhooks, with fault
+ * injection (faults.js) and records to assert on (records.js). Use with route.js; see README.md.
  */
 const http = require('node:http');
 const { createQueue } = require('./queue');
@@ -127,9 +128,7 @@ async function startFalEmulator(options = {}) {
 		const info = classify(method, host, path);
 		const headers = lowerCaseHeaders(req);
 		/** @type {RecordedRequest} */
-		const record = {
-			route: info.route, method, host, path, query: Object.fromEntries(url.searchParams), headers, body: undefined, bytes: 0,
-		};
+		const record = { route: info.route, method, host, path, query: Object.fromEntries(url.searchParams), headers, body: undefined, bytes: 0 };
 		requests.push(record);
 		routeCounts[info.route] = (routeCounts[info.route] ?? 0) + 1;
 
