@@ -80,6 +80,9 @@ function createFaults(seed) {
 			if (rule.after === 'replace' && !answersItself({ ...rule, after: undefined })) {
 				throw new Error("fault(): after: 'replace' needs status, body, text or retryAfter");
 			}
+			if (rule.beforeBody && (rule.after !== undefined || rule.cut !== undefined)) {
+				throw new Error('fault(): a beforeBody rule answers before the route runs: no `after` or `cut`');
+			}
 			const active = { ...rule, remaining: rule.times ?? 1, hits: 0 };
 			rules.push(active);
 			return active;
