@@ -98,6 +98,13 @@ describe('account concurrency', () => {
 		for (const p of ['a', 'b', 'c']) ids.push((await fal.queue.submit(ENDPOINT_ID, { input: input(p) })).request_id);
 		expect(await fal.queue.status(ENDPOINT_ID, { requestId: ids[2] })).toMatchObject({ status: 'IN_QUEUE', queue_position: 1 });
 		expect(emu.stats()).toMatchObject({ inProgress: 1, queued: 2, peakQueued: 2, concurrency: 1 });
+		const stream = await fetch(`https://queue.fal.run/openrouter/router/requests/${ids[1]}/status/stream`, {
+			headers: { authorization: 'Key test-key' },
+		});
+		const reader = stream.body!.getReader();
+		const first = new TextDecoder().decode((await reader.read()).value);
+		expect(JSON.parse(first.replace(/^data: /, ''))).toMatchObject({ status: 'IN_QUEUE', queue_position: 0 });
+		await reader.cancel();
 		emu.setConcurrency(3);
 		expect(emu.stats()).toMatchObject({ inProgress: 3, queued: 0, peakQueued: 2, peakInProgress: 3 });
 		expect(emu.leftRunning()).toHaveLength(3);
