@@ -1,7 +1,8 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
 import type { JobParams } from '../params/job';
 import type { FalSession } from '../transport/session';
 import { uploadFile } from '../transport/storage';
-import type { IExecuteFunctions } from 'n8n-workflow';
 import { audioFromBinary, audioFromUrl } from './input';
 
 /** The `audio_url` fal gets for one item: the checked URL as given, or the binary file uploaded once. */
