@@ -1,14 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { mapConcurrent } from './concurrency';
-import { properties } from './description';
-import { DEFAULTS } from './description.options';
-import { toNodeError } from './errors';
-import { searchModels } from './models';
-import { runItem } from './operations';
-import { readConcurrency, type Operation } from './params';
-import { createFalSession } from './transport';
+import { properties } from './actions/properties';
+import { router } from './actions/router';
+import { searchModels } from './methods/listSearch';
 
 export class OpenRouterAudio implements INodeType {
 	description: INodeTypeDescription = {
@@ -30,24 +25,6 @@ export class OpenRouterAudio implements INodeType {
 	methods = { listSearch: { searchModels } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const operation = this.getNodeParameter('operation', 0) as Operation;
-		const { apiKey } = await this.getCredentials<{ apiKey: string }>('falApi');
-		const cancelSignal = this.getExecutionCancelSignal();
-		const session = createFalSession(apiKey, cancelSignal);
-		const concurrency = operation === 'getJob' ? DEFAULTS.concurrency : readConcurrency(this);
-
-		const results = await mapConcurrent(items.length, concurrency, async (itemIndex, stop) => {
-			try {
-				return await runItem(this, session, operation, itemIndex, stop, cancelSignal);
-			} catch (error) {
-				const nodeError = toNodeError(this.getNode(), error, itemIndex, apiKey);
-				if (this.continueOnFail() && !cancelSignal?.aborted) {
-					return { json: { error: nodeError.message }, pairedItem: { item: itemIndex } };
-				}
-				throw nodeError;
-			}
-		});
-		return [results];
+		return await router.call(this);
 	}
 }

@@ -5,7 +5,7 @@ import type { INode, IWorkflowBase } from 'n8n-workflow';
 import { repoRoot } from '../harness/loader';
 import { runWorkflow } from '../harness/run';
 import { NODE_NAME, OPENROUTER_AUDIO_TYPE, triggerThen } from '../harness/workflow';
-import { FIXTURES, submittedBodies, useFalEmulator } from '../nodes/OpenRouterAudio/emulator';
+import { FIXTURES, submittedBodies, useFalEmulator } from '../nodes/OpenRouterAudio/useFalEmulator';
 
 // Each example's OpenRouter Audio node runs with its exact parameters, fed what its upstream node delivers.
 const emulator = useFalEmulator();

@@ -1,6 +1,6 @@
 import { runWorkflow } from '../harness/run';
 import { NODE_NAME, triggerThen } from '../harness/workflow';
-import { useFalEmulator } from '../nodes/OpenRouterAudio/emulator';
+import { useFalEmulator } from '../nodes/OpenRouterAudio/useFalEmulator';
 
 const ITEMS = 1000;
 // Long enough for the fal client's own backoff (up to ~7 s over three retries) plus the node's retries.

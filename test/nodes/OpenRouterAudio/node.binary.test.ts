@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { runWorkflow } from '../../harness/run';
 import { BINARY_NAME, NODE_NAME, triggerThen } from '../../harness/workflow';
-import { FIXTURES, submittedBodies, useFalEmulator } from './emulator';
+import { FIXTURES, submittedBodies, useFalEmulator } from './useFalEmulator';
 
 const emulator = useFalEmulator();
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

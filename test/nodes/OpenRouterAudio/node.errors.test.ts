@@ -4,7 +4,7 @@ import type { BinaryFileSpec } from '../../harness/nodes';
 import { runWorkflow } from '../../harness/run';
 import { NODE_NAME, triggerThen } from '../../harness/workflow';
 import type { FalEmulator } from '../../emulator/server';
-import { FIXTURES, submittedBodies, useFalEmulator } from './emulator';
+import { FIXTURES, submittedBodies, useFalEmulator } from './useFalEmulator';
 
 const emulator = useFalEmulator();
 

@@ -1,6 +1,6 @@
 import { runWorkflow } from '../../harness/run';
 import { NODE_NAME, triggerThen } from '../../harness/workflow';
-import { useFalEmulator } from './emulator';
+import { useFalEmulator } from './useFalEmulator';
 
 // Only the "slow" job takes long, so the failing item is known to end while the slow one still runs.
 const emulator = useFalEmulator({ jobLatency: (input) => (input?.prompt === 'slow' ? 30_000 : 0) });

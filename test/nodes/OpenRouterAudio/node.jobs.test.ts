@@ -1,6 +1,6 @@
 import { runWorkflow } from '../../harness/run';
 import { NODE_NAME, triggerThen } from '../../harness/workflow';
-import { FIXTURES, submittedBodies, useFalEmulator } from './emulator';
+import { FIXTURES, submittedBodies, useFalEmulator } from './useFalEmulator';
 
 const emulator = useFalEmulator();
 const AUDIO = 'https://audio.example/long-meeting.mp3';

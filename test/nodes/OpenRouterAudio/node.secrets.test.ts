@@ -1,6 +1,6 @@
 import { runWorkflow, type WorkflowRunResult } from '../../harness/run';
 import { NODE_NAME, triggerThen } from '../../harness/workflow';
-import { FIXTURES, useFalEmulator } from './emulator';
+import { FIXTURES, useFalEmulator } from './useFalEmulator';
 
 const KEY = 'fal-key-5b1f0c9e:9d8c7b6a5f4e3d2c1b0a';
 const emulator = useFalEmulator({ apiKeys: [KEY] });

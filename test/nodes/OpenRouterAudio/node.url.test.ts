@@ -1,6 +1,6 @@
 import { runWorkflow } from '../../harness/run';
 import { NODE_NAME, triggerThen } from '../../harness/workflow';
-import { defaultAnswer, submittedBodies, useFalEmulator } from './emulator';
+import { defaultAnswer, submittedBodies, useFalEmulator } from './useFalEmulator';
 
 const emulator = useFalEmulator();
 const AUDIO = 'https://storage.example.com/calls/monday.mp3';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { detectAudioFormat, formatFromHints } from '../../../nodes/OpenRouterAudio/format';
+import { detectAudioFormat, formatFromHints } from '../../../../nodes/OpenRouterAudio/audio/format';
 
-const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/audio', name));
+const fixture = (name: string) => readFileSync(join(__dirname, '../../../fixtures/audio', name));
 
 describe('detectAudioFormat on real files made with ffmpeg and sox', () => {
 	test.each([

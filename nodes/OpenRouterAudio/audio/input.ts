@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readBinaryAsBlob } from './binary';
-import { failItem } from './errors';
+import { failItem } from '../errors/itemError';
 import { detectAudioFormat, SUPPORTED_FORMATS, type AudioFormat, type Detection } from './format';
 
 /** A binary item's audio, ready for upload to fal storage. */

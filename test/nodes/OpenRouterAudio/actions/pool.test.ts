@@ -1,4 +1,4 @@
-import { mapConcurrent } from '../../../nodes/OpenRouterAudio/concurrency';
+import { mapConcurrent } from '../../../../nodes/OpenRouterAudio/actions/pool';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

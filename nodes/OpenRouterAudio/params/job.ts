@@ -1,16 +1,15 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULTS } from './description.options';
-import { failItem } from './errors';
-import type { InvalidJson, OutputFormat } from './output';
+import { failItem } from '../errors/itemError';
+import type { InvalidJson, OutputFormat } from '../output/answer';
+import type { AudioRequest } from '../transport/queue';
+import type { RetryPolicy } from '../transport/retry';
+import { DEFAULTS } from './defaults';
+import { numberOption } from './numbers';
+import { readRetryPolicy } from './options';
 import { buildPrompt, type Task } from './prompt';
-import type { RetryPolicy } from './retry';
-import { DEFAULT_RETRY } from './retry';
-import type { AudioRequest } from './transport';
 
-export type Operation = 'analyze' | 'submit' | 'getJob';
-
-/** One item's settings, read and checked before anything is sent. */
+/** One job item's settings (Analyze and Submit Job), read and checked before anything is sent. */
 export interface JobParams {
 	audioSource: 'url' | 'binary';
 	audioUrl: string;
@@ -23,57 +22,12 @@ export interface JobParams {
 	maxBytes: number;
 	timeoutMs: number;
 	retry: RetryPolicy;
-	webhookUrl?: string;
 }
 
-// Expressions may yield numbers as strings ("0.7"); anything else that is not a finite number is rejected.
-function toNumber(value: unknown): number {
-	if (typeof value === 'number') return value;
-	if (typeof value === 'string' && value.trim() !== '') return Number(value);
-	return NaN;
-}
-
-function numberOption(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	value: unknown,
-	field: string,
-	rule: { min: number; max?: number; integer?: boolean; hint: string },
-): number {
-	const number = toNumber(value);
-	const ok =
-		Number.isFinite(number) &&
-		number >= rule.min &&
-		(rule.max === undefined || number <= rule.max) &&
-		(!rule.integer || Number.isInteger(number));
-	if (!ok) failItem(ctx, itemIndex, `The "${field}" option is ${JSON.stringify(value)}, which is not allowed`, rule.hint);
-	return number;
-}
-
-export function readConcurrency(ctx: IExecuteFunctions): number {
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	return numberOption(ctx, 0, options.concurrency ?? DEFAULTS.concurrency, 'Concurrency', {
-		min: 1,
-		max: 100,
-		integer: true,
-		hint: 'Use a whole number from 1 (one item at a time) to 100.',
-	});
-}
-
-export function readRetryPolicy(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): RetryPolicy {
-	const maxRetries = numberOption(ctx, itemIndex, options.maxRetries ?? DEFAULTS.maxRetries, 'Max Retries', {
-		min: 0,
-		max: 10,
-		integer: true,
-		hint: 'Use a whole number from 0 (no retries) to 10.',
-	});
-	return { ...DEFAULT_RETRY, maxRetries };
-}
-
-export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, operation: Operation): JobParams {
+/** `outputFormat` is the operation's: only Analyze offers JSON answers. */
+export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, outputFormat: OutputFormat): JobParams {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const task = ctx.getNodeParameter('task', itemIndex, 'transcribe') as Task;
-	const outputFormat = operation === 'analyze' ? ((options.outputFormat as OutputFormat) ?? 'text') : 'text';
 
 	const rawPrompt = ctx.getNodeParameter('prompt', itemIndex, '');
 	if (typeof rawPrompt !== 'string' || !rawPrompt.trim()) {
@@ -141,12 +95,5 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, operati
 	if (params.audioSource === 'url') params.audioUrl = ctx.getNodeParameter('audioUrl', itemIndex, '') as string;
 	else params.binaryPropertyName = String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data'));
 
-	if (operation === 'submit') {
-		const webhookUrl = String(ctx.getNodeParameter('webhookUrl', itemIndex, '')).trim();
-		if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
-			failItem(ctx, itemIndex, `The "Webhook URL" field is not an http(s) URL: "${webhookUrl.slice(0, 100)}"`, 'Use the production URL of an n8n Webhook node, or leave the field empty.');
-		}
-		params.webhookUrl = webhookUrl || undefined;
-	}
 	return params;
 }

@@ -1,6 +1,6 @@
 import { ApiError } from '@fal-ai/client';
 
-import { isTransient, noteRetryAfter, retryDelay, StreamEndedEarly, withRetries } from '../../../nodes/OpenRouterAudio/retry';
+import { isTransient, noteRetryAfter, retryDelay, StreamEndedEarly, withRetries } from '../../../../nodes/OpenRouterAudio/transport/retry';
 
 const policy = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 50, budgetMs: 10_000 };
 const apiError = (status: number) => new ApiError({ message: `HTTP ${status}`, status });

@@ -1,6 +1,6 @@
-import { anySignal } from './abort';
-import { createFalClient, type FalClient, type QueueStatus, type Result } from './fal';
-import { noteRetryAfter, StreamEndedEarly, withRetries, type RetryPolicy } from './retry';
+import type { QueueStatus, Result } from './fal';
+import { StreamEndedEarly, withRetries, type RetryPolicy } from './retry';
+import type { FalSession } from './session';
 
 export const ENDPOINT_ID = 'openrouter/router/audio';
 
@@ -13,43 +13,6 @@ export interface AudioRequest {
 	reasoning?: boolean;
 	temperature?: number;
 	max_tokens?: number;
-}
-
-export interface FalSession {
-	/** Kept only to scrub it from error messages. */
-	apiKey: string;
-	/** Every request it makes is aborted when the n8n execution is cancelled. */
-	client: FalClient;
-	/** Used only to cancel fal jobs after the execution was cancelled, so it must not share that signal. */
-	janitor: FalClient;
-	/** A client whose requests also stop when `signal` aborts, for calls that take no signal (storage). */
-	clientFor(signal: AbortSignal): FalClient;
-}
-
-/** One client per execution, from the credential; never the global `fal`, never environment variables. */
-export function createFalSession(apiKey: string, cancelSignal?: AbortSignal): FalSession {
-	const fetchStoppedBy =
-		(bound?: AbortSignal): typeof fetch =>
-		async (input, init) => {
-			const itemSignal = init?.signal ?? bound;
-			const response = await fetch(input, { ...init, signal: anySignal(cancelSignal, init?.signal ?? undefined, bound) });
-			// The client's ApiError drops response headers; keep Retry-After where the retry layer finds it.
-			if (!response.ok && itemSignal) noteRetryAfter(itemSignal, response.headers.get('retry-after'));
-			return response;
-		};
-	return {
-		apiKey,
-		client: createFalClient({ credentials: apiKey, fetch: fetchStoppedBy() }),
-		janitor: createFalClient({ credentials: apiKey }),
-		clientFor: (signal) => createFalClient({ credentials: apiKey, fetch: fetchStoppedBy(signal) }),
-	};
-}
-
-/** Uploads a file to fal storage once and returns its URL; the job then refers to it by URL. */
-export async function uploadFile(session: FalSession, file: File, policy: RetryPolicy, signal: AbortSignal) {
-	// storage.upload takes no signal: a client bound to the item's signal stops a timed-out upload too.
-	const storage = session.clientFor(signal).storage;
-	return await withRetries(async () => await storage.upload(file), policy, signal);
 }
 
 /** Queues a job; with a webhook URL fal also posts the result there when it is ready. */

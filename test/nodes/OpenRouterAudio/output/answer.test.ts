@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { answerToJson, parseAnswer, stripCodeFence } from '../../../nodes/OpenRouterAudio/output';
-import { node } from './node-stub';
+import { answerToJson, parseAnswer, stripCodeFence } from '../../../../nodes/OpenRouterAudio/output/answer';
+import { node } from '../node-stub';
 
 const usage = { prompt_tokens: 500, completion_tokens: 50, total_tokens: 550, cost: 0.0003 };
 const meta = { model: 'google/gemini-2.5-flash', requestId: 'req-1', itemIndex: 3, format: 'text' as const, invalidJson: 'error' as const };

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { OpenRouterAudio } from '../../../nodes/OpenRouterAudio/OpenRouterAudio.node';
+import { OpenRouterAudio } from '../../../../nodes/OpenRouterAudio/OpenRouterAudio.node';
 
 const { description } = new OpenRouterAudio();
 const byName = (name: string) => description.properties.filter((property) => property.name === name);

@@ -1,8 +1,8 @@
 import { ApiError, ValidationError } from '@fal-ai/client';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { redact, toNodeError } from '../../../nodes/OpenRouterAudio/errors';
-import { node } from './node-stub';
+import { toNodeError } from '../../../../nodes/OpenRouterAudio/errors/nodeError';
+import { node } from '../node-stub';
 
 const KEY = 'fal-secret-key-123:abcdef';
 
@@ -44,14 +44,5 @@ describe('toNodeError', () => {
 	test('n8n errors pass through unchanged', () => {
 		const original = new NodeOperationError(node, 'already clear');
 		expect(toNodeError(node, original, 0, KEY)).toBe(original);
-	});
-});
-
-describe('redact', () => {
-	test('removes every occurrence of the key', () => {
-		expect(redact(`a ${KEY} b ${KEY}`, KEY)).toBe('a *** b ***');
-	});
-	test('leaves text alone when the key is too short to be a real key', () => {
-		expect(redact('abc', 'a')).toBe('abc');
 	});
 });

@@ -1,7 +1,8 @@
-import type { IExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { ApiError, ValidationError } from './fal';
+import { ApiError, ValidationError } from '../transport/fal';
+import { redact, redactJson } from './redact';
 
 // fal's field names in 422 errors, as the user sees them in the node.
 const FIELD_LABELS: Record<string, string> = {
@@ -13,25 +14,6 @@ const FIELD_LABELS: Record<string, string> = {
 	temperature: '"Temperature" (Options)',
 	max_tokens: '"Max Tokens" (Options)',
 };
-
-/** A problem with one item's input, found before anything is sent: names the item and says how to fix it. */
-export function itemError(node: INode, itemIndex: number, message: string, description: string): NodeOperationError {
-	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
-}
-
-/** Throws `itemError` for the item `ctx` is working on. */
-export function failItem(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
-	throw itemError(ctx.getNode(), itemIndex, message, description);
-}
-
-/** Removes the API key from any text that might reach an output item, an error or a log. */
-export function redact(text: string, apiKey: string): string {
-	return apiKey.length >= 4 ? text.split(apiKey).join('***') : text;
-}
-
-function redactJson(value: JsonObject, apiKey: string): JsonObject {
-	return JSON.parse(redact(JSON.stringify(value), apiKey)) as JsonObject;
-}
 
 function describeValidation(error: ValidationError): { message: string; description: string } {
 	const lines = error.fieldErrors.map((field) => {

@@ -1,4 +1,4 @@
-import { buildPrompt, TASK_PROMPTS } from '../../../nodes/OpenRouterAudio/prompt';
+import { buildPrompt, TASK_PROMPTS } from '../../../../nodes/OpenRouterAudio/params/prompt';
 
 describe('buildPrompt', () => {
 	test('a plain prompt is sent trimmed and unchanged', () => {

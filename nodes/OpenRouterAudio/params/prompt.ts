@@ -1,4 +1,4 @@
-import type { OutputFormat } from './output';
+import type { OutputFormat } from '../output/answer';
 
 export type Task = 'transcribe' | 'summarize' | 'translate' | 'custom';
 

@@ -1,0 +1,12 @@
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/** A problem with one item's input, found before anything is sent: names the item and says how to fix it. */
+export function itemError(node: INode, itemIndex: number, message: string, description: string): NodeOperationError {
+	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
+}
+
+/** Throws `itemError` for the item `ctx` is working on. */
+export function failItem(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
+	throw itemError(ctx.getNode(), itemIndex, message, description);
+}

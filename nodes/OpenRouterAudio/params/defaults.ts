@@ -1,0 +1,10 @@
+/**
+ * What the node uses when an option is not set. The fields under "Options" show the same values as literal
+ * defaults (n8n's lint wants literals there); a test keeps the two equal.
+ */
+export const DEFAULTS = {
+	maxFileSizeMb: 100,
+	concurrency: 5,
+	timeout: 600,
+	maxRetries: 3,
+} as const;
