@@ -79,7 +79,7 @@ test('the editor adds OpenRouter Audio and renders every field with its label', 
 	await expect(item.locator('[data-test-id="node-creator-item-name"]').innerText()).resolves.toBe('OpenRouter Audio');
 	await item.click();
 	// the node's operations are offered as actions; "Analyze" opens the node panel
-	await page.getByText('Analyze audio with a Gemini model').click();
+	await page.getByText('Analyze audio', { exact: true }).click();
 	const ndv = page.locator('[data-test-id="ndv"]');
 	await ndv.waitFor({ state: 'visible' });
 	await ndv.locator('[data-test-id="parameter-input-audioUrl"]').waitFor();

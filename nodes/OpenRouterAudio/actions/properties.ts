@@ -15,7 +15,7 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Analyze Audio',
 				value: 'analyze',
-				action: 'Analyze audio with a gemini model',
+				action: 'Analyze audio',
 				description: 'Send the audio and a prompt, wait for the answer',
 			},
 			{
