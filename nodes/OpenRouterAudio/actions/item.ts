@@ -2,6 +2,7 @@ import type { IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 
 import { itemError } from '../errors/itemError';
 import { toNodeError } from '../errors/nodeError';
+import type { JobSlots } from '../dispatch/slots';
 import { anySignal } from '../transport/abort';
 import { cancelJob } from '../transport/queue';
 import type { FalSession } from '../transport/session';
@@ -25,6 +26,8 @@ export interface ItemRun {
 	/** Aborts when another item failed the node. */
 	stop: AbortSignal;
 	cancelSignal: AbortSignal | undefined;
+	/** Where the item asks for its turn to submit a job. */
+	slots: JobSlots;
 }
 
 /** The item's context, with its timeout (0 = none) added to the signals that stop it. */

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { unboundedSlots } from '../dispatch/slots';
 import { toNodeError } from '../errors/nodeError';
 import { DEFAULTS } from '../params/defaults';
 import { readConcurrency } from '../params/options';
@@ -24,10 +25,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const cancelSignal = this.getExecutionCancelSignal();
 	const session = createFalSession(apiKey, cancelSignal);
 	const concurrency = operation === 'getJob' ? DEFAULTS.concurrency : readConcurrency(this);
+	// The pool bounds the items in flight; the adaptive dispatcher will take this role.
+	const slots = unboundedSlots();
 
 	const results = await mapConcurrent(items.length, concurrency, async (itemIndex, stop) => {
 		try {
-			const run: ItemRun = { ctx: this, session, itemIndex, stop, cancelSignal };
+			const run: ItemRun = { ctx: this, session, itemIndex, stop, cancelSignal, slots };
 			return await operations[operation].execute(run);
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, apiKey);
