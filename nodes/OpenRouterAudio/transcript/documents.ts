@@ -23,12 +23,13 @@ export function toTxt(input: TranscriptOrText): string {
 const escapeMarkdown = (text: string) => text.replace(/([\\`*_[\]<>])/g, '\\$1').replace(/^(\s*)([#>+-]|\d+\.)(\s)/gm, '$1\\$2$3');
 
 /**
- * Markdown: a title from the input file name, then one paragraph per segment starting with its time
- * in code style and the speaker in bold. Plain answers are kept as written (they often are Markdown).
+ * Markdown: the input file's name as title ("Transcript" without one; a plain answer may be a summary,
+ * so the title names the source, not the content), then one paragraph per segment starting with its
+ * time in code style and the speaker in bold. Plain answers are kept as written (often Markdown already).
  */
 export function toMarkdown(input: TranscriptOrText, fileName?: string): string {
 	const name = fileName?.trim();
-	const title = `# Transcript${name ? `: ${escapeMarkdown(name)}` : ''}`;
+	const title = `# ${name ? escapeMarkdown(name) : 'Transcript'}`;
 	if (!isTranscript(input)) return withFinalNewline(`${title}\n\n${input.trim()}`);
 	const paragraphs = input.segments.map((segment) => {
 		const speaker = segment.speaker === undefined ? '' : `**${escapeMarkdown(segment.speaker)}:** `;

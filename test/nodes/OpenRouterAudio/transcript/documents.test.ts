@@ -25,13 +25,13 @@ describe('toTxt', () => {
 describe('toMarkdown', () => {
 	test('title from the file name, a time and a bold speaker per segment, Markdown escaped', () => {
 		expect(toMarkdown(transcript, 'meeting_notes.mp3')).toBe(
-			'# Transcript: meeting\\_notes.mp3\n\n' +
+			'# meeting\\_notes.mp3\n\n' +
 				'`0:00` **Speaker 1:** Hello \\*there\\*.\n\n' +
 				'`1:02:05` **Speaker 2:** \\# not a heading  \nsecond line\n',
 		);
 	});
 
-	test('a plain answer keeps its own Markdown under a plain title', () => {
+	test('a plain answer keeps its own Markdown; without a file name the title is "Transcript"', () => {
 		expect(toMarkdown('- point one\n- point two')).toBe('# Transcript\n\n- point one\n- point two\n');
 	});
 });

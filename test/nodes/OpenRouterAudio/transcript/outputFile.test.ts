@@ -75,7 +75,7 @@ describe('renderOutputFile', () => {
 		});
 		expect(renderOutputFile('vtt', transcript, meta).content).toBe('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Speaker 1>Hi.\n');
 		expect(renderOutputFile('txt', 'Plain.', meta)).toEqual({ fileName: 'meeting.txt', mimeType: 'text/plain', content: 'Plain.\n' });
-		expect(renderOutputFile('md', transcript, meta).content.startsWith('# Transcript: meeting.mp3\n')).toBe(true);
+		expect(renderOutputFile('md', transcript, meta).content.startsWith('# meeting.mp3\n\n`0:01` **Speaker 1:** Hi.')).toBe(true);
 		expect(JSON.parse(renderOutputFile('json', transcript, meta).content)).toEqual({
 			...transcript,
 			model: 'm',
