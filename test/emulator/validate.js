@@ -10,6 +10,8 @@
 
 /** @typedef {{ loc: (string|number)[], msg: string, type: string }} FieldError */
 
+const { isSegmentsRequest, segmentsOutput } = require('./segments');
+
 const DATA_URI_RE = /^data:([a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+)?((?:;[a-z0-9_.-]+=[^;,]*)*)(;base64)?,/i;
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -115,7 +117,8 @@ function validateInput(input, isKnownUpload) {
 
 /**
  * The deterministic default answer, so tests can assert exact values:
- *   output            = "Echo from <model>: <prompt>"
+ *   output            = "Echo from <model>: <prompt>", or for a Segments request the JSON
+ *                       transcript of segments.js
  *   prompt_tokens     = 100 + prompt.length   (100 stands for the audio)
  *   completion_tokens = output.length
  *   total_tokens      = prompt_tokens + completion_tokens
@@ -124,7 +127,7 @@ function validateInput(input, isKnownUpload) {
  * @param {{ prompt: string, model: string }} input a validated input
  */
 function defaultAnswer(input) {
-	const output = `Echo from ${input.model}: ${input.prompt}`;
+	const output = isSegmentsRequest(input.prompt) ? segmentsOutput(input) : `Echo from ${input.model}: ${input.prompt}`;
 	const prompt_tokens = 100 + input.prompt.length;
 	const completion_tokens = output.length;
 	const total_tokens = prompt_tokens + completion_tokens;
