@@ -10,7 +10,7 @@ import {
 	searchLiveModels,
 	withFallback,
 } from '../../../../nodes/OpenRouterAudio/methods/liveModels';
-import { MODELS } from '../../../../nodes/OpenRouterAudio/models';
+import { MODELS } from '../../../../nodes/OpenRouterAudio/methods/listSearch';
 import { createNodeTypes, TEST_TRIGGER_TYPE } from '../../../harness/nodes';
 import { OPENROUTER_MODELS, routeHttpsToOpenRouter, startOpenRouterModels } from '../../../emulator/openrouter';
 
