@@ -25,7 +25,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureN8n } from './n8n-install.mjs';
-import { exec, installCommunityPackage, killGroup, n8nEnv, sha256, waitReady } from './n8n-env.cjs';
+import {
+	exec,
+	importCredentials,
+	importWorkflows,
+	installCommunityPackage,
+	isPortFree,
+	n8nEnv,
+	sha256,
+	stopGroup,
+	waitReady,
+} from './n8n-env.cjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
@@ -40,52 +50,43 @@ const useEmulator = /^(1|true|yes)$/i.test(process.env.FAL_EMULATOR || '');
 const CREDENTIAL_ID = 'falApiDevCredent';
 const CREDENTIAL_NAME = useEmulator ? 'Fal API (emulator)' : 'Fal API account';
 
-const children = new Set();
-let n8n; // the running n8n child
-let stopping = false;
+/** Everything that changes while dev runs. */
+const dev = {
+	/** processes started in their own group (n8n, tsc), stopped with it */
+	children: new Set(),
+	/** the running `n8n start` */
+	n8n: undefined,
+	/** the fal emulator (FAL_EMULATOR=1) */
+	emulator: undefined,
+	/** Ctrl-C seen: no restarts any more */
+	stopping: false,
+	/** a restart is under way / another rebuild finished during it */
+	restarting: false,
+	restartQueued: false,
+};
 
 const log = (msg) => process.stderr.write(`\x1b[36m[dev]\x1b[0m ${msg}\n`);
 
 /** Spawns in its own process group, so stopping it also stops its children (task runners, npm...). */
 function start(cmd, args, opts = {}) {
 	const child = spawn(cmd, args, { stdio: 'inherit', detached: true, ...opts });
-	children.add(child);
-	child.on('exit', () => children.delete(child));
+	dev.children.add(child);
+	child.on('exit', () => dev.children.delete(child));
 	return child;
 }
 
-function stopChild(child, graceMs = 8000) {
-	return new Promise((res) => {
-		if (!child) return res();
-		// The child's whole process group: also after the leader exited, runners may remain.
-		if (child.exitCode !== null || child.signalCode !== null) {
-			killGroup(child.pid, 'SIGKILL');
-			return res();
-		}
-		const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
-		child.once('exit', () => {
-			clearTimeout(timer);
-			// Anything the group left behind goes too.
-			killGroup(child.pid, 'SIGKILL');
-			res();
-		});
-		killGroup(child.pid, 'SIGTERM');
-	});
-}
-
 async function shutdown(code = 0) {
-	if (stopping) return;
-	stopping = true;
+	if (dev.stopping) return;
+	dev.stopping = true;
 	log('stopping...');
-	await Promise.all([...children].map((c) => stopChild(c)));
-	if (emulator) await emulator.close().catch(() => {});
+	await Promise.all([...dev.children].map((c) => stopGroup(c)));
+	if (dev.emulator) await dev.emulator.close().catch(() => {});
 	process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGHUP', () => void shutdown(0));
 
-let emulator;
 
 function readState() {
 	try {
@@ -128,7 +129,7 @@ function n8nProcessEnv(n8nInfo) {
 		port,
 		encryptionKey: encryptionKey(),
 		nodeBin: n8nInfo.nodeBin,
-		emulatorUrl: useEmulator ? emulator.url : undefined,
+		emulatorUrl: useEmulator ? dev.emulator.url : undefined,
 	});
 }
 
@@ -176,44 +177,27 @@ async function importData(n8nInfo, state) {
 	const importHash = sha256(JSON.stringify({ workflows, key: apiKey ? sha256(apiKey) : null, useEmulator }));
 	if (state.importHash === importHash) return;
 
-	const tmp = mkdtempSync(join(tmpdir(), 'n8n-dev-import-'));
-	try {
-		if (apiKey) {
-			const credFile = join(tmp, 'credentials.json');
-			const credential = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'falApi', data: { apiKey } };
-			writeFileSync(credFile, JSON.stringify([credential]), { mode: 0o600 });
-			log(`storing the credential "${CREDENTIAL_NAME}"${useEmulator ? ' (key test-key)' : ' (key from FAL_KEY)'}`);
-			try {
-				await n8nCli(n8nInfo, ['import:credentials', `--input=${credFile}`]);
-			} catch (err) {
-				// n8n's output never contains the key, but the error text might quote the file: strip it.
-				throw new Error(String(err.message).split(apiKey).join('***'));
-			} finally {
-				rmSync(credFile, { force: true });
-			}
-		} else {
-			log('FAL_KEY is not set: no credential stored (add one in the editor, or run with FAL_EMULATOR=1)');
-		}
-		if (workflows.length) {
-			const wfDir = join(tmp, 'workflows');
-			mkdirSync(wfDir);
-			for (const wf of workflows) writeFileSync(join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
-			log(`importing ${workflows.length} example workflow(s)`);
-			await n8nCli(n8nInfo, ['import:workflow', '--separate', `--input=${wfDir}`]);
-		}
-		state.importHash = importHash;
-		writeFileSync(statePath, JSON.stringify(state, null, 2));
-	} finally {
-		rmSync(tmp, { recursive: true, force: true });
+	const cli = (args) => n8nCli(n8nInfo, args);
+	if (apiKey) {
+		log(`storing the credential "${CREDENTIAL_NAME}"${useEmulator ? ' (key test-key)' : ' (key from FAL_KEY)'}`);
+		await importCredentials(cli, [{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, apiKey }]);
+	} else {
+		log('FAL_KEY is not set: no credential stored (add one in the editor, or run with FAL_EMULATOR=1)');
 	}
+	if (workflows.length) {
+		log(`importing ${workflows.length} example workflow(s)`);
+		await importWorkflows(cli, workflows);
+	}
+	state.importHash = importHash;
+	writeFileSync(statePath, JSON.stringify(state, null, 2));
 }
 
 async function startN8n(n8nInfo) {
 	const started = Date.now();
 	const child = start(n8nInfo.nodeBin, [n8nInfo.n8nBin, 'start'], { cwd: devRoot, env: n8nProcessEnv(n8nInfo) });
-	n8n = child;
+	dev.n8n = child;
 	child.on('exit', (code, signal) => {
-		if (n8n === child && !stopping && !restarting) {
+		if (dev.n8n === child && !dev.stopping && !dev.restarting) {
 			log(`n8n exited (${signal ?? code}); stopping`);
 			void shutdown(code || 1);
 		}
@@ -235,35 +219,24 @@ async function startN8n(n8nInfo) {
 	}
 }
 
-let restarting = false;
-let restartQueued = false;
 async function restartN8n(n8nInfo) {
-	if (restarting) {
-		restartQueued = true;
+	if (dev.restarting) {
+		dev.restartQueued = true;
 		return;
 	}
-	restarting = true;
+	dev.restarting = true;
 	try {
 		do {
-			restartQueued = false;
+			dev.restartQueued = false;
 			log('rebuilt: copying dist and restarting n8n');
 			syncDist();
-			await stopChild(n8n);
-			if (stopping) return;
+			await stopGroup(dev.n8n);
+			if (dev.stopping) return;
 			await startN8n(n8nInfo);
-		} while (restartQueued && !stopping);
+		} while (dev.restartQueued && !dev.stopping);
 	} finally {
-		restarting = false;
+		dev.restarting = false;
 	}
-}
-
-async function isPortFree(p) {
-	const { createServer } = await import('node:net');
-	return new Promise((res) => {
-		const srv = createServer();
-		srv.once('error', () => res(false));
-		srv.listen(p, '127.0.0.1', () => srv.close(() => res(true)));
-	});
 }
 
 async function main() {
@@ -284,8 +257,8 @@ async function main() {
 	if (useEmulator) {
 		const require = createRequire(import.meta.url);
 		const { startFalEmulator } = require(join(repo, 'test', 'emulator', 'server.js'));
-		emulator = await startFalEmulator({ latencyMs: 300 });
-		log(`fal emulator on ${emulator.url} (valid key: test-key)`);
+		dev.emulator = await startFalEmulator({ latencyMs: 300 });
+		log(`fal emulator on ${dev.emulator.url} (valid key: test-key)`);
 	}
 	await importData(n8nInfo, state);
 	await startN8n(n8nInfo);

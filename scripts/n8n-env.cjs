@@ -3,15 +3,17 @@
 /**
  * What every real n8n this repository starts has in common, in one place for
  *   - the ESM scripts (dev.mjs, e2e.mjs, n8n-install.mjs): `import { n8nEnv } from './n8n-env.cjs'`,
- *   - the TypeScript e2e harness (test/e2e/n8n.ts): `import { n8nEnv } from '../../scripts/n8n-env.cjs'`:
+ *   - the TypeScript e2e harness (test/e2e/n8n/*.ts): `import { n8nEnv } from '../../../scripts/n8n-env.cjs'`:
  * where n8n 2.41.1 and its Node 24 are cached, the environment of a local, quiet, offline n8n with
  * SQLite and community packages on, installing the package the way n8n installs community packages,
- * and starting, awaiting and stopping processes.
+ * running commands, starting, awaiting and stopping processes, free ports, and importing credentials
+ * and workflows through the n8n CLI.
  */
 const { spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const { homedir } = require('node:os');
+const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { createServer } = require('node:net');
+const { homedir, tmpdir } = require('node:os');
 const { delimiter, dirname, join, resolve } = require('node:path');
 
 const N8N_VERSION = '2.41.1';
@@ -133,34 +135,68 @@ function sha256(text) {
 }
 
 /**
- * Runs a command to completion; rejects with its output tail on failure.
+ * @typedef {{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string, ms: number }} RunResult
+ */
+
+/**
+ * Runs a command to completion and resolves with its outcome, whatever it is. With `detached`, the
+ * command runs in its own process group, which is killed at the timeout and once it exited (a task
+ * runner it left behind goes too).
  * @param {string} cmd
  * @param {string[]} args
- * @param {import('node:child_process').SpawnOptions} [opts]
- * @returns {Promise<{ stdout: string, stderr: string }>}
+ * @param {import('node:child_process').SpawnOptions & {
+ *   timeoutMs?: number,
+ *   onSpawn?: (child: import('node:child_process').ChildProcess) => void,
+ *   onOutput?: (chunk: string) => void,
+ * }} [opts] onSpawn: e.g. to track the child; onOutput: stdout and stderr as they come
+ * @returns {Promise<RunResult>}
  */
-function exec(cmd, args, opts = {}) {
+function run(cmd, args, opts = {}) {
+	const { timeoutMs, onSpawn, onOutput, ...spawnOpts } = opts;
+	const started = Date.now();
 	return new Promise((resolvePromise, reject) => {
-		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOpts });
+		onSpawn?.(child);
 		let out = '';
 		let err = '';
-		child.stdout?.on('data', (c) => (out += c));
-		child.stderr?.on('data', (c) => (err += c));
-		child.on('error', reject);
+		child.stdout?.on('data', (c) => {
+			out += c;
+			onOutput?.(String(c));
+		});
+		child.stderr?.on('data', (c) => {
+			err += c;
+			onOutput?.(String(c));
+		});
+		const kill = () => (spawnOpts.detached ? killGroup(child.pid, 'SIGKILL') : child.kill('SIGKILL'));
+		const timer = timeoutMs ? setTimeout(kill, timeoutMs) : undefined;
+		child.on('error', (e) => {
+			clearTimeout(timer);
+			reject(e);
+		});
 		child.on('close', (code, signal) => {
-			if (code === 0) resolvePromise({ stdout: out, stderr: err });
-			else {
-				/** @type {Error & { stdout?: string, stderr?: string, code?: number | null }} */
-				const e = new Error(
-					`${[cmd, ...args].join(' ')} failed (${signal ?? `exit ${code}`})\n${(out + err).slice(-4000)}`,
-				);
-				e.stdout = out;
-				e.stderr = err;
-				e.code = code;
-				reject(e);
-			}
+			clearTimeout(timer);
+			if (spawnOpts.detached) killGroup(child.pid, 'SIGKILL');
+			resolvePromise({ code, signal, stdout: out, stderr: err, ms: Date.now() - started });
 		});
 	});
+}
+
+/**
+ * Runs a command to completion; rejects with its output tail unless it exits 0.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {Parameters<typeof run>[2]} [opts]
+ * @returns {Promise<RunResult>}
+ */
+async function exec(cmd, args, opts = {}) {
+	const result = await run(cmd, args, opts);
+	if (result.code === 0) return result;
+	/** @type {Error & Partial<RunResult>} */
+	const e = new Error(
+		`${[cmd, ...args].join(' ')} failed (${result.signal ?? `exit ${result.code}`})\n${(result.stdout + result.stderr).slice(-4000)}`,
+	);
+	Object.assign(e, result);
+	throw e;
 }
 
 /**
@@ -201,6 +237,98 @@ async function waitReady(url, child, timeoutMs, intervalMs = 300) {
 		await new Promise((r) => setTimeout(r, intervalMs));
 	}
 	return 'timeout';
+}
+
+/**
+ * Stops a child started with `detached: true`: SIGTERM to its process group, SIGKILL after the grace
+ * period, and SIGKILL to whatever the group left behind once the leader exited.
+ * @param {import('node:child_process').ChildProcess | undefined} child
+ * @param {number} [graceMs]
+ * @returns {Promise<void>}
+ */
+function stopGroup(child, graceMs = 8000) {
+	return new Promise((res) => {
+		if (!child) return res();
+		if (child.exitCode !== null || child.signalCode !== null) {
+			killGroup(child.pid, 'SIGKILL');
+			return res();
+		}
+		const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			killGroup(child.pid, 'SIGKILL');
+			res();
+		});
+		killGroup(child.pid, 'SIGTERM');
+	});
+}
+
+/**
+ * Whether nothing listens on a loopback port.
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
+function isPortFree(port) {
+	return new Promise((res) => {
+		const srv = createServer();
+		srv.once('error', () => res(false));
+		srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
+	});
+}
+
+/**
+ * A loopback port nobody listens on right now.
+ * @returns {Promise<number>}
+ */
+function freePort() {
+	return new Promise((res, rej) => {
+		const srv = createServer();
+		srv.once('error', rej);
+		srv.listen(0, '127.0.0.1', () => {
+			const address = srv.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			srv.close(() => res(port));
+		});
+	});
+}
+
+/**
+ * Stores Fal API credentials with `n8n import:credentials`, from a file only the user can read that is
+ * removed afterwards. The key never appears in a thrown error.
+ * @param {(args: string[]) => Promise<unknown>} n8nCli runs `n8n <args>`, rejects on failure
+ * @param {{ id: string, name: string, apiKey: string }[]} credentials
+ * @returns {Promise<void>}
+ */
+async function importCredentials(n8nCli, credentials) {
+	const dir = mkdtempSync(join(tmpdir(), 'n8n-import-cred-'));
+	try {
+		const file = join(dir, 'credentials.json');
+		const data = credentials.map(({ id, name, apiKey }) => ({ id, name, type: 'falApi', data: { apiKey } }));
+		writeFileSync(file, JSON.stringify(data), { mode: 0o600 });
+		await n8nCli(['import:credentials', `--input=${file}`]);
+	} catch (err) {
+		let message = err instanceof Error ? err.message : String(err);
+		for (const { apiKey } of credentials) if (apiKey) message = message.split(apiKey).join('***');
+		throw new Error(message);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/**
+ * Imports workflows with `n8n import:workflow --separate` (a workflow with an existing id replaces it).
+ * @param {(args: string[]) => Promise<unknown>} n8nCli runs `n8n <args>`, rejects on failure
+ * @param {object[]} workflows
+ * @returns {Promise<void>}
+ */
+async function importWorkflows(n8nCli, workflows) {
+	const dir = mkdtempSync(join(tmpdir(), 'n8n-import-wf-'));
+	try {
+		workflows.forEach((wf, i) => writeFileSync(join(dir, `${i}.json`), JSON.stringify(wf)));
+		await n8nCli(['import:workflow', '--separate', `--input=${dir}`]);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
 }
 
 /**
@@ -259,8 +387,14 @@ module.exports = {
 	cleanNpmEnv,
 	n8nEnv,
 	sha256,
+	run,
 	exec,
 	killGroup,
+	stopGroup,
 	waitReady,
+	isPortFree,
+	freePort,
+	importCredentials,
+	importWorkflows,
 	installCommunityPackage,
 };
