@@ -7,7 +7,8 @@
 //
 // Steps: build -> ensure n8n + Node 24 (cached outside the repo) -> install the package into
 // .n8n-dev/.n8n/nodes (the way n8n installs community packages) -> import examples/*.json and the
-// credential -> n8n start -> on every successful recompile (tsc --watch) copy dist and restart n8n.
+// credential -> n8n start (N8N_DEV_RELOAD=true) -> on every successful recompile (tsc --watch) copy dist
+// into the installed package, which n8n hot-reloads.
 // Ctrl-C stops n8n, tsc and the emulator.
 import { spawn } from 'node:child_process';
 import {
@@ -17,6 +18,7 @@ import {
 	mkdtempSync,
 	readdirSync,
 	readFileSync,
+	renameSync,
 	rmSync,
 	writeFileSync,
 } from 'node:fs';
@@ -58,11 +60,8 @@ const dev = {
 	n8n: undefined,
 	/** the fal emulator (FAL_EMULATOR=1) */
 	emulator: undefined,
-	/** Ctrl-C seen: no restarts any more */
+	/** Ctrl-C seen */
 	stopping: false,
-	/** a restart is under way / another rebuild finished during it */
-	restarting: false,
-	restartQueued: false,
 };
 
 const log = (msg) => process.stderr.write(`\x1b[36m[dev]\x1b[0m ${msg}\n`);
@@ -115,11 +114,17 @@ async function installPackage(state) {
 	writeFileSync(statePath, JSON.stringify(state, null, 2));
 }
 
-/** After a rebuild, the installed copy gets the fresh dist (dependencies don't change on a rebuild). */
+/**
+ * After a rebuild, the installed copy gets the fresh dist (dependencies don't change on a rebuild).
+ * Copied beside it and swapped in with one rename, so n8n's hot reload never reads a half-copied dist.
+ */
 function syncDist() {
 	const target = join(installedPkgDir, 'dist');
+	const next = join(installedPkgDir, '.dist-next');
+	rmSync(next, { recursive: true, force: true });
+	cpSync(join(repo, 'dist'), next, { recursive: true });
 	rmSync(target, { recursive: true, force: true });
-	cpSync(join(repo, 'dist'), target, { recursive: true });
+	renameSync(next, target);
 }
 
 /** With FAL_EMULATOR=1, n8n --requires the emulator's routing (fal's fetch and https traffic). */
@@ -130,6 +135,10 @@ function n8nProcessEnv(n8nInfo) {
 		encryptionKey: encryptionKey(),
 		nodeBin: n8nInfo.nodeBin,
 		emulatorUrl: useEmulator ? dev.emulator.url : undefined,
+		// n8n's own hot reload (what `n8n-node dev` uses): n8n watches every loaded package folder,
+		// including a community package in .n8n/nodes/node_modules, drops its modules from
+		// require's cache and loads it again when files change there. No restart on a rebuild.
+		extra: { N8N_DEV_RELOAD: 'true' },
 	});
 }
 
@@ -197,7 +206,7 @@ async function startN8n(n8nInfo) {
 	const child = start(n8nInfo.nodeBin, [n8nInfo.n8nBin, 'start'], { cwd: devRoot, env: n8nProcessEnv(n8nInfo) });
 	dev.n8n = child;
 	child.on('exit', (code, signal) => {
-		if (dev.n8n === child && !dev.stopping && !dev.restarting) {
+		if (dev.n8n === child && !dev.stopping) {
 			log(`n8n exited (${signal ?? code}); stopping`);
 			void shutdown(code || 1);
 		}
@@ -215,27 +224,7 @@ async function startN8n(n8nInfo) {
 			/* only a hint */
 		}
 		if (firstVisit) log('first visit: n8n asks you to create the owner account (stays in .n8n-dev)');
-		log('edit nodes/ or credentials/ and n8n restarts with the new build; Ctrl-C stops everything');
-	}
-}
-
-async function restartN8n(n8nInfo) {
-	if (dev.restarting) {
-		dev.restartQueued = true;
-		return;
-	}
-	dev.restarting = true;
-	try {
-		do {
-			dev.restartQueued = false;
-			log('rebuilt: copying dist and restarting n8n');
-			syncDist();
-			await stopGroup(dev.n8n);
-			if (dev.stopping) return;
-			await startN8n(n8nInfo);
-		} while (dev.restartQueued && !dev.stopping);
-	} finally {
-		dev.restarting = false;
+		log('edit nodes/ or credentials/ and n8n reloads the new build (reload the editor page); Ctrl-C stops everything');
 	}
 }
 
@@ -263,7 +252,7 @@ async function main() {
 	await importData(n8nInfo, state);
 	await startN8n(n8nInfo);
 
-	// Recompile on change; each finished compile restarts n8n with the new dist.
+	// Recompile on change; each finished compile goes into the installed package, n8n reloads it.
 	const tsc = start(
 		process.execPath,
 		[join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'],
@@ -284,7 +273,10 @@ async function main() {
 				first = false; // the initial compile of --watch: dist is already current
 				continue;
 			}
-			if (m[1] === '0') void restartN8n(n8nInfo);
+			if (m[1] === '0') {
+				log('rebuilt: copying dist into the installed package (n8n reloads it)');
+				syncDist();
+			}
 			else log(`tsc found ${m[1]} error(s); n8n keeps the previous build`);
 		}
 	});
