@@ -6,15 +6,17 @@
  *   - the TypeScript e2e harness (test/e2e/n8n/*.ts): `import { n8nEnv } from '../../../scripts/n8n-env.cjs'`:
  * where n8n 2.41.1 and its Node 24 are cached, the environment of a local, quiet, offline n8n with
  * SQLite and community packages on, installing the package the way n8n installs community packages,
- * running commands, starting, awaiting and stopping processes, free ports, and importing credentials
- * and workflows through the n8n CLI.
+ * and importing credentials and workflows through the n8n CLI. Running commands, stopping process
+ * groups, readiness and ports live in processes.cjs and are re-exported here, so both sides import
+ * everything from this one module.
  */
-const { spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const { createServer } = require('node:net');
 const { homedir, tmpdir } = require('node:os');
 const { delimiter, dirname, join, resolve } = require('node:path');
+const { exec, freePort, isPortFree, killGroup, run, stopGroup, waitReady } = require('./processes.cjs');
+
+/** @typedef {import('./processes.cjs').RunResult} RunResult */
 
 const N8N_VERSION = '2.41.1';
 
@@ -132,164 +134,6 @@ function n8nEnv({ userFolder, port, encryptionKey, nodeBin, emulatorUrl, base = 
  */
 function sha256(text) {
 	return createHash('sha256').update(text).digest('hex');
-}
-
-/**
- * @typedef {{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string, ms: number }} RunResult
- */
-
-/**
- * Runs a command to completion and resolves with its outcome, whatever it is. With `detached`, the
- * command runs in its own process group, which is killed at the timeout and once it exited (a task
- * runner it left behind goes too).
- * @param {string} cmd
- * @param {string[]} args
- * @param {import('node:child_process').SpawnOptions & {
- *   timeoutMs?: number,
- *   onSpawn?: (child: import('node:child_process').ChildProcess) => void,
- *   onOutput?: (chunk: string) => void,
- * }} [opts] onSpawn: e.g. to track the child; onOutput: stdout and stderr as they come
- * @returns {Promise<RunResult>}
- */
-function run(cmd, args, opts = {}) {
-	const { timeoutMs, onSpawn, onOutput, ...spawnOpts } = opts;
-	const started = Date.now();
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOpts });
-		onSpawn?.(child);
-		let out = '';
-		let err = '';
-		child.stdout?.on('data', (c) => {
-			out += c;
-			onOutput?.(String(c));
-		});
-		child.stderr?.on('data', (c) => {
-			err += c;
-			onOutput?.(String(c));
-		});
-		const kill = () => (spawnOpts.detached ? killGroup(child.pid, 'SIGKILL') : child.kill('SIGKILL'));
-		const timer = timeoutMs ? setTimeout(kill, timeoutMs) : undefined;
-		child.on('error', (e) => {
-			clearTimeout(timer);
-			reject(e);
-		});
-		child.on('close', (code, signal) => {
-			clearTimeout(timer);
-			if (spawnOpts.detached) killGroup(child.pid, 'SIGKILL');
-			resolvePromise({ code, signal, stdout: out, stderr: err, ms: Date.now() - started });
-		});
-	});
-}
-
-/**
- * Runs a command to completion; rejects with its output tail unless it exits 0.
- * @param {string} cmd
- * @param {string[]} args
- * @param {Parameters<typeof run>[2]} [opts]
- * @returns {Promise<RunResult>}
- */
-async function exec(cmd, args, opts = {}) {
-	const result = await run(cmd, args, opts);
-	if (result.code === 0) return result;
-	/** @type {Error & Partial<RunResult>} */
-	const e = new Error(
-		`${[cmd, ...args].join(' ')} failed (${result.signal ?? `exit ${result.code}`})\n${(result.stdout + result.stderr).slice(-4000)}`,
-	);
-	Object.assign(e, result);
-	throw e;
-}
-
-/**
- * Signals a process group (a child spawned with `detached: true`): n8n and what it started (task
- * runners, npm...), also after the leader exited.
- * @param {number | undefined} pid the group leader
- * @param {NodeJS.Signals} signal
- * @returns {boolean} whether the group was there
- */
-function killGroup(pid, signal) {
-	if (!pid) return false;
-	try {
-		process.kill(-pid, signal);
-		return true;
-	} catch {
-		return false; // already gone
-	}
-}
-
-/**
- * Polls n8n's readiness endpoint until it answers 200, the process exits or the time is up.
- * @param {string} url e.g. http://127.0.0.1:5678/healthz/readiness
- * @param {import('node:child_process').ChildProcess} child
- * @param {number} timeoutMs
- * @param {number} [intervalMs]
- * @returns {Promise<'ready' | 'exited' | 'timeout'>}
- */
-async function waitReady(url, child, timeoutMs, intervalMs = 300) {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null) return 'exited';
-		try {
-			const res = await fetch(url);
-			if (res.ok) return 'ready';
-		} catch {
-			/* not listening yet */
-		}
-		await new Promise((r) => setTimeout(r, intervalMs));
-	}
-	return 'timeout';
-}
-
-/**
- * Stops a child started with `detached: true`: SIGTERM to its process group, SIGKILL after the grace
- * period, and SIGKILL to whatever the group left behind once the leader exited.
- * @param {import('node:child_process').ChildProcess | undefined} child
- * @param {number} [graceMs]
- * @returns {Promise<void>}
- */
-function stopGroup(child, graceMs = 8000) {
-	return new Promise((res) => {
-		if (!child) return res();
-		if (child.exitCode !== null || child.signalCode !== null) {
-			killGroup(child.pid, 'SIGKILL');
-			return res();
-		}
-		const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
-		child.once('exit', () => {
-			clearTimeout(timer);
-			killGroup(child.pid, 'SIGKILL');
-			res();
-		});
-		killGroup(child.pid, 'SIGTERM');
-	});
-}
-
-/**
- * Whether nothing listens on a loopback port.
- * @param {number} port
- * @returns {Promise<boolean>}
- */
-function isPortFree(port) {
-	return new Promise((res) => {
-		const srv = createServer();
-		srv.once('error', () => res(false));
-		srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
-	});
-}
-
-/**
- * A loopback port nobody listens on right now.
- * @returns {Promise<number>}
- */
-function freePort() {
-	return new Promise((res, rej) => {
-		const srv = createServer();
-		srv.once('error', rej);
-		srv.listen(0, '127.0.0.1', () => {
-			const address = srv.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			srv.close(() => res(port));
-		});
-	});
 }
 
 /**
