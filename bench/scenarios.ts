@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { FalEmulator } from '../test/emulator/server';
 import { runWorkflow } from '../test/harness/run';
 import { NODE_NAME, triggerThen } from '../test/harness/workflow';
+import { wav } from '../test/fixtures/wav';
 import { heapUsedMb, measurePeakMemory, type MemoryPeak } from './memory';
 
 export const ENDPOINT = 'openrouter/router/audio';
@@ -158,23 +159,4 @@ export async function cancellation(emulator: FalEmulator, count: number, afterMs
 	const jobs = [...emulator.jobs.values()];
 	emulator.setLatency(0);
 	return { items: count, status: result.run.status, msFromStopToEnd: round(endedMs), jobs: jobs.length, jobsCancelled: jobs.filter((job) => job.cancelled).length };
-}
-
-/** A PCM WAV header over `dataBytes` of low noise: a real, valid audio file of the asked size. */
-function wav(dataBytes: number): Buffer {
-	const file = Buffer.alloc(44 + dataBytes);
-	file.write('RIFF', 0, 'latin1');
-	file.writeUInt32LE(36 + dataBytes, 4);
-	file.write('WAVEfmt ', 8, 'latin1');
-	file.writeUInt32LE(16, 16);
-	file.writeUInt16LE(1, 20);
-	file.writeUInt16LE(1, 22);
-	file.writeUInt32LE(16000, 24);
-	file.writeUInt32LE(32000, 28);
-	file.writeUInt16LE(2, 32);
-	file.writeUInt16LE(16, 34);
-	file.write('data', 36, 'latin1');
-	file.writeUInt32LE(dataBytes, 40);
-	for (let i = 44; i < file.length; i += 97) file[i] = i & 0xff;
-	return file;
 }

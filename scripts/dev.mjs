@@ -7,7 +7,8 @@
 //
 // Steps: build -> ensure n8n + Node 24 (cached outside the repo) -> install the package into
 // .n8n-dev/.n8n/nodes (the way n8n installs community packages) -> import examples/*.json and the
-// credential -> n8n start -> on every successful recompile (tsc --watch) copy dist and restart n8n.
+// credential -> n8n start (N8N_DEV_RELOAD=true) -> on every successful recompile (tsc --watch) copy dist
+// into the installed package, which n8n hot-reloads.
 // Ctrl-C stops n8n, tsc and the emulator.
 import { spawn } from 'node:child_process';
 import {
@@ -17,6 +18,7 @@ import {
 	mkdtempSync,
 	readdirSync,
 	readFileSync,
+	renameSync,
 	rmSync,
 	writeFileSync,
 } from 'node:fs';
@@ -25,7 +27,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureN8n } from './n8n-install.mjs';
-import { exec, installCommunityPackage, killGroup, n8nEnv, sha256, waitReady } from './n8n-env.cjs';
+import {
+	exec,
+	importCredentials,
+	importWorkflows,
+	installCommunityPackage,
+	isPortFree,
+	n8nEnv,
+	sha256,
+	stopGroup,
+	waitReady,
+} from './n8n-env.cjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
@@ -40,52 +52,40 @@ const useEmulator = /^(1|true|yes)$/i.test(process.env.FAL_EMULATOR || '');
 const CREDENTIAL_ID = 'falApiDevCredent';
 const CREDENTIAL_NAME = useEmulator ? 'Fal API (emulator)' : 'Fal API account';
 
-const children = new Set();
-let n8n; // the running n8n child
-let stopping = false;
+/** Everything that changes while dev runs. */
+const dev = {
+	/** processes started in their own group (n8n, tsc), stopped with it */
+	children: new Set(),
+	/** the running `n8n start` */
+	n8n: undefined,
+	/** the fal emulator (FAL_EMULATOR=1) */
+	emulator: undefined,
+	/** Ctrl-C seen */
+	stopping: false,
+};
 
 const log = (msg) => process.stderr.write(`\x1b[36m[dev]\x1b[0m ${msg}\n`);
 
 /** Spawns in its own process group, so stopping it also stops its children (task runners, npm...). */
 function start(cmd, args, opts = {}) {
 	const child = spawn(cmd, args, { stdio: 'inherit', detached: true, ...opts });
-	children.add(child);
-	child.on('exit', () => children.delete(child));
+	dev.children.add(child);
+	child.on('exit', () => dev.children.delete(child));
 	return child;
 }
 
-function stopChild(child, graceMs = 8000) {
-	return new Promise((res) => {
-		if (!child) return res();
-		// The child's whole process group: also after the leader exited, runners may remain.
-		if (child.exitCode !== null || child.signalCode !== null) {
-			killGroup(child.pid, 'SIGKILL');
-			return res();
-		}
-		const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), graceMs);
-		child.once('exit', () => {
-			clearTimeout(timer);
-			// Anything the group left behind goes too.
-			killGroup(child.pid, 'SIGKILL');
-			res();
-		});
-		killGroup(child.pid, 'SIGTERM');
-	});
-}
-
 async function shutdown(code = 0) {
-	if (stopping) return;
-	stopping = true;
+	if (dev.stopping) return;
+	dev.stopping = true;
 	log('stopping...');
-	await Promise.all([...children].map((c) => stopChild(c)));
-	if (emulator) await emulator.close().catch(() => {});
+	await Promise.all([...dev.children].map((c) => stopGroup(c)));
+	if (dev.emulator) await dev.emulator.close().catch(() => {});
 	process.exit(code);
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGHUP', () => void shutdown(0));
 
-let emulator;
 
 function readState() {
 	try {
@@ -114,11 +114,17 @@ async function installPackage(state) {
 	writeFileSync(statePath, JSON.stringify(state, null, 2));
 }
 
-/** After a rebuild, the installed copy gets the fresh dist (dependencies don't change on a rebuild). */
+/**
+ * After a rebuild, the installed copy gets the fresh dist (dependencies don't change on a rebuild).
+ * Copied beside it and swapped in with one rename, so n8n's hot reload never reads a half-copied dist.
+ */
 function syncDist() {
 	const target = join(installedPkgDir, 'dist');
+	const next = join(installedPkgDir, '.dist-next');
+	rmSync(next, { recursive: true, force: true });
+	cpSync(join(repo, 'dist'), next, { recursive: true });
 	rmSync(target, { recursive: true, force: true });
-	cpSync(join(repo, 'dist'), target, { recursive: true });
+	renameSync(next, target);
 }
 
 /** With FAL_EMULATOR=1, n8n --requires the emulator's routing (fal's fetch and https traffic). */
@@ -128,7 +134,11 @@ function n8nProcessEnv(n8nInfo) {
 		port,
 		encryptionKey: encryptionKey(),
 		nodeBin: n8nInfo.nodeBin,
-		emulatorUrl: useEmulator ? emulator.url : undefined,
+		emulatorUrl: useEmulator ? dev.emulator.url : undefined,
+		// n8n's own hot reload (what `n8n-node dev` uses): n8n watches every loaded package folder,
+		// including a community package in .n8n/nodes/node_modules, drops its modules from
+		// require's cache and loads it again when files change there. No restart on a rebuild.
+		extra: { N8N_DEV_RELOAD: 'true' },
 	});
 }
 
@@ -176,44 +186,27 @@ async function importData(n8nInfo, state) {
 	const importHash = sha256(JSON.stringify({ workflows, key: apiKey ? sha256(apiKey) : null, useEmulator }));
 	if (state.importHash === importHash) return;
 
-	const tmp = mkdtempSync(join(tmpdir(), 'n8n-dev-import-'));
-	try {
-		if (apiKey) {
-			const credFile = join(tmp, 'credentials.json');
-			const credential = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME, type: 'falApi', data: { apiKey } };
-			writeFileSync(credFile, JSON.stringify([credential]), { mode: 0o600 });
-			log(`storing the credential "${CREDENTIAL_NAME}"${useEmulator ? ' (key test-key)' : ' (key from FAL_KEY)'}`);
-			try {
-				await n8nCli(n8nInfo, ['import:credentials', `--input=${credFile}`]);
-			} catch (err) {
-				// n8n's output never contains the key, but the error text might quote the file: strip it.
-				throw new Error(String(err.message).split(apiKey).join('***'));
-			} finally {
-				rmSync(credFile, { force: true });
-			}
-		} else {
-			log('FAL_KEY is not set: no credential stored (add one in the editor, or run with FAL_EMULATOR=1)');
-		}
-		if (workflows.length) {
-			const wfDir = join(tmp, 'workflows');
-			mkdirSync(wfDir);
-			for (const wf of workflows) writeFileSync(join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
-			log(`importing ${workflows.length} example workflow(s)`);
-			await n8nCli(n8nInfo, ['import:workflow', '--separate', `--input=${wfDir}`]);
-		}
-		state.importHash = importHash;
-		writeFileSync(statePath, JSON.stringify(state, null, 2));
-	} finally {
-		rmSync(tmp, { recursive: true, force: true });
+	const cli = (args) => n8nCli(n8nInfo, args);
+	if (apiKey) {
+		log(`storing the credential "${CREDENTIAL_NAME}"${useEmulator ? ' (key test-key)' : ' (key from FAL_KEY)'}`);
+		await importCredentials(cli, [{ id: CREDENTIAL_ID, name: CREDENTIAL_NAME, apiKey }]);
+	} else {
+		log('FAL_KEY is not set: no credential stored (add one in the editor, or run with FAL_EMULATOR=1)');
 	}
+	if (workflows.length) {
+		log(`importing ${workflows.length} example workflow(s)`);
+		await importWorkflows(cli, workflows);
+	}
+	state.importHash = importHash;
+	writeFileSync(statePath, JSON.stringify(state, null, 2));
 }
 
 async function startN8n(n8nInfo) {
 	const started = Date.now();
 	const child = start(n8nInfo.nodeBin, [n8nInfo.n8nBin, 'start'], { cwd: devRoot, env: n8nProcessEnv(n8nInfo) });
-	n8n = child;
+	dev.n8n = child;
 	child.on('exit', (code, signal) => {
-		if (n8n === child && !stopping && !restarting) {
+		if (dev.n8n === child && !dev.stopping) {
 			log(`n8n exited (${signal ?? code}); stopping`);
 			void shutdown(code || 1);
 		}
@@ -231,39 +224,8 @@ async function startN8n(n8nInfo) {
 			/* only a hint */
 		}
 		if (firstVisit) log('first visit: n8n asks you to create the owner account (stays in .n8n-dev)');
-		log('edit nodes/ or credentials/ and n8n restarts with the new build; Ctrl-C stops everything');
+		log('edit nodes/ or credentials/ and n8n reloads the new build (reload the editor page); Ctrl-C stops everything');
 	}
-}
-
-let restarting = false;
-let restartQueued = false;
-async function restartN8n(n8nInfo) {
-	if (restarting) {
-		restartQueued = true;
-		return;
-	}
-	restarting = true;
-	try {
-		do {
-			restartQueued = false;
-			log('rebuilt: copying dist and restarting n8n');
-			syncDist();
-			await stopChild(n8n);
-			if (stopping) return;
-			await startN8n(n8nInfo);
-		} while (restartQueued && !stopping);
-	} finally {
-		restarting = false;
-	}
-}
-
-async function isPortFree(p) {
-	const { createServer } = await import('node:net');
-	return new Promise((res) => {
-		const srv = createServer();
-		srv.once('error', () => res(false));
-		srv.listen(p, '127.0.0.1', () => srv.close(() => res(true)));
-	});
 }
 
 async function main() {
@@ -284,13 +246,13 @@ async function main() {
 	if (useEmulator) {
 		const require = createRequire(import.meta.url);
 		const { startFalEmulator } = require(join(repo, 'test', 'emulator', 'server.js'));
-		emulator = await startFalEmulator({ latencyMs: 300 });
-		log(`fal emulator on ${emulator.url} (valid key: test-key)`);
+		dev.emulator = await startFalEmulator({ latencyMs: 300 });
+		log(`fal emulator on ${dev.emulator.url} (valid key: test-key)`);
 	}
 	await importData(n8nInfo, state);
 	await startN8n(n8nInfo);
 
-	// Recompile on change; each finished compile restarts n8n with the new dist.
+	// Recompile on change; each finished compile goes into the installed package, n8n reloads it.
 	const tsc = start(
 		process.execPath,
 		[join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'],
@@ -311,7 +273,10 @@ async function main() {
 				first = false; // the initial compile of --watch: dist is already current
 				continue;
 			}
-			if (m[1] === '0') void restartN8n(n8nInfo);
+			if (m[1] === '0') {
+				log('rebuilt: copying dist into the installed package (n8n reloads it)');
+				syncDist();
+			}
 			else log(`tsc found ${m[1]} error(s); n8n keeps the previous build`);
 		}
 	});

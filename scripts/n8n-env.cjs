@@ -3,16 +3,20 @@
 /**
  * What every real n8n this repository starts has in common, in one place for
  *   - the ESM scripts (dev.mjs, e2e.mjs, n8n-install.mjs): `import { n8nEnv } from './n8n-env.cjs'`,
- *   - the TypeScript e2e harness (test/e2e/n8n.ts): `import { n8nEnv } from '../../scripts/n8n-env.cjs'`:
+ *   - the TypeScript e2e harness (test/e2e/n8n/*.ts): `import { n8nEnv } from '../../../scripts/n8n-env.cjs'`:
  * where n8n 2.41.1 and its Node 24 are cached, the environment of a local, quiet, offline n8n with
  * SQLite and community packages on, installing the package the way n8n installs community packages,
- * and starting, awaiting and stopping processes.
+ * and importing credentials and workflows through the n8n CLI. Running commands, stopping process
+ * groups, readiness and ports live in processes.cjs and are re-exported here, so both sides import
+ * everything from this one module.
  */
-const { spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
-const { homedir } = require('node:os');
+const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { homedir, tmpdir } = require('node:os');
 const { delimiter, dirname, join, resolve } = require('node:path');
+const { exec, freePort, isPortFree, killGroup, run, stopGroup, waitReady } = require('./processes.cjs');
+
+/** @typedef {import('./processes.cjs').RunResult} RunResult */
 
 const N8N_VERSION = '2.41.1';
 
@@ -133,74 +137,42 @@ function sha256(text) {
 }
 
 /**
- * Runs a command to completion; rejects with its output tail on failure.
- * @param {string} cmd
- * @param {string[]} args
- * @param {import('node:child_process').SpawnOptions} [opts]
- * @returns {Promise<{ stdout: string, stderr: string }>}
+ * Stores Fal API credentials with `n8n import:credentials`, from a file only the user can read that is
+ * removed afterwards. The key never appears in a thrown error.
+ * @param {(args: string[]) => Promise<unknown>} n8nCli runs `n8n <args>`, rejects on failure
+ * @param {{ id: string, name: string, apiKey: string }[]} credentials
+ * @returns {Promise<void>}
  */
-function exec(cmd, args, opts = {}) {
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-		let out = '';
-		let err = '';
-		child.stdout?.on('data', (c) => (out += c));
-		child.stderr?.on('data', (c) => (err += c));
-		child.on('error', reject);
-		child.on('close', (code, signal) => {
-			if (code === 0) resolvePromise({ stdout: out, stderr: err });
-			else {
-				/** @type {Error & { stdout?: string, stderr?: string, code?: number | null }} */
-				const e = new Error(
-					`${[cmd, ...args].join(' ')} failed (${signal ?? `exit ${code}`})\n${(out + err).slice(-4000)}`,
-				);
-				e.stdout = out;
-				e.stderr = err;
-				e.code = code;
-				reject(e);
-			}
-		});
-	});
-}
-
-/**
- * Signals a process group (a child spawned with `detached: true`): n8n and what it started (task
- * runners, npm...), also after the leader exited.
- * @param {number | undefined} pid the group leader
- * @param {NodeJS.Signals} signal
- * @returns {boolean} whether the group was there
- */
-function killGroup(pid, signal) {
-	if (!pid) return false;
+async function importCredentials(n8nCli, credentials) {
+	const dir = mkdtempSync(join(tmpdir(), 'n8n-import-cred-'));
 	try {
-		process.kill(-pid, signal);
-		return true;
-	} catch {
-		return false; // already gone
+		const file = join(dir, 'credentials.json');
+		const data = credentials.map(({ id, name, apiKey }) => ({ id, name, type: 'falApi', data: { apiKey } }));
+		writeFileSync(file, JSON.stringify(data), { mode: 0o600 });
+		await n8nCli(['import:credentials', `--input=${file}`]);
+	} catch (err) {
+		let message = err instanceof Error ? err.message : String(err);
+		for (const { apiKey } of credentials) if (apiKey) message = message.split(apiKey).join('***');
+		throw new Error(message);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
 	}
 }
 
 /**
- * Polls n8n's readiness endpoint until it answers 200, the process exits or the time is up.
- * @param {string} url e.g. http://127.0.0.1:5678/healthz/readiness
- * @param {import('node:child_process').ChildProcess} child
- * @param {number} timeoutMs
- * @param {number} [intervalMs]
- * @returns {Promise<'ready' | 'exited' | 'timeout'>}
+ * Imports workflows with `n8n import:workflow --separate` (a workflow with an existing id replaces it).
+ * @param {(args: string[]) => Promise<unknown>} n8nCli runs `n8n <args>`, rejects on failure
+ * @param {object[]} workflows
+ * @returns {Promise<void>}
  */
-async function waitReady(url, child, timeoutMs, intervalMs = 300) {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null) return 'exited';
-		try {
-			const res = await fetch(url);
-			if (res.ok) return 'ready';
-		} catch {
-			/* not listening yet */
-		}
-		await new Promise((r) => setTimeout(r, intervalMs));
+async function importWorkflows(n8nCli, workflows) {
+	const dir = mkdtempSync(join(tmpdir(), 'n8n-import-wf-'));
+	try {
+		workflows.forEach((wf, i) => writeFileSync(join(dir, `${i}.json`), JSON.stringify(wf)));
+		await n8nCli(['import:workflow', '--separate', `--input=${dir}`]);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
 	}
-	return 'timeout';
 }
 
 /**
@@ -259,8 +231,14 @@ module.exports = {
 	cleanNpmEnv,
 	n8nEnv,
 	sha256,
+	run,
 	exec,
 	killGroup,
+	stopGroup,
 	waitReady,
+	isPortFree,
+	freePort,
+	importCredentials,
+	importWorkflows,
 	installCommunityPackage,
 };

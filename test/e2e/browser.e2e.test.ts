@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { outputDir, OWNER } from './n8n';
+import { outputDir } from './n8n/fixtures';
+import { OWNER } from './n8n/rest';
 import { useN8n } from './setup';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

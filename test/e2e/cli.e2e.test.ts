@@ -5,18 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import {
-	audioFixture,
 	expectOk,
 	importCredential,
 	importWorkflows,
 	n8nCli,
 	nodeItems,
 	parseRunOutput,
-	tail,
 	type CliResult,
 	type RunData,
 	type RunItem,
-} from './n8n';
+} from './n8n/cli';
+import { audioFixture } from './n8n/fixtures';
+import { tail } from './n8n/process';
 import { useN8n } from './setup';
 import {
 	BAD_CREDENTIAL,

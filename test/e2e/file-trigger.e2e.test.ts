@@ -5,7 +5,9 @@
  */
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { audioFixture, makeTempDir, tail, waitFor } from './n8n';
+import { audioFixture, makeTempDir } from './n8n/fixtures';
+import { tail } from './n8n/process';
+import { waitFor } from './n8n/wait';
 import { createFalCredential, publishWorkflow, useN8n } from './setup';
 import { localFileTrigger, openRouterAudio, readFile, textToFile, workflow, writeFile } from './workflows';
 

@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename } from 'node:path';
-import { audioFixture, freePort, makeTempDir, sleep, startN8n, tail, track, type N8nServer } from './n8n';
+import { audioFixture, makeTempDir } from './n8n/fixtures';
+import { freePort, startN8n, tail, track, type N8nServer } from './n8n/process';
+import { sleep } from './n8n/wait';
 import { createFalCredential, postAudio, publishUploadWebhook, useN8n } from './setup';
 
 const BATCH = 10;
@@ -29,7 +31,7 @@ async function redisPing(port: number): Promise<boolean> {
 	});
 }
 
-/** redis-server on a free loopback port (tracked: cleanup() stops it with the n8n processes). */
+/** redis-server on a free loopback port (tracked: stopAll() stops it with the n8n processes). */
 async function startRedis(): Promise<number> {
 	const redisPort = await freePort();
 	const redisDir = makeTempDir('redis');

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { audioFixture, NODE_TYPE, tail } from './n8n';
+import { audioFixture, NODE_TYPE } from './n8n/fixtures';
+import { tail } from './n8n/process';
 import { createFalCredential, postAudio, publishUploadWebhook, useN8n } from './setup';
 
 const n8n = useN8n('server');

@@ -3,18 +3,9 @@
  * `n8n start` with a signed-in owner, and the REST calls the editor makes to store a credential and
  * publish a workflow.
  */
-import {
-	activate,
-	cleanup,
-	freePort,
-	makeUserFolder,
-	n8nEnv,
-	setupOwnerAndLogin,
-	startN8n,
-	waitForWebhook,
-	type N8nServer,
-	type Rest,
-} from './n8n';
+import { makeUserFolder, removeTempDirs } from './n8n/fixtures';
+import { freePort, n8nEnv, startN8n, stopAll, type N8nServer } from './n8n/process';
+import { activate, setupOwnerAndLogin, waitForWebhook, type Rest } from './n8n/rest';
 import { openRouterAudio, respondToWebhook, webhook, workflow } from './workflows';
 
 const { startFalEmulator } = require('../emulator/server');
@@ -62,7 +53,9 @@ export function useN8n(label: string, opts: SuiteOptions = {}): Suite {
 		suite.rest = await setupOwnerAndLogin(suite.server.url);
 	});
 	afterAll(async () => {
-		await cleanup();
+		// every process the suite started, then its temp folders
+		await stopAll();
+		removeTempDirs();
 		await suite.emulator?.close();
 	});
 	return suite;

@@ -1,5 +1,5 @@
 /** Workflow JSON for the e2e scenarios, in the shape `n8n import:workflow` and the REST API accept. */
-import { NODE_TYPE } from './n8n';
+import { NODE_TYPE } from './n8n/fixtures';
 
 export const CREDENTIAL = { id: 'e2eFalCredential', name: 'Fal E2E' };
 export const BAD_CREDENTIAL = { id: 'e2eFalBadCreden', name: 'Fal E2E bad key' };
