@@ -25,8 +25,9 @@ const DEFAULT_BASE_NAME = 'transcript';
  */
 export function outputFileName(format: FileFormat, inputFileName?: string): string {
 	const baseName = (inputFileName ?? '').split(/[/\\]/).pop() ?? '';
-	const stem = baseName
-		.replace(/[\u0000-\u001f\u007f]/g, '')
+	// Control characters (codes below 32, and 127) have no place in a file name.
+	const printable = [...baseName].filter((char) => char.charCodeAt(0) >= 32 && char.charCodeAt(0) !== 127).join('');
+	const stem = printable
 		.replace(/\.[^.]*$/, '')
 		.trim()
 		.replace(/^\.+/, '');
