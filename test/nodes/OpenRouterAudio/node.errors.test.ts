@@ -22,6 +22,8 @@ interface Case {
 	/** Checked locally, so the bad item never causes a request. */
 	local: boolean;
 	message: RegExp;
+	/** What a good item's output has (Submit Job answers with a request ID). */
+	goodKey?: string;
 }
 
 const binaryFile = (good: string, bad: string) => (itemIndex: number, isBad: boolean) => [
@@ -40,6 +42,23 @@ const cases: Case[] = [
 	{ name: 'max tokens 0', params: { audioUrl: URL_OK, options: { maxTokens: pick(100, 0) } }, local: true, message: /^The "Max Tokens" option is 0/ },
 	{ name: 'max tokens 1.5', params: { audioUrl: URL_OK, options: { maxTokens: pick(100, 1.5) } }, local: true, message: /^The "Max Tokens" option is 1\.5/ },
 	{ name: 'empty model', params: { audioUrl: URL_OK, model: { __rl: true, mode: 'id', value: pick('google/gemini-2.5-flash', '') } }, local: true, message: /^The "Model" field is empty/ },
+	{ name: 'a model ID with spaces (By ID)', params: { audioUrl: URL_OK, model: { __rl: true, mode: 'id', value: pick('google/gemini-2.5-flash', 'google/gemini 2.5 flash') } }, local: true, message: /^The "Model" field is not a model ID of the form vendor\/model: "google\/gemini 2\.5 flash"/ },
+	{ name: 'a model ID without vendor (From List, by expression)', params: { audioUrl: URL_OK, model: { __rl: true, mode: 'list', value: pick('google/gemini-2.5-flash', 'gemini-2.5-flash') } }, local: true, message: /^The "Model" field is not a model ID of the form vendor\/model: "gemini-2\.5-flash"/ },
+	{ name: 'a model ID that is a number', params: { audioUrl: URL_OK, model: { __rl: true, mode: 'id', value: pick('google/gemini-2.5-flash', 25) } }, local: true, message: /^The "Model" field is a number, not a model ID/ },
+	{ name: 'a prompt that is a number', params: { audioUrl: URL_OK, task: 'custom', prompt: pick('Fine.', 42) }, local: true, message: /^The "Prompt" field is a number, not text/ },
+	{ name: 'a prompt that is an object', params: { audioUrl: URL_OK, task: 'custom', prompt: pick('Fine.', { q: 1 }) }, local: true, message: /^The "Prompt" field is an object, not text/ },
+	{ name: 'a prompt that is an array', params: { audioUrl: URL_OK, task: 'custom', prompt: pick('Fine.', ['a', 'b']) }, local: true, message: /^The "Prompt" field is an array, not text/ },
+	{ name: 'a prompt that is a boolean', params: { audioUrl: URL_OK, task: 'custom', prompt: pick('Fine.', true) }, local: true, message: /^The "Prompt" field is a boolean, not text/ },
+	{ name: 'a system prompt that is a number', params: { audioUrl: URL_OK, options: { systemPrompt: pick('Be brief.', 7) } }, local: true, message: /^The "System Prompt" option is a number, not text/ },
+	{ name: 'a system prompt that is an object', params: { audioUrl: URL_OK, options: { systemPrompt: pick('Be brief.', { role: 'x' }) } }, local: true, message: /^The "System Prompt" option is an object, not text/ },
+	{ name: 'temperature "0x1"', params: { audioUrl: URL_OK, options: { temperature: pick('0.5', '0x1') } }, local: true, message: /^The "Temperature" option is "0x1", which is not a number/ },
+	{ name: 'temperature NaN', params: { audioUrl: URL_OK, options: { temperature: '={{ $json.bad ? NaN : 0.5 }}' } }, local: true, message: /^The "Temperature" option is NaN, which is not a number/ },
+	{ name: 'max tokens "1e3x"', params: { audioUrl: URL_OK, options: { maxTokens: pick('100', '1e3x') } }, local: true, message: /^The "Max Tokens" option is "1e3x", which is not a number/ },
+	{ name: 'max tokens " "', params: { audioUrl: URL_OK, options: { maxTokens: pick(100, ' ') } }, local: true, message: /^The "Max Tokens" option is " ", which is not a number/ },
+	{ name: 'max retries "Infinity"', params: { audioUrl: URL_OK, options: { maxRetries: pick('2', 'Infinity') } }, local: true, message: /^The "Max Retries" option is "Infinity", which is not a number/ },
+	{ name: 'a webhook URL that is not a URL (Submit Job)', params: { operation: 'submit', audioUrl: URL_OK, webhookUrl: pick('https://n8n.example/webhook/done', 'n8n.example/webhook/done') }, local: true, goodKey: 'requestId', message: /^The "Webhook URL" field is not a valid URL: "n8n\.example\/webhook\/done"/ },
+	{ name: 'a webhook URL with spaces (Submit Job)', params: { operation: 'submit', audioUrl: URL_OK, webhookUrl: pick('https://n8n.example/webhook/done', 'https://n8n.example/web hook') }, local: true, goodKey: 'requestId', message: /^The "Webhook URL" field is not a valid URL/ },
+	{ name: 'an ftp: webhook URL (Submit Job)', params: { operation: 'submit', audioUrl: URL_OK, webhookUrl: pick('https://n8n.example/webhook/done', 'ftp://n8n.example/done') }, local: true, goodKey: 'requestId', message: /^The "Webhook URL" field uses "ftp:", but fal can only post to http\(s\) URLs/ },
 	{ name: 'empty target language', params: { audioUrl: URL_OK, task: 'translate', targetLanguage: pick('German', ' ') }, local: true, message: /^The "Target Language" field is empty/ },
 	{ name: 'an audio source that is neither URL nor binary', params: { audioSource: pick('url', 'ftp'), audioUrl: URL_OK }, local: true, message: /^The "Audio Source" field is "ftp"/ },
 	{ name: 'empty audio URL', params: { audioUrl: pick(URL_OK, '') }, local: true, message: /^The "Audio URL" field is empty/ },
@@ -87,7 +106,7 @@ const cases: Case[] = [
 	},
 ];
 
-describe.each(cases)('bad input: $name', ({ params, files, setup, local, message }) => {
+describe.each(cases)('bad input: $name', ({ params, files, setup, local, message, goodKey = 'output' }) => {
 	test('Continue On Fail: the bad item becomes an error item, the others complete', async () => {
 		setup?.(emulator());
 		const items = [{ bad: false }, { bad: true }, { bad: false }];
@@ -105,7 +124,7 @@ describe.each(cases)('bad input: $name', ({ params, files, setup, local, message
 		expect(Object.keys(output[1].json)).toEqual(['error']);
 		for (const good of [output[0], output[2]]) {
 			expect(good.json.error).toBeUndefined();
-			expect(typeof good.json.output).toBe('string');
+			expect(typeof good.json[goodKey]).toBe('string');
 		}
 		if (local) expect(submittedBodies(emulator())).toHaveLength(2);
 	});
