@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type { INodeParameters } from 'n8n-workflow';
 
 import type { BinaryFileSpec } from '../../harness/nodes';
@@ -27,8 +31,21 @@ interface Case {
 }
 
 const binaryFile = (good: string, bad: string) => (itemIndex: number, isBad: boolean) => [
-	{ path: `${FIXTURES}/${isBad ? bad : good}`, itemIndex },
+	{ path: isBad && bad.startsWith('/') ? bad : `${FIXTURES}/${isBad ? bad : good}`, itemIndex },
 ];
+
+// Audio files that are all header: recognised by their signature, with nothing to listen to.
+const ID3_ONLY = Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1');
+const BARE_RIFF = readFileSync(`${FIXTURES}/speech.wav`).subarray(0, 12);
+const headerDir = mkdtempSync(join(tmpdir(), 'header-only-'));
+const HEADER_ONLY = {
+	id3: join(headerDir, 'tag-only.mp3'),
+	riff: join(headerDir, 'header-only.wav'),
+	ogg: join(headerDir, 'headers-only.ogg'),
+};
+writeFileSync(HEADER_ONLY.id3, ID3_ONLY);
+writeFileSync(HEADER_ONLY.riff, BARE_RIFF);
+writeFileSync(HEADER_ONLY.ogg, readFileSync(`${FIXTURES}/speech.ogg`).subarray(0, 2620));
 const badJob = (emulator: FalEmulator, path: string) =>
 	[...emulator.jobs.values()].some((job: any) => path.includes(job.requestId) && job.input?.prompt === BAD_PROMPT);
 const badPrompt = { task: 'custom', prompt: pick('Fine.', BAD_PROMPT) };
@@ -65,7 +82,15 @@ const cases: Case[] = [
 	{ name: 'a file: URL', params: { audioUrl: pick(URL_OK, 'file:///home/me/call.mp3') }, local: true, message: /^The "Audio URL" field uses "file:", which fal cannot fetch/ },
 	{ name: 'an ftp: URL', params: { audioUrl: pick(URL_OK, 'ftp://files.example/call.mp3') }, local: true, message: /^The "Audio URL" field uses "ftp:"/ },
 	{ name: 'not a URL at all', params: { audioUrl: pick(URL_OK, 'call.mp3') }, local: true, message: /^The "Audio URL" field is not a valid URL: "call\.mp3"/ },
-	{ name: 'a data URI without base64', params: { audioUrl: pick(URL_OK, 'data:audio/wav,RIFF') }, local: true, message: /malformed data URI: it must be base64 encoded/ },
+	{ name: 'a percent-encoded data URI cut off in its header', params: { audioUrl: pick(URL_OK, 'data:audio/wav,RIFF') }, local: true, message: /^The data URI in "Audio URL" contains a RIFF header cut off after 4 bytes, not audio fal accepts/ },
+	{ name: 'a data URI with a broken percent-encoding', params: { audioUrl: pick(URL_OK, 'data:audio/wav,RIFF%ZZ') }, local: true, message: /^The "Audio URL" field holds a data URI with a broken percent-encoding/ },
+	{ name: 'a data URI holding text under an audio MIME type', params: { audioUrl: pick(URL_OK, `data:audio/mpeg;base64,${Buffer.from('hello, this is not audio').toString('base64')}`) }, local: true, message: /^The data URI in "Audio URL" contains text, not audio fal accepts/ },
+	{ name: 'a data URI holding unpadded base64 text', params: { audioUrl: pick(URL_OK, 'data:text/plain;base64,aGVsbG8') }, local: true, message: /^The data URI in "Audio URL" contains text, not audio fal accepts/ },
+	{ name: 'a data URI holding an ID3 tag alone', params: { audioUrl: pick(URL_OK, `data:audio/mpeg;base64,${ID3_ONLY.toString('base64')}`) }, local: true, message: /^The data URI in "Audio URL" contains no audio after its ID3 tag/ },
+	{ name: 'a data URI holding a bare RIFF header', params: { audioUrl: pick(URL_OK, `data:audio/wav;base64,${BARE_RIFF.toString('base64')}`) }, local: true, message: /^The data URI in "Audio URL" contains no audio after its WAV header/ },
+	{ name: 'binary: an ID3 tag alone', params: { audioSource: 'binary' }, files: binaryFile('speech.wav', HEADER_ONLY.id3), local: true, message: /^"tag-only\.mp3" contains no audio after its ID3 tag \(field "Input Binary Field"\)/ },
+	{ name: 'binary: a bare RIFF/WAVE header', params: { audioSource: 'binary' }, files: binaryFile('speech.mp3', HEADER_ONLY.riff), local: true, message: /^"header-only\.wav" contains no audio after its WAV header/ },
+	{ name: 'binary: an Ogg stream with headers only', params: { audioSource: 'binary' }, files: binaryFile('speech.flac', HEADER_ONLY.ogg), local: true, message: /^"headers-only\.ogg" contains no audio after its Ogg headers/ },
 	{ name: 'a data URI with broken base64', params: { audioUrl: pick(URL_OK, 'data:audio/wav;base64,@@not base64@@') }, local: true, message: /data URI whose data is not valid base64/ },
 	{ name: 'a data URI holding an image', params: { audioUrl: pick(URL_OK, 'data:audio/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk') }, local: true, message: /contains a PNG image, not audio fal accepts/ },
 	{ name: 'missing binary property', params: { audioSource: 'binary', binaryPropertyName: pick('data', 'audio') }, files: binaryFile('speech.wav', 'speech.wav'), local: true, message: /^The input item has no binary property "audio" \(field "Input Binary Field"\)/ },
