@@ -20,7 +20,8 @@ describe('Submit Job and Get Job', () => {
 	});
 
 	test('Get Job reports a running job, then its answer once completed', async () => {
-		emulator().setLatency(500);
+		// Long enough that the lookup below still finds the job running on a busy machine.
+		emulator().setLatency(2000);
 		await runWorkflow(triggerThen({ operation: 'submit', audioUrl: AUDIO }));
 		const [requestId] = [...emulator().jobs.keys()];
 
