@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readBinaryAsBlob } from './binary';
 import { failItem } from '../errors/itemError';
+import { describeType } from '../params/text';
 import { decodedSizeEstimate, decodeDataUri } from './dataUri';
 import { detectAudioFormat, formatFromHints, SUPPORTED_FORMATS, type AudioFormat, type Detection } from './format';
 
@@ -20,6 +21,9 @@ const formatMb = (bytes: number) =>
 
 /** Checks an Audio URL locally; fal receives an http(s) URL exactly as given, and the node never downloads it. */
 export function audioFromUrl(ctx: IExecuteFunctions, itemIndex: number, raw: unknown, maxBytes: number): string {
+	if (typeof raw !== 'string' && raw !== undefined && raw !== null) {
+		failItem(ctx, itemIndex, `The "Audio URL" field is ${describeType(raw)}, not a URL`, 'An expression must return the URL or data: URI as text, e.g. {{ $json.audio.url }}.');
+	}
 	const url = typeof raw === 'string' ? raw.trim() : '';
 	if (!url) {
 		failItem(

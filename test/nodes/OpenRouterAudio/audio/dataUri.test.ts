@@ -38,6 +38,8 @@ describe('decodeDataUri', () => {
 
 	test('the decoded size is estimated before decoding, for the size limit', () => {
 		expect(decodedSizeEstimate(`data:audio/wav;base64,${'A'.repeat(400)}`)).toBe(300);
-		expect(decodedSizeEstimate('data:audio/wav,RIFF')).toBe(4);
+		expect(decodedSizeEstimate(`data:audio/wav;base64,${'A'.repeat(200)}\n${'A'.repeat(200)}`)).toBe(300);
+		// Percent-encoded: a lower bound, so a file within the limit is never refused before decoding.
+		expect(decodedSizeEstimate('data:audio/wav,%FF%FF%FF')).toBe(3);
 	});
 });
