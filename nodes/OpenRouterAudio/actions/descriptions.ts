@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { MODEL_ID_PATTERN } from '../params/model';
+
 // The fields Analyze and Submit Job share; each operation shows them with its own displayOptions.
 // Defaults are literals (n8n's lint reads them); test/nodes/OpenRouterAudio/actions/descriptions.test.ts
 // keeps them equal to the runtime defaults in params/defaults.ts and params/prompt.ts.
@@ -146,7 +148,7 @@ export const modelField: INodeProperties = {
 				{
 					type: 'regex',
 					properties: {
-						regex: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.:-]+$',
+						regex: MODEL_ID_PATTERN,
 						errorMessage: 'Enter a model ID such as google/gemini-2.5-flash',
 					},
 				},

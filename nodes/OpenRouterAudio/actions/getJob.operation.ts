@@ -1,9 +1,9 @@
 import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { itemError } from '../errors/itemError';
-import { parseAnswer } from '../output/answer';
+import { parseAnswer, usageJson } from '../output/answer';
 import { readRetryPolicy } from '../params/options';
+import { readRequestId } from '../params/requestId';
 import { anySignal } from '../transport/abort';
 import { fetchResult, fetchStatus } from '../transport/queue';
 import type { ItemRun } from './item';
@@ -25,10 +25,7 @@ export const description = updateDisplayOptions({ show: { operation: ['getJob'] 
 /** Looks up one submitted job: its status, and its answer once it is done. Nothing new is paid for. */
 export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const { ctx, itemIndex, session } = run;
-	const requestId = String(ctx.getNodeParameter('requestId', itemIndex, '')).trim();
-	if (!requestId) {
-		throw itemError(ctx.getNode(), itemIndex, 'The "Request ID" field is empty', 'Map the "requestId" from the output of a "Submit Job" operation.');
-	}
+	const requestId = readRequestId(ctx, itemIndex);
 	const retry = readRetryPolicy(ctx, itemIndex, {});
 	const signal = anySignal(run.stop, run.cancelSignal)!;
 
@@ -40,5 +37,5 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	}
 	const result = await fetchResult(session, requestId, retry, signal);
 	const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
-	return { json: { requestId, status: status.status, output: answer.output, usage: { ...answer.usage } }, pairedItem };
+	return { json: { requestId, status: status.status, output: answer.output, ...usageJson(answer) }, pairedItem };
 }

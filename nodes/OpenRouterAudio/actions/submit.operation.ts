@@ -2,9 +2,9 @@ import type { INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { resolveAudioUrl } from '../audio/resolve';
-import { failItem } from '../errors/itemError';
 import { withBinary } from '../output/keepBinary';
 import { readJobParams } from '../params/job';
+import { readWebhookUrl } from '../params/webhook';
 import { submitJob, type AudioRequest } from '../transport/queue';
 import { audioFields, modelField, optionsCollection, taskFields } from './descriptions';
 import { guard, itemContext, type ItemRun } from './item';
@@ -31,15 +31,12 @@ export const description = updateDisplayOptions({ show: { operation: ['submit'] 
 export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const { ctx, itemIndex, session } = run;
 	const params = readJobParams(ctx, itemIndex, 'text');
-	const webhookUrl = String(ctx.getNodeParameter('webhookUrl', itemIndex, '')).trim();
-	if (webhookUrl && !/^https?:\/\/[^\s/]+/i.test(webhookUrl)) {
-		failItem(ctx, itemIndex, `The "Webhook URL" field is not an http(s) URL: "${webhookUrl.slice(0, 100)}"`, 'Use the production URL of an n8n Webhook node, or leave the field empty.');
-	}
+	const webhookUrl = readWebhookUrl(ctx, itemIndex);
 	const item = itemContext(run, params.timeoutMs);
 	const { signal } = item;
 	return await guard(item, async () => {
 		const input: AudioRequest = { audio_url: await resolveAudioUrl(ctx, session, itemIndex, params, signal), ...params.request };
-		const requestId = await submitJob(session, input, params.retry, signal, webhookUrl || undefined);
+		const requestId = await submitJob(session, input, params.retry, signal, webhookUrl);
 		const json = { requestId, status: 'IN_QUEUE', model: input.model };
 		return withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } });
 	});

@@ -1,6 +1,8 @@
 // Audio format detection from a file's first bytes. The endpoint accepts seven formats; anything else
 // (video, WebM, images, empty files) must be caught before it is uploaded and paid for.
 
+import { afterId3, emptyAfter } from './container';
+
 export type AudioFormat = 'wav' | 'mp3' | 'aiff' | 'aac' | 'ogg' | 'flac' | 'm4a';
 
 export const SUPPORTED_FORMATS: readonly AudioFormat[] = ['wav', 'mp3', 'aiff', 'aac', 'ogg', 'flac', 'm4a'];
@@ -17,7 +19,14 @@ export const CONTENT_TYPES: Record<AudioFormat, string> = {
 
 export type Detection =
 	| { supported: true; format: AudioFormat; contentType: string }
-	| { supported: false; found: string; needsWholeFile?: boolean };
+	| {
+			supported: false;
+			/** What the bytes are, e.g. "a PNG image". */
+			found: string;
+			/** The header that no audio follows, e.g. "its ID3 tag": the file is audio in name only. */
+			emptyAfter?: string;
+			needsWholeFile?: boolean;
+	  };
 
 const MIME_HINTS: Record<string, AudioFormat> = {
 	'audio/wav': 'wav',
@@ -64,6 +73,13 @@ const supported = (format: AudioFormat): Detection => ({
 	contentType: CONTENT_TYPES[format],
 });
 
+/** A format recognised by its signature, provided some audio follows its header. */
+function withAudio(format: AudioFormat, bytes: Uint8Array, fileSize: number): Detection {
+	const header = emptyAfter(format, bytes, fileSize);
+	if (!header) return supported(format);
+	return { supported: false, found: `${format === 'mp3' ? 'an MP3' : `a ${format.toUpperCase()}`} file with no audio after ${header}`, emptyAfter: header };
+}
+
 /** The format a MIME type or file name points to, when the bytes alone do not settle it. */
 export function formatFromHints(mimeType?: string, fileName?: string): AudioFormat | undefined {
 	const mime = mimeType?.split(';')[0].trim().toLowerCase();
@@ -82,16 +98,8 @@ function mpegFrame(bytes: Uint8Array, offset: number): AudioFormat | undefined {
 	return layer === 1 ? 'mp3' : undefined;
 }
 
-// ID3v2 tags precede MP3 (and occasionally AAC) frames; their size is a 28-bit "synchsafe" integer.
-function afterId3(bytes: Uint8Array): number {
-	if (bytes.length < 10 || ascii(bytes, 0, 3) !== 'ID3') return 0;
-	const size = (bytes[6] << 21) | (bytes[7] << 14) | (bytes[8] << 7) | bytes[9];
-	const footer = bytes[5] & 0x10 ? 10 : 0;
-	return 10 + size + footer;
-}
-
 // An ISO media file (ftyp box) is audio only when no track handler says "vide".
-function isoMedia(bytes: Uint8Array): Detection {
+function isoMedia(bytes: Uint8Array, fileSize: number): Detection {
 	const brand = ascii(bytes, 8, 4);
 	const haystack = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	let at = haystack.indexOf('hdlr');
@@ -102,7 +110,7 @@ function isoMedia(bytes: Uint8Array): Detection {
 		if (handler === 'soun') hasSound = true;
 		at = haystack.indexOf('hdlr', at + 4);
 	}
-	if (hasSound || /^M4[ABP] $/.test(brand)) return supported('m4a');
+	if (hasSound || /^M4[ABP] $/.test(brand)) return withAudio('m4a', bytes, fileSize);
 	if (brand.startsWith('qt')) return { supported: false, found: 'a QuickTime movie' };
 	// Without a handler in these bytes the track list may come later in the file.
 	return { supported: false, found: `an MP4 file without an audio track (brand "${brand.trim()}")`, needsWholeFile: true };
@@ -111,41 +119,45 @@ function isoMedia(bytes: Uint8Array): Detection {
 /**
  * Identifies the audio format from the file's bytes. The MIME type and file name only decide when the
  * bytes match no known signature (for example an MP3 that starts with junk before its first frame).
+ * `bytes` may be the file's beginning only; `fileSize` is the whole file's (unknown: Infinity), so that a
+ * file that ends right after its header is refused.
  */
-export function detectAudioFormat(bytes: Uint8Array, mimeType?: string, fileName?: string): Detection {
+export function detectAudioFormat(bytes: Uint8Array, mimeType?: string, fileName?: string, fileSize = bytes.length): Detection {
 	if (bytes.length === 0) return { supported: false, found: 'an empty file (0 bytes)' };
 	const head4 = ascii(bytes, 0, 4);
 
 	if (head4 === 'RIFF') {
+		if (bytes.length < 12) return { supported: false, found: `a RIFF header cut off after ${bytes.length} bytes` };
 		const kind = ascii(bytes, 8, 4);
-		if (kind === 'WAVE') return supported('wav');
+		if (kind === 'WAVE') return withAudio('wav', bytes, fileSize);
 		if (kind === 'AVI ') return { supported: false, found: 'an AVI video' };
 		if (kind === 'WEBP') return { supported: false, found: 'a WebP image' };
 		return { supported: false, found: `a RIFF file of type "${kind}"` };
 	}
-	if (head4 === 'FORM' && /^AIF[FC]$/.test(ascii(bytes, 8, 4))) return supported('aiff');
-	if (head4 === 'fLaC') return supported('flac');
+	if (head4 === 'FORM' && /^AIF[FC]$/.test(ascii(bytes, 8, 4))) return withAudio('aiff', bytes, fileSize);
+	if (head4 === 'fLaC') return withAudio('flac', bytes, fileSize);
 	if (head4 === 'OggS') {
 		// The first packet names the codec; Theora is video.
 		return ascii(bytes, 0, 64).includes('theora')
 			? { supported: false, found: 'an Ogg Theora video' }
-			: supported('ogg');
+			: withAudio('ogg', bytes, fileSize);
 	}
-	if (ascii(bytes, 4, 4) === 'ftyp') return isoMedia(bytes);
+	if (ascii(bytes, 4, 4) === 'ftyp') return isoMedia(bytes, fileSize);
 	if (bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) {
 		return { supported: false, found: 'a WebM/Matroska file' };
 	}
 
-	const frame = mpegFrame(bytes, afterId3(bytes));
+	const tagEnd = afterId3(bytes);
+	const frame = mpegFrame(bytes, tagEnd);
 	if (frame) return supported(frame);
-	if (afterId3(bytes) > 0) return supported('mp3');
+	if (tagEnd > 0) return withAudio('mp3', bytes, fileSize);
 
 	const image = imageKind(bytes);
 	if (image) return { supported: false, found: image };
 
 	const hinted = formatFromHints(mimeType, fileName);
 	if (hinted && !looksLikeText(bytes)) return supported(hinted);
-	return { supported: false, found: looksLikeText(bytes) ? 'text, not audio' : 'data in no known audio format' };
+	return { supported: false, found: looksLikeText(bytes) ? 'text' : 'data in no known audio format' };
 }
 
 function imageKind(bytes: Uint8Array): string | undefined {

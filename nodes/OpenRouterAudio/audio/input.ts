@@ -2,7 +2,9 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readBinaryAsBlob } from './binary';
 import { failItem } from '../errors/itemError';
-import { detectAudioFormat, SUPPORTED_FORMATS, type AudioFormat, type Detection } from './format';
+import { describeType } from '../params/text';
+import { decodedSizeEstimate, decodeDataUri } from './dataUri';
+import { detectAudioFormat, formatFromHints, SUPPORTED_FORMATS, type AudioFormat, type Detection } from './format';
 
 /** A binary item's audio, ready for upload to fal storage. */
 export interface AudioFile {
@@ -17,8 +19,11 @@ const SUPPORTED_LIST = SUPPORTED_FORMATS.join(', ');
 const formatMb = (bytes: number) =>
 	bytes < MB ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / MB).toFixed(1)} MB`;
 
-/** Checks an Audio URL locally; fal receives it exactly as given, and the node never downloads it. */
+/** Checks an Audio URL locally; fal receives an http(s) URL exactly as given, and the node never downloads it. */
 export function audioFromUrl(ctx: IExecuteFunctions, itemIndex: number, raw: unknown, maxBytes: number): string {
+	if (typeof raw !== 'string' && raw !== undefined && raw !== null) {
+		failItem(ctx, itemIndex, `The "Audio URL" field is ${describeType(raw)}, not a URL`, 'An expression must return the URL or data: URI as text, e.g. {{ $json.audio.url }}.');
+	}
 	const url = typeof raw === 'string' ? raw.trim() : '';
 	if (!url) {
 		failItem(
@@ -47,28 +52,35 @@ export function audioFromUrl(ctx: IExecuteFunctions, itemIndex: number, raw: unk
 	return url;
 }
 
-const DATA_URI = /^data:([a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+)?((?:;[a-z0-9_.-]+=[^;,]*)*)(;base64)?,/i;
-
+/**
+ * A data: URI is judged by its bytes, like a binary file. Audio under a wrong or missing media type, or in
+ * base64 that fal may not read (unpadded, URL-safe, percent-encoded), is sent re-encoded as
+ * `data:<detected type>;base64,<padded base64>`; a URI that is already right is sent unchanged.
+ */
 function audioFromDataUri(ctx: IExecuteFunctions, itemIndex: number, uri: string, maxBytes: number): string {
-	const header = DATA_URI.exec(uri);
-	const payload = header ? uri.slice(header[0].length) : '';
 	const howTo = 'Use the form data:audio/<type>;base64,<base64 data>, or set "Audio Source" to "Binary File".';
-	if (!header || !header[3]) {
-		failItem(ctx, itemIndex, 'The "Audio URL" field holds a malformed data URI: it must be base64 encoded', howTo);
-	}
-	if (!payload || !/^[A-Za-z0-9+/]+={0,2}$/.test(payload) || payload.length % 4 === 1) {
-		failItem(ctx, itemIndex, 'The "Audio URL" field holds a data URI whose data is not valid base64', howTo);
-	}
-	const size = Math.floor((payload.length * 3) / 4);
-	checkSize(ctx, itemIndex, size, maxBytes);
-	// Only the first bytes are decoded: enough for the format's signature.
-	const head = Buffer.from(payload.slice(0, 4096 - (4096 % 4)), 'base64');
-	const detection = detectAudioFormat(head, header[1]);
+	checkSize(ctx, itemIndex, decodedSizeEstimate(uri), maxBytes);
+	const decoded = decodeDataUri(uri);
+	if (!decoded.ok) failItem(ctx, itemIndex, `The "Audio URL" field ${decoded.problem}`, howTo);
+	checkSize(ctx, itemIndex, decoded.bytes.length, maxBytes);
+	const detection = detectAudioFormat(decoded.bytes, decoded.mimeType);
 	if (!detection.supported) {
-		failItem(ctx, itemIndex, `The data URI in "Audio URL" contains ${detection.found}, not audio fal accepts`, `Supported formats: ${SUPPORTED_LIST}.`);
+		failItem(
+			ctx,
+			itemIndex,
+			detection.emptyAfter
+				? `The data URI in "Audio URL" contains no audio after ${detection.emptyAfter}`
+				: `The data URI in "Audio URL" contains ${detection.found}, not audio fal accepts`,
+			detection.emptyAfter ? NO_AUDIO_HINT : `Supported formats: ${SUPPORTED_LIST}.`,
+		);
 	}
-	return uri;
+	const declared = formatFromHints(decoded.mimeType);
+	if (decoded.canonical && declared === detection.format) return uri;
+	return `data:${detection.contentType};base64,${decoded.bytes.toString('base64')}`;
 }
+
+const NO_AUDIO_HINT =
+	'The file is only the header of an audio file, as a failed recording or a cut-off download leaves behind. Check where the file comes from and send one with sound in it.';
 
 function checkSize(ctx: IExecuteFunctions, itemIndex: number, size: number, maxBytes: number) {
 	if (size > maxBytes) {
@@ -114,25 +126,31 @@ export async function audioFromBinary(
 	checkSize(ctx, itemIndex, declaredSize, maxBytes);
 
 	const label = binary.fileName ? `"${binary.fileName}"` : `binary property "${name}"`;
-	const refuse = (found: string): never =>
-		failItem(
-			ctx,
-			itemIndex,
-			`${label} is ${found}, not a supported audio format (field "Input Binary Field")`,
-			`Supported formats: ${SUPPORTED_LIST}. Convert the file first, for example with ffmpeg in an Execute Command node.`,
-		);
+	const refuse = (refused: Detection & { supported: false }): never =>
+		refused.emptyAfter
+			? failItem(ctx, itemIndex, `${label} contains no audio after ${refused.emptyAfter} (field "Input Binary Field")`, NO_AUDIO_HINT)
+			: failItem(
+					ctx,
+					itemIndex,
+					`${label} is ${refused.found}, not a supported audio format (field "Input Binary Field")`,
+					`Supported formats: ${SUPPORTED_LIST}. Convert the file first, for example with ffmpeg in an Execute Command node.`,
+				);
 
+	let head: Uint8Array = new Uint8Array(0);
 	let detection: Detection | undefined;
-	const blob = await readBinaryAsBlob(ctx, itemIndex, name, binary, (head) => {
-		detection = detectAudioFormat(head, binary.mimeType, binary.fileName);
-		if (!detection.supported && !detection.needsWholeFile) refuse(detection.found);
+	const blob = await readBinaryAsBlob(ctx, itemIndex, name, binary, (first) => {
+		head = first;
+		// The file's size is only certain once it is read; until then only what the bytes are is judged.
+		detection = detectAudioFormat(first, binary.mimeType, binary.fileName, Number.POSITIVE_INFINITY);
+		if (!detection.supported && !detection.needsWholeFile) refuse(detection);
 	});
 	checkSize(ctx, itemIndex, blob.size, maxBytes);
-	if (detection?.supported === false) {
-		// An MP4 whose track list (moov) sits after the first chunk: decide on the whole file.
-		detection = detectAudioFormat(new Uint8Array(await blob.arrayBuffer()), binary.mimeType, binary.fileName);
-	}
-	if (!detection?.supported) return refuse(detection?.found ?? 'unreadable');
+	detection =
+		detection?.supported === false
+			? // An MP4 whose track list (moov) sits after the first chunk: decide on the whole file.
+				detectAudioFormat(new Uint8Array(await blob.arrayBuffer()), binary.mimeType, binary.fileName)
+			: detectAudioFormat(head, binary.mimeType, binary.fileName, blob.size);
+	if (!detection.supported) return refuse(detection);
 
 	const fileName = binary.fileName?.trim() || `audio-${itemIndex}.${detection.format}`;
 	const file = new File([blob], fileName, { type: detection.contentType });

@@ -1,17 +1,23 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-/** Token usage as the endpoint returns it (the client's bundled type for this endpoint differs). */
+/**
+ * Token usage as the endpoint returns it (the client's bundled type for this endpoint differs). A number fal
+ * did not send is null, never 0: a made-up zero would look like a free request in a cost sheet.
+ */
 export interface Usage {
-	prompt_tokens: number;
-	completion_tokens: number;
-	total_tokens: number;
-	cost: number;
+	prompt_tokens: number | null;
+	completion_tokens: number | null;
+	total_tokens: number | null;
+	cost: number | null;
 }
 
 export interface AudioAnswer {
 	output: string;
-	usage: Usage;
+	/** null when fal's answer had no usage numbers at all. */
+	usage: Usage | null;
+	/** Says which usage numbers fal's answer lacked; absent when it had all of them. */
+	usageNote?: string;
 }
 
 export type OutputFormat = 'text' | 'json';
@@ -30,13 +36,30 @@ export function parseAnswer(node: INode, data: unknown, itemIndex: number, reque
 	if (typeof data !== 'object' || data === null || Array.isArray(data)) throw fail('a result that is not a JSON object');
 	const result = data as { output?: unknown; usage?: unknown };
 	if (typeof result.output !== 'string') throw fail('a result without "output" text');
-	const usage = (result.usage ?? {}) as Record<string, unknown>;
-	const cleanUsage = {} as Usage;
+	return { output: result.output, ...parseUsage(result.usage) };
+}
+
+function parseUsage(raw: unknown): Pick<AudioAnswer, 'usage' | 'usageNote'> {
+	const given = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+	const usage = {} as Usage;
+	const missing: string[] = [];
 	for (const field of USAGE_FIELDS) {
-		const value = usage[field];
-		cleanUsage[field] = typeof value === 'number' && Number.isFinite(value) ? value : 0;
+		const value = given[field];
+		const valid = typeof value === 'number' && Number.isFinite(value);
+		usage[field] = valid ? value : null;
+		if (!valid) missing.push(field);
 	}
-	return { output: result.output, usage: cleanUsage };
+	if (missing.length === USAGE_FIELDS.length) return { usage: null, usageNote: "fal's answer did not include token usage" };
+	if (missing.length) return { usage, usageNote: `fal's answer did not include ${missing.join(', ')} in its token usage` };
+	return { usage };
+}
+
+/** The usage part of an output item: `usage`, and `usageNote` when fal's answer lacked some of it. */
+export function usageJson(answer: AudioAnswer): IDataObject {
+	return {
+		usage: answer.usage && { ...answer.usage },
+		...(answer.usageNote !== undefined && { usageNote: answer.usageNote }),
+	};
 }
 
 // Models often wrap JSON in a Markdown code fence even when asked not to.
@@ -53,7 +76,7 @@ export function answerToJson(
 ): IDataObject {
 	const json: IDataObject = {
 		output: answer.output,
-		usage: { ...answer.usage },
+		...usageJson(answer),
 		model: meta.model,
 		requestId: meta.requestId,
 	};

@@ -5,9 +5,11 @@ import type { InvalidJson, OutputFormat } from '../output/answer';
 import type { AudioRequest } from '../transport/queue';
 import type { RetryPolicy } from '../transport/retry';
 import { DEFAULTS } from './defaults';
+import { readModel } from './model';
 import { numberOption } from './numbers';
 import { readRetryPolicy } from './options';
 import { buildPrompt, type Task } from './prompt';
+import { describeType } from './text';
 
 /** One job item's settings (Analyze and Submit Job), read and checked before anything is sent. */
 export interface JobParams {
@@ -30,9 +32,11 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, outputF
 	const task = ctx.getNodeParameter('task', itemIndex, 'transcribe') as Task;
 
 	const rawPrompt = ctx.getNodeParameter('prompt', itemIndex, '');
-	if (typeof rawPrompt !== 'string' || !rawPrompt.trim()) {
-		failItem(ctx, itemIndex, 'The "Prompt" field is empty', 'Enter what the model should do with the audio, e.g. "Transcribe this audio verbatim."');
+	const promptHint = 'Enter what the model should do with the audio, e.g. "Transcribe this audio verbatim."';
+	if (typeof rawPrompt !== 'string' && rawPrompt !== undefined && rawPrompt !== null) {
+		failItem(ctx, itemIndex, `The "Prompt" field is ${describeType(rawPrompt)}, not text`, `${promptHint} An expression must return text; for an object use e.g. {{ JSON.stringify($json.question) }}.`);
 	}
+	if (typeof rawPrompt !== 'string' || !rawPrompt.trim()) failItem(ctx, itemIndex, 'The "Prompt" field is empty', promptHint);
 	const prompt = buildPrompt(rawPrompt, {
 		task,
 		outputFormat,
@@ -44,13 +48,15 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, outputF
 		failItem(ctx, itemIndex, 'The "Target Language" field is empty', 'Enter the language to translate into, e.g. "German".');
 	}
 
-	const model = String(ctx.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (!model) {
-		failItem(ctx, itemIndex, 'The "Model" field is empty', 'Pick a model from the list, or enter a model ID such as google/gemini-2.5-flash.');
-	}
+	const model = readModel(ctx, itemIndex);
 
 	const request: JobParams['request'] = { prompt, model };
-	if (typeof options.systemPrompt === 'string' && options.systemPrompt.trim()) request.system_prompt = options.systemPrompt;
+	const systemPrompt = options.systemPrompt;
+	if (typeof systemPrompt === 'string') {
+		if (systemPrompt.trim()) request.system_prompt = systemPrompt;
+	} else if (systemPrompt !== undefined && systemPrompt !== null) {
+		failItem(ctx, itemIndex, `The "System Prompt" option is ${describeType(systemPrompt)}, not text`, 'An expression must return text; for an object use e.g. {{ JSON.stringify($json.context) }}, or remove the option.');
+	}
 	if (options.reasoning !== undefined) request.reasoning = options.reasoning === true || options.reasoning === 'true';
 	if (options.temperature !== undefined) {
 		request.temperature = numberOption(ctx, itemIndex, options.temperature, 'Temperature', {

@@ -20,7 +20,8 @@ describe('Submit Job and Get Job', () => {
 	});
 
 	test('Get Job reports a running job, then its answer once completed', async () => {
-		emulator().setLatency(500);
+		// Long enough that the lookup below still finds the job running on a busy machine.
+		emulator().setLatency(2000);
 		await runWorkflow(triggerThen({ operation: 'submit', audioUrl: AUDIO }));
 		const [requestId] = [...emulator().jobs.keys()];
 
@@ -41,7 +42,7 @@ describe('Submit Job and Get Job', () => {
 	});
 
 	test('Get Job of an unknown ID fails with fal\'s answer', async () => {
-		const result = await runWorkflow(triggerThen({ operation: 'getJob', requestId: 'no-such-job' }));
+		const result = await runWorkflow(triggerThen({ operation: 'getJob', requestId: '00000000-0000-4000-8000-000000000000' }));
 		expect(result.error(NODE_NAME)?.message).toMatch(/^fal returned HTTP 404: .*\[item 0\]$/);
 	});
 
@@ -49,6 +50,65 @@ describe('Submit Job and Get Job', () => {
 		const result = await runWorkflow(triggerThen({ operation: 'getJob', requestId: ' ' }));
 		expect(result.error(NODE_NAME)?.message).toBe('The "Request ID" field is empty [item 0]');
 		expect(emulator().requests).toEqual([]);
+	});
+});
+
+describe('usage is never invented', () => {
+	const NOTE = "fal's answer did not include token usage";
+
+	test.each([
+		['no usage', { output: 'Hi' }, { usage: null, usageNote: NOTE }],
+		['usage: null', { output: 'Hi', usage: null }, { usage: null, usageNote: NOTE }],
+		[
+			'partial usage',
+			{ output: 'Hi', usage: { prompt_tokens: 10, completion_tokens: null, total_tokens: 12 } },
+			{
+				usage: { prompt_tokens: 10, completion_tokens: null, total_tokens: 12, cost: null },
+				usageNote: "fal's answer did not include completion_tokens, cost in its token usage",
+			},
+		],
+	])('%s: Analyze and Get Job say so instead of reporting zeros', async (_, answer, expected) => {
+		emulator().respondWith(() => answer);
+		const analyzed = await runWorkflow(triggerThen({ audioUrl: AUDIO }));
+		const [requestId] = [...emulator().jobs.keys()];
+		expect(analyzed.items(NODE_NAME)[0].json).toEqual({ output: 'Hi', ...expected, model: 'google/gemini-3-flash-preview', requestId });
+
+		const looked = await runWorkflow(triggerThen({ operation: 'getJob', requestId }));
+		expect(looked.items(NODE_NAME)[0].json).toEqual({ requestId, status: 'COMPLETED', output: 'Hi', ...expected });
+	});
+});
+
+describe('Get Job refuses anything that is not a fal request ID before it becomes part of a URL', () => {
+	const BAD_IDS = ['../../x', 'a/b?x=1', '764cabcf-b745-4b3e-ae38-1200304cf45b#x', '764cabcf-b745-4b3e-ae38-1200304cf45b/cancel', '..', '764cabcf b745 4b3e ae38 1200304cf45b', '764cabcf-b745-4b3e-ae38-1200304cf45b?logs=1', 'no-such-job'];
+
+	test.each(BAD_IDS)('%j: the node fails locally, nothing is sent', async (bad) => {
+		const result = await runWorkflow(triggerThen({ operation: 'getJob', requestId: '={{ $json.id }}' }, [{ id: bad }]));
+		expect(result.error(NODE_NAME)?.message).toBe(`The "Request ID" field is not a fal request ID: ${JSON.stringify(bad)} [item 0]`);
+		expect(result.error(NODE_NAME)?.description).toMatch(/looks like 764cabcf-b745-4b3e-ae38-1200304cf45b/);
+		expect(emulator().requests).toEqual([]);
+	});
+
+	test('a request ID that is a number is named as such', async () => {
+		const result = await runWorkflow(triggerThen({ operation: 'getJob', requestId: '={{ 42 }}' }));
+		expect(result.error(NODE_NAME)?.message).toBe('The "Request ID" field is a number, not text [item 0]');
+		expect(emulator().requests).toEqual([]);
+	});
+
+	test('Continue On Fail: the bad IDs become error items, the good one is looked up', async () => {
+		await runWorkflow(triggerThen({ operation: 'submit', audioUrl: AUDIO }));
+		const [requestId] = [...emulator().jobs.keys()];
+		const before = emulator().requests.length;
+		const ids = [` ${requestId} `, '../../x', 'a/b?x=1'];
+		const result = await runWorkflow(
+			triggerThen({ operation: 'getJob', requestId: '={{ $json.id }}' }, ids.map((id) => ({ id })), { continueOnFail: true }),
+		);
+		const items = result.items(NODE_NAME);
+		expect(items[0].json).toMatchObject({ requestId, status: 'COMPLETED' });
+		expect(items[1].json).toEqual({ error: 'The "Request ID" field is not a fal request ID: "../../x" [item 1]' });
+		expect(items[2].json).toEqual({ error: 'The "Request ID" field is not a fal request ID: "a/b?x=1" [item 2]' });
+		const lookups = emulator().requests.slice(before);
+		expect(lookups.length).toBeGreaterThan(0);
+		expect(lookups.every((request) => request.path.includes(`/requests/${requestId}`))).toBe(true);
 	});
 });
 

@@ -46,12 +46,12 @@ describe('the API key', () => {
 				...triggerThen({ audioUrl: 'ftp://nope', options: { temperature: 9 } }),
 				credentials: { falApi: { apiKey: KEY } },
 			}),
-			await runWorkflow({ ...triggerThen({ operation: 'getJob', requestId: 'missing' }), credentials: { falApi: { apiKey: KEY } } }),
+			await runWorkflow({ ...triggerThen({ operation: 'getJob', requestId: '00000000-0000-4000-8000-000000000000' }), credentials: { falApi: { apiKey: KEY } } }),
 		];
 		const authHeaders = new Set(emulator().requests.filter((r) => r.route !== 'upload').map((r) => r.headers.authorization));
 		expect([...authHeaders]).toEqual([`Key ${KEY}`]);
 		expect(runs[0].items(NODE_NAME).map((item) => Object.keys(item.json))).toEqual([
-			['output', 'usage', 'model', 'requestId'],
+			['output', 'usage', 'usageNote', 'model', 'requestId'],
 			['error'],
 		]);
 		for (const result of runs) expect(visibleText(result, logged)).not.toContain(KEY);

@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
+
 import { runWorkflow } from '../../harness/run';
 import { NODE_NAME, triggerThen } from '../../harness/workflow';
-import { defaultAnswer, submittedBodies, useFalEmulator } from './useFalEmulator';
+import { defaultAnswer, FIXTURES, submittedBodies, useFalEmulator } from './useFalEmulator';
 
 const emulator = useFalEmulator();
 const AUDIO = 'https://storage.example.com/calls/monday.mp3';
+const WAV = readFileSync(`${FIXTURES}/speech.wav`);
+const MP3 = readFileSync(`${FIXTURES}/speech.mp3`);
+const FLAC = readFileSync(`${FIXTURES}/speech.flac`);
 
 describe('OpenRouter Audio with a URL, through the n8n engine', () => {
 	test('defaults: one request with the task prompt and default model, one output item', async () => {
@@ -58,12 +63,29 @@ describe('OpenRouter Audio with a URL, through the n8n engine', () => {
 		expect(result.items(NODE_NAME)[0].json.model).toBe('google/gemini-2.5-flash');
 	});
 
-	test('a data: URI is passed to fal unchanged', async () => {
-		const wav = Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt ', 'latin1').toString('base64');
-		const dataUri = `data:audio/wav;base64,${wav}`;
+	test('a data: URI that is right already is passed to fal unchanged', async () => {
+		const dataUri = `data:audio/wav;base64,${WAV.toString('base64')}`;
 		const result = await runWorkflow(triggerThen({ audioUrl: dataUri }));
 		expect(result.error(NODE_NAME)).toBeUndefined();
 		expect(submittedBodies(emulator())[0]).toMatchObject({ audio_url: dataUri });
+	});
+
+	// Each is judged by its bytes; fal gets `data:<detected type>;base64,<padded standard base64>`.
+	test.each([
+		['a wrong MIME type', `data:text/plain;base64,${WAV.toString('base64')}`, WAV, 'audio/wav'],
+		['no MIME type', `data:;base64,${MP3.toString('base64')}`, MP3, 'audio/mpeg'],
+		['an audio MIME type of another format', `data:audio/mpeg;base64,${FLAC.toString('base64')}`, FLAC, 'audio/flac'],
+		['unpadded base64', `data:audio/mpeg;base64,${MP3.toString('base64').replace(/=+$/, '')}`, MP3, 'audio/mpeg'],
+		['URL-safe base64', `data:audio/wav;base64,${WAV.toString('base64url')}`, WAV, 'audio/wav'],
+		['base64 wrapped over lines', `data:audio/wav;base64,${WAV.toString('base64').replace(/(.{76})/g, '$1\n')}`, WAV, 'audio/wav'],
+		['percent-encoded bytes', `data:audio/mpeg,${[...MP3].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('')}`, MP3, 'audio/mpeg'],
+	])('a data: URI with %s is sent as base64 under its detected type', async (_, dataUri, bytes, mimeType) => {
+		expect(MP3.toString('base64')).toMatch(/=$/); // so "unpadded" really drops padding
+		const result = await runWorkflow(triggerThen({ audioUrl: dataUri }));
+		expect(result.error(NODE_NAME)).toBeUndefined();
+		const sent = (submittedBodies(emulator())[0] as { audio_url: string }).audio_url;
+		expect(sent).toBe(`data:${mimeType};base64,${bytes.toString('base64')}`);
+		expect(Buffer.from(sent.slice(sent.indexOf(',') + 1), 'base64')).toEqual(bytes);
 	});
 
 	test('several items: parameters are read per item by expression, output keeps input order', async () => {

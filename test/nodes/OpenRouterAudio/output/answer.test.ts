@@ -11,13 +11,31 @@ describe('parseAnswer', () => {
 		expect(parseAnswer(node, { output: 'Hi', usage: { ...usage, extra: 1 }, other: true }, 0, 'r')).toEqual({ output: 'Hi', usage });
 	});
 
-	test('missing usage numbers become 0 instead of undefined', () => {
-		expect(parseAnswer(node, { output: 'Hi', usage: { cost: 'free' } }, 0, 'r').usage).toEqual({
-			prompt_tokens: 0,
-			completion_tokens: 0,
-			total_tokens: 0,
-			cost: 0,
+	test.each([
+		['no usage', undefined],
+		['usage: null', null],
+		['usage that is not an object', 'n/a'],
+		['usage as an array', [1, 2]],
+		['an empty usage object', {}],
+		['usage with only nulls', { prompt_tokens: null, completion_tokens: null, total_tokens: null, cost: null }],
+		['usage with no numbers', { prompt_tokens: '5', cost: 'free', total_tokens: NaN, completion_tokens: Infinity }],
+	])('%s: usage is null with a note, never zeros', (_, raw) => {
+		const answer = parseAnswer(node, { output: 'Hi', usage: raw }, 0, 'r');
+		expect(answer).toEqual({ output: 'Hi', usage: null, usageNote: "fal's answer did not include token usage" });
+	});
+
+	test('partial usage keeps the valid numbers, nulls the rest and names them', () => {
+		const answer = parseAnswer(node, { output: 'Hi', usage: { prompt_tokens: 500, completion_tokens: null, total_tokens: 550 } }, 0, 'r');
+		expect(answer).toEqual({
+			output: 'Hi',
+			usage: { prompt_tokens: 500, completion_tokens: null, total_tokens: 550, cost: null },
+			usageNote: "fal's answer did not include completion_tokens, cost in its token usage",
 		});
+	});
+
+	test('a zero that fal sent is kept as 0', () => {
+		const zero = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost: 0 };
+		expect(parseAnswer(node, { output: 'Hi', usage: zero }, 0, 'r')).toEqual({ output: 'Hi', usage: zero });
 	});
 
 	test.each([
@@ -64,6 +82,18 @@ describe('answerToJson', () => {
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect((error as NodeOperationError).message).toBe("The model's answer is not valid JSON [item 3]");
 		expect((error as NodeOperationError).description).toMatch(/Answer begins: "Two speakers\."/);
+	});
+
+	test('missing usage is null in the item, with its note next to it', () => {
+		const json = answerToJson(node, { output: 'Hello', usage: null, usageNote: "fal's answer did not include token usage" }, meta);
+		expect(json).toEqual({
+			output: 'Hello',
+			usage: null,
+			usageNote: "fal's answer did not include token usage",
+			model: 'google/gemini-2.5-flash',
+			requestId: 'req-1',
+		});
+		expect(Object.keys(json)).toEqual(['output', 'usage', 'usageNote', 'model', 'requestId']);
 	});
 
 	test('or keeps the raw text when the user chose so', () => {
