@@ -26,7 +26,9 @@ const DEFAULT_BASE_NAME = 'transcript';
 export function outputFileName(format: FileFormat, inputFileName?: string): string {
 	const baseName = (inputFileName ?? '').split(/[/\\]/).pop() ?? '';
 	const stem = baseName
-		.replace(/[\u0000-\u001f\u007f]/g, '')
+		.split('')
+		.filter((char) => char.charCodeAt(0) >= 0x20 && char.charCodeAt(0) !== 0x7f)
+		.join('')
 		.replace(/\.[^.]*$/, '')
 		.trim()
 		.replace(/^\.+/, '');
