@@ -75,3 +75,23 @@ test('long-audio example: Submit hands fal the execution resume URL; Get Job rea
 		output: 'Echo from google/gemini-3-pro-preview: Summarize this audio: a short paragraph, then the key points as a list.',
 	});
 });
+
+test('watched-folder example: the read recording becomes meeting.srt in "subtitles", ready for Write SRT File', async () => {
+	const node = exampleNode('watched-folder-subtitles.json', 'Transcribe to Subtitles');
+	const result = await runWorkflow({
+		binaryMode: 'filesystem',
+		...triggerThen(node.parameters, [{ path: '/home/node/.n8n-files/recordings/meeting.mp3' }], {
+			binaryFiles: [{ path: `${FIXTURES}/speech.mp3`, fileName: 'meeting.mp3', mimeType: 'audio/mpeg' }],
+		}),
+	});
+	expect(result.error(NODE_NAME)).toBeUndefined();
+	const [item] = result.items(NODE_NAME);
+	expect(item.json.speakers).toEqual(['Speaker 1', 'Speaker 2']);
+	expect(Object.keys(item.binary ?? {})).toEqual(['subtitles']);
+	expect(item.binary!.subtitles).toMatchObject({ fileName: 'meeting.srt', mimeType: 'application/x-subrip' });
+	expect((await result.binaryBuffer(item.binary!.subtitles)).toString('utf8')).toBe(
+		'1\n00:00:00,000 --> 00:00:02,500\nSpeaker 1: Echo from google/gemini-2.5-flash.\n\n' +
+			'2\n00:00:02,500 --> 00:00:05,250\nSpeaker 2: Transcribe this audio verbatim.\n\n' +
+			'3\n00:00:05,250 --> 00:01:02,345\nSpeaker 1: Thanks & bye <3\n',
+	);
+});
