@@ -102,7 +102,7 @@ test('watched-folder example: the read recording becomes meeting.srt in "subtitl
 	expect(readme).toContain(fenced('srt', (await result.binaryBuffer(item.binary!.subtitles)).toString('utf8')));
 	// The README's item: everything but the request ID, which is new on every run.
 	const shown = JSON.stringify({ ...item.json, requestId: 'REQUEST_ID' }, null, 2);
-	const inReadme = /```json\n(\{\n  "output": "\{\\"segments[\s\S]*?)\n```/.exec(readme)?.[1];
+	const inReadme = /```json\n(\{\n {2}"output": "\{\\"segments[\s\S]*?)\n```/.exec(readme)?.[1];
 	expect(inReadme?.replace(/"requestId": "[0-9a-f-]{36}"/, '"requestId": "REQUEST_ID"')).toBe(shown);
 });
 
