@@ -41,7 +41,10 @@ export function readTranscriptParams(
 		failItem(ctx, itemIndex, `The ${FIELD} is ${JSON.stringify(format)}`, `Use one of ${FILE_FORMATS.join(', ')}.`);
 	}
 	const problem = fileFormatProblem(format, params.output);
-	if (problem) failItem(ctx, itemIndex, `${problem.message} (${FIELD})`, problem.description);
+	if (problem) {
+		const task = transcribe ? '' : ' The Segments output belongs to the Transcribe task.';
+		failItem(ctx, itemIndex, `${problem.message} (${FIELD})`, `${problem.description}${task}`);
+	}
 
 	const binaryPropertyName = String(options.outputBinaryPropertyName ?? 'data').trim();
 	if (!binaryPropertyName) {

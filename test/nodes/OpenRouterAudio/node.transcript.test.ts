@@ -207,6 +207,12 @@ describe('Put Output in File', () => {
 		expect(emulator().requests).toEqual([]);
 	});
 
+	test('SRT with another task names the Transcribe task in the fix', async () => {
+		const { error } = await run({ audioUrl: URL, task: 'summarize', options: { putOutputInFile: 'srt' } });
+		expect(error?.description).toMatch(/The Segments output belongs to the Transcribe task\.$/);
+		expect(emulator().requests).toEqual([]);
+	});
+
 	test('Keep Binary Data with the output file going to the input audio\'s property fails before anything is sent', async () => {
 		const { error } = await run(labelled({ audioSource: 'binary', options: { putOutputInFile: 'srt', keepBinary: true } }), {
 			files: [{ path: `${FIXTURES}/speech.mp3` }],
