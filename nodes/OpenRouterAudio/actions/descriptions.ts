@@ -88,7 +88,7 @@ export const taskFields: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		required: true,
 		default: 'Transcribe this audio verbatim.',
-		description: `${promptDescription}. Speaker labels and timestamps are added to it when enabled.`,
+		description: `${promptDescription}. Speaker labels and timestamps (for the Segments output, the JSON shape) are added to it when enabled.`,
 		displayOptions: { show: { task: ['transcribe'] } },
 	},
 	{
