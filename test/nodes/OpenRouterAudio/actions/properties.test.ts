@@ -36,4 +36,11 @@ describe('node description', () => {
 		expect(model.default).toEqual({ mode: 'list', value: 'google/gemini-3-flash-preview' });
 		expect(model.modes?.map((mode) => mode.name)).toEqual(['list', 'id']);
 	});
+
+	test('the transcript Output (Text or Segments) is an Analyze field, for the Transcribe task', () => {
+		const [output, ...more] = byName('transcriptOutput');
+		expect(more).toEqual([]);
+		expect(output.displayOptions?.show).toEqual({ operation: ['analyze'], task: ['transcribe'] });
+		expect(output.default).toBe('text');
+	});
 });
