@@ -96,6 +96,7 @@ test('the editor adds OpenRouter Audio and renders every field with its label', 
 		'Speaker Labels',
 		'Timestamps',
 		'Prompt',
+		'Output',
 		'Model',
 		'Options',
 	]);

@@ -5,6 +5,7 @@ import type { INode, IWorkflowBase } from 'n8n-workflow';
 import { repoRoot } from '../harness/loader';
 import { runWorkflow } from '../harness/run';
 import { NODE_NAME, OPENROUTER_AUDIO_TYPE, triggerThen } from '../harness/workflow';
+import { SEGMENTS_INSTRUCTION, SEGMENTS_INSTRUCTION_NO_SPEAKERS } from '../../nodes/OpenRouterAudio/transcript/segments';
 import { FIXTURES, submittedBodies, useFalEmulator } from '../nodes/OpenRouterAudio/useFalEmulator';
 
 // Each example's OpenRouter Audio node runs with its exact parameters, fed what its upstream node delivers.
@@ -74,4 +75,45 @@ test('long-audio example: Submit hands fal the execution resume URL; Get Job rea
 		status: 'COMPLETED',
 		output: 'Echo from google/gemini-3-pro-preview: Summarize this audio: a short paragraph, then the key points as a list.',
 	});
+});
+
+// The README shows this example's item and files as the node produces them against the emulator.
+const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const fenced = (lang: string, text: string) => `\`\`\`${lang}\n${text}\`\`\``;
+
+test('watched-folder example: the read recording becomes meeting.srt in "subtitles", ready for Write SRT File', async () => {
+	const node = exampleNode('watched-folder-subtitles.json', 'Transcribe to Subtitles');
+	const result = await runWorkflow({
+		binaryMode: 'filesystem',
+		...triggerThen(node.parameters, [{ path: '/home/node/.n8n-files/recordings/meeting.mp3' }], {
+			binaryFiles: [{ path: `${FIXTURES}/speech.mp3`, fileName: 'meeting.mp3', mimeType: 'audio/mpeg' }],
+		}),
+	});
+	expect(result.error(NODE_NAME)).toBeUndefined();
+	const [item] = result.items(NODE_NAME);
+	expect(item.json.speakers).toEqual(['Speaker 1', 'Speaker 2']);
+	expect(Object.keys(item.binary ?? {})).toEqual(['subtitles']);
+	expect(item.binary!.subtitles).toMatchObject({ fileName: 'meeting.srt', mimeType: 'application/x-subrip' });
+	expect((await result.binaryBuffer(item.binary!.subtitles)).toString('utf8')).toBe(
+		'1\n00:00:00,000 --> 00:00:02,500\nSpeaker 1: Echo from google/gemini-2.5-flash.\n\n' +
+			'2\n00:00:02,500 --> 00:00:05,250\nSpeaker 2: Transcribe this audio verbatim.\n\n' +
+			'3\n00:00:05,250 --> 00:01:02,345\nSpeaker 1: Thanks & bye <3\n',
+	);
+	expect(readme).toContain(fenced('srt', (await result.binaryBuffer(item.binary!.subtitles)).toString('utf8')));
+	// The README's item: everything but the request ID, which is new on every run.
+	const shown = JSON.stringify({ ...item.json, requestId: 'REQUEST_ID' }, null, 2);
+	const inReadme = /```json\n(\{\n {2}"output": "\{\\"segments[\s\S]*?)\n```/.exec(readme)?.[1];
+	expect(inReadme?.replace(/"requestId": "[0-9a-f-]{36}"/, '"requestId": "REQUEST_ID"')).toBe(shown);
+});
+
+test('the README shows both Segments instructions exactly as appended, and the VTT the example would write', async () => {
+	expect(readme).toContain(fenced('text', `${SEGMENTS_INSTRUCTION}\n`));
+	expect(readme).toContain(fenced('text', `${SEGMENTS_INSTRUCTION_NO_SPEAKERS}\n`));
+	const node = exampleNode('watched-folder-subtitles.json', 'Transcribe to Subtitles');
+	const parameters = { ...node.parameters, options: { ...(node.parameters.options as object), putOutputInFile: 'vtt' } };
+	const result = await runWorkflow(
+		triggerThen(parameters, [{}], { binaryFiles: [{ path: `${FIXTURES}/speech.mp3`, fileName: 'meeting.mp3' }] }),
+	);
+	const [item] = result.items(NODE_NAME);
+	expect(readme).toContain(fenced('vtt', (await result.binaryBuffer(item.binary!.subtitles)).toString('utf8')));
 });

@@ -20,12 +20,14 @@ beforeAll(async () => {
 const isExpression = (value: unknown) => typeof value === 'string' && value.startsWith('=');
 
 /** Every parameter an example sets must exist, be shown for its other settings, and hold an allowed value. */
-function parameterProblems(node: INode, properties: INodeProperties[], values: INodeParameters, root: INodeParameters): string[] {
+// `scope` is what displayOptions read for a sibling's name: the node's parameters, or inside a collection the
+// collection's values (as the editor reads them); names starting with "/" read `root`.
+function parameterProblems(node: INode, properties: INodeProperties[], values: INodeParameters, root: INodeParameters, scope = root): string[] {
 	const problems: string[] = [];
 	for (const [name, value] of Object.entries(values)) {
 		const candidates = properties.filter((property) => property.name === name);
 		const shown = candidates.filter(
-			(property) => !property.displayOptions || NodeHelpers.displayParameter(root, property, node, description, root),
+			(property) => !property.displayOptions || NodeHelpers.displayParameter(scope, property, node, description, root),
 		);
 		if (candidates.length === 0) problems.push(`unknown parameter "${name}"`);
 		else if (shown.length === 0) problems.push(`parameter "${name}" is set but not shown for these settings`);
@@ -35,16 +37,18 @@ function parameterProblems(node: INode, properties: INodeProperties[], values: I
 				if (!allowed.includes(value)) problems.push(`"${name}" = ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
 			}
 			if (property.type === 'collection' && value && typeof value === 'object') {
-				problems.push(...parameterProblems(node, property.options as INodeProperties[], value as INodeParameters, root));
+				problems.push(...parameterProblems(node, property.options as INodeProperties[], value as INodeParameters, root, value as INodeParameters));
 			}
 		}
 	}
 	return problems;
 }
 
-test('there are examples for a storage trigger, a form upload and the long-audio webhook pattern', () => {
+test('there are examples for a storage trigger, a form upload, the long-audio webhook pattern and a watched folder', () => {
 	const types = examples.flatMap(({ workflow }) => workflow.nodes.map((node) => node.type));
-	expect(types).toEqual(expect.arrayContaining(['n8n-nodes-base.googleDriveTrigger', 'n8n-nodes-base.formTrigger', 'n8n-nodes-base.wait']));
+	expect(types).toEqual(
+		expect.arrayContaining(['n8n-nodes-base.googleDriveTrigger', 'n8n-nodes-base.formTrigger', 'n8n-nodes-base.wait', 'n8n-nodes-base.localFileTrigger']),
+	);
 });
 
 describe.each(examples)('example $file', ({ workflow }) => {
@@ -86,4 +90,15 @@ test('the checker itself catches a wrong parameter', () => {
 			'unknown parameter "temprature"',
 		]),
 	);
+});
+
+test('the checker reads a collection option\'s displayOptions against its siblings, as the editor does', () => {
+	const node = { ...examples[0].workflow.nodes.find((n) => n.type === OPENROUTER_AUDIO_TYPE)! };
+	const check = (options: INodeParameters) => {
+		const parameters = { ...node.parameters, options };
+		const root = NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node, description)!;
+		return parameterProblems(node, description.properties, parameters, root);
+	};
+	expect(check({ outputBinaryPropertyName: 'subtitles' })).toEqual(['parameter "outputBinaryPropertyName" is set but not shown for these settings']);
+	expect(check({ putOutputInFile: 'srt', outputBinaryPropertyName: 'subtitles' })).toEqual([]);
 });

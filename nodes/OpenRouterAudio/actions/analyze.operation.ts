@@ -4,14 +4,16 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { resolveAudioUrl } from '../audio/resolve';
 import { answerToJson, parseAnswer, type OutputFormat } from '../output/answer';
 import { withBinary } from '../output/keepBinary';
+import { addTranscriptOutput } from '../output/transcriptOutput';
 import { readJobParams } from '../params/job';
 import { fetchResult, submitJob, waitForCompletion, type AudioRequest } from '../transport/queue';
-import { audioFields, modelField, optionsCollection, taskFields } from './descriptions';
+import { audioFields, modelField, optionsCollection, taskFields, transcriptFields } from './descriptions';
 import { guard, itemContext, type ItemRun } from './item';
 
 const properties: INodeProperties[] = [
 	...audioFields,
 	...taskFields,
+	...transcriptFields,
 	modelField,
 	optionsCollection({ jsonAnswers: true }),
 ];
@@ -39,6 +41,6 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 			format: params.outputFormat,
 			invalidJson: params.invalidJson,
 		});
-		return withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } });
+		return await addTranscriptOutput(ctx, itemIndex, params, answer, withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } }));
 	});
 }

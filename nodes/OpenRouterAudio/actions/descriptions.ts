@@ -70,7 +70,8 @@ export const taskFields: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description: 'Whether to start each segment with its [mm:ss] timestamp',
-		displayOptions: { show: { task: ['transcribe'] } },
+		// Segments always carry their times.
+		displayOptions: { show: { task: ['transcribe'] }, hide: { transcriptOutput: ['segments'] } },
 	},
 	{
 		displayName: 'Target Language',
@@ -89,7 +90,7 @@ export const taskFields: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		required: true,
 		default: 'Transcribe this audio verbatim.',
-		description: `${promptDescription}. Speaker labels and timestamps are added to it when enabled.`,
+		description: `${promptDescription}. Speaker labels and timestamps (for the Segments output, the JSON shape) are added to it when enabled.`,
 		displayOptions: { show: { task: ['transcribe'] } },
 	},
 	{
@@ -165,10 +166,14 @@ const jsonAnswerOptions: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Fail the Item', value: 'error' },
-			{ name: 'Keep the Raw Text', value: 'keepRaw', description: 'Set "data" to null and add "jsonError"' },
+			{
+				name: 'Keep the Raw Text',
+				value: 'keepRaw',
+				description: 'Set "data" (or "segments") to null and add "jsonError" (or "segmentsError")',
+			},
 		],
 		default: 'error',
-		displayOptions: { show: { outputFormat: ['json'] } },
+		description: 'For Output Format JSON and for the Segments output of Transcribe: what happens to an answer that cannot be read',
 	},
 	{
 		displayName: 'Output Format',
@@ -183,6 +188,8 @@ const jsonAnswerOptions: INodeProperties[] = [
 			},
 		],
 		default: 'text',
+		// Segments are JSON already (see transcriptFields).
+		displayOptions: { hide: { '/transcriptOutput': ['segments'] } },
 	},
 ];
 
@@ -263,9 +270,54 @@ const jobOptions: INodeProperties[] = [
 	},
 ];
 
+// Transcripts as data and as files (Analyze only: Submit Job returns no answer to shape).
+export const transcriptFields: INodeProperties[] = [
+	{
+		displayName: 'Output',
+		name: 'transcriptOutput',
+		type: 'options',
+		options: [
+			{ name: 'Text', value: 'text', description: 'The transcript as text in "output"' },
+			{
+				name: 'Segments',
+				value: 'segments',
+				description: 'Timed segments in "segments" (start and end in seconds, speaker, text), for subtitles and documents',
+			},
+		],
+		default: 'text',
+		displayOptions: { show: { task: ['transcribe'] } },
+	},
+];
+
+const answerFileOptions: INodeProperties[] = [
+	{
+		displayName: 'Put Output in File',
+		name: 'putOutputInFile',
+		type: 'options',
+		options: [
+			{ name: 'JSON (.json)', value: 'json', description: 'The transcript or answer with model, request ID and usage' },
+			{ name: 'Markdown (.md)', value: 'md' },
+			{ name: 'SubRip Subtitles (.srt)', value: 'srt', description: 'Needs the Segments output' },
+			{ name: 'Text (.txt)', value: 'txt' },
+			{ name: 'WebVTT Subtitles (.vtt)', value: 'vtt', description: 'Needs the Segments output' },
+		],
+		default: 'txt',
+		description:
+			'Also write the answer as a file into a binary field, named after the input file (meeting.mp3 → meeting.srt), for a later storage node',
+	},
+	{
+		displayName: 'Output Binary Field',
+		name: 'outputBinaryPropertyName',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field to put the file in',
+		displayOptions: { show: { putOutputInFile: ['txt', 'md', 'json', 'srt', 'vtt'] } },
+	},
+];
+
 /** Everything under "Options", listed alphabetically as n8n lists them. Unset options are not sent to fal. */
 export function optionsCollection({ jsonAnswers }: { jsonAnswers: boolean }): INodeProperties {
-	const options = jsonAnswers ? [...jobOptions, ...jsonAnswerOptions] : jobOptions;
+	const options = jsonAnswers ? [...jobOptions, ...jsonAnswerOptions, ...answerFileOptions] : jobOptions;
 	return {
 		displayName: 'Options',
 		name: 'options',

@@ -1,6 +1,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-/** The Gemini models the endpoint documents. Any other model ID can still be typed in "By ID" mode. */
+import { searchLiveModels } from './liveModels';
+
+/** The Gemini models the endpoint documents: the picker's list when OpenRouter's cannot be reached. Any other model ID can still be typed in "By ID" mode. */
 export const MODELS = [
 	{ name: 'Gemini 3 Flash (Preview)', value: 'google/gemini-3-flash-preview' },
 	{ name: 'Gemini 2.5 Flash', value: 'google/gemini-2.5-flash' },
@@ -10,11 +12,7 @@ export const MODELS = [
 
 export const DEFAULT_MODEL = MODELS[0].value;
 
+/** The picker: OpenRouter's audio-capable models (or MODELS when the list cannot be had), filtered by name or ID. */
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const needle = filter?.trim().toLowerCase() ?? '';
-	return {
-		results: MODELS.filter(
-			(model) => !needle || model.name.toLowerCase().includes(needle) || model.value.includes(needle),
-		).map((model) => ({ name: model.name, value: model.value, url: `https://openrouter.ai/${model.value}` })),
-	};
+	return await searchLiveModels(this, MODELS, filter);
 }

@@ -10,6 +10,7 @@ import { numberOption } from './numbers';
 import { readRetryPolicy } from './options';
 import { buildPrompt, type Task } from './prompt';
 import { describeType } from './text';
+import { readTranscriptParams, type TranscriptParams } from './transcript';
 
 /** One job item's settings (Analyze and Submit Job), read and checked before anything is sent. */
 export interface JobParams {
@@ -19,6 +20,7 @@ export interface JobParams {
 	/** The endpoint input without `audio_url`, which depends on the audio source. */
 	request: Omit<AudioRequest, 'audio_url'>;
 	outputFormat: OutputFormat;
+	transcript: TranscriptParams;
 	invalidJson: InvalidJson;
 	keepBinary: boolean;
 	maxBytes: number;
@@ -30,6 +32,9 @@ export interface JobParams {
 export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, outputFormat: OutputFormat): JobParams {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const task = ctx.getNodeParameter('task', itemIndex, 'transcribe') as Task;
+	const transcript = readTranscriptParams(ctx, itemIndex, task, options);
+	// Segments are JSON already; a second JSON instruction would contradict the shape asked for.
+	if (transcript.output === 'segments') outputFormat = 'text';
 
 	const rawPrompt = ctx.getNodeParameter('prompt', itemIndex, '');
 	const promptHint = 'Enter what the model should do with the audio, e.g. "Transcribe this audio verbatim."';
@@ -40,6 +45,7 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, outputF
 	const prompt = buildPrompt(rawPrompt, {
 		task,
 		outputFormat,
+		transcriptOutput: transcript.output,
 		speakerLabels: task === 'transcribe' && (ctx.getNodeParameter('speakerLabels', itemIndex, false) as boolean),
 		timestamps: task === 'transcribe' && (ctx.getNodeParameter('timestamps', itemIndex, false) as boolean),
 		targetLanguage: task === 'translate' ? String(ctx.getNodeParameter('targetLanguage', itemIndex, '')) : undefined,
@@ -92,6 +98,7 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, outputF
 		binaryPropertyName: '',
 		request,
 		outputFormat,
+		transcript,
 		invalidJson: (options.invalidJson as InvalidJson) ?? 'error',
 		keepBinary: options.keepBinary === true,
 		maxBytes: Math.round(maxFileSizeMb * 1024 * 1024),

@@ -1,4 +1,5 @@
 import type { OutputFormat } from '../output/answer';
+import { segmentsInstruction } from '../transcript/segments';
 
 export type Task = 'transcribe' | 'summarize' | 'translate' | 'custom';
 
@@ -16,11 +17,17 @@ export interface PromptOptions {
 	timestamps?: boolean;
 	targetLanguage?: string;
 	outputFormat: OutputFormat;
+	/** Transcribe only: 'segments' asks for timed JSON segments instead of the lines above. */
+	transcriptOutput?: 'text' | 'segments';
 }
 
 /** The prompt sent to fal: the user's text, then one line per choice made in the node's fields. */
 export function buildPrompt(prompt: string, options: PromptOptions): string {
 	const lines = [prompt.trim()];
+	// Segments carry their own times and (with Speaker Labels) speakers, in JSON: one instruction says it all.
+	if (options.task === 'transcribe' && options.transcriptOutput === 'segments') {
+		return [...lines, segmentsInstruction(options.speakerLabels === true)].join('\n');
+	}
 	if (options.task === 'transcribe' && options.speakerLabels) {
 		lines.push('Label each speaker as Speaker 1, Speaker 2, and so on.');
 	}

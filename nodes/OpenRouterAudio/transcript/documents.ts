@@ -7,7 +7,8 @@ export type TranscriptOrText = Transcript | string;
 export interface AnswerMeta {
 	model: string;
 	requestId: string;
-	usage: object;
+	/** null when fal's answer carried no token usage. */
+	usage: object | null;
 }
 
 const isTranscript = (input: TranscriptOrText): input is Transcript => typeof input !== 'string';

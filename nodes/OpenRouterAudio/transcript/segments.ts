@@ -26,12 +26,27 @@ export type SegmentsResult =
 /** A stable phrase of the instruction. The emulator (test/emulator/segments.js) keys on the same text. */
 export const SEGMENTS_MARKER = 'Answer with JSON only, in this shape: {"segments":';
 
-/** Appended to the user's prompt for the Segments output (shown in the README). */
+/** Appended to the user's prompt for the Segments output with Speaker Labels on (shown in the README). */
 export const SEGMENTS_INSTRUCTION =
 	`${SEGMENTS_MARKER}[{"start":"mm:ss.mmm","end":"mm:ss.mmm","speaker":"Speaker 1","text":"..."}]}\n` +
 	'One segment per sentence or speaker turn, in order. Times count from the start of the audio ' +
 	'(hh:mm:ss.mmm past one hour). Label voices "Speaker 1", "Speaker 2", ... consistently. ' +
 	'No code fences, no other text.';
+
+/** The same without speakers, for Speaker Labels off (shown in the README). */
+export const SEGMENTS_INSTRUCTION_NO_SPEAKERS =
+	`${SEGMENTS_MARKER}[{"start":"mm:ss.mmm","end":"mm:ss.mmm","text":"..."}]}\n` +
+	'One segment per sentence, in order. Times count from the start of the audio ' +
+	'(hh:mm:ss.mmm past one hour). No code fences, no other text.';
+
+export const segmentsInstruction = (speakerLabels: boolean): string =>
+	speakerLabels ? SEGMENTS_INSTRUCTION : SEGMENTS_INSTRUCTION_NO_SPEAKERS;
+
+/** A transcript without speaker labels: the user turned them off, so labels a model adds anyway go. */
+export function withoutSpeakers(transcript: Transcript): Transcript {
+	const segments = transcript.segments.map(({ start, end, text }) => ({ start, end, text }));
+	return { segments, text: joinSegments(segments), speakers: [] };
+}
 
 const START_KEYS = ['start', 'start_time', 'startTime', 'begin', 'from'];
 const END_KEYS = ['end', 'end_time', 'endTime', 'stop', 'to'];
@@ -146,9 +161,10 @@ export function normalizeSegments(answer: string): SegmentsResult {
 		let end = segment.end ?? (next ? next.start : segment.start);
 		if (end < segment.start) end = segment.start;
 		if (next && end > next.start) end = next.start;
-		const out: Segment = { start: segment.start, end, text: segment.text };
-		if (segment.speaker !== undefined) out.speaker = segment.speaker;
-		return out;
+		// Key order as documented: start, end, speaker (when there is one), text.
+		return segment.speaker === undefined
+			? { start: segment.start, end, text: segment.text }
+			: { start: segment.start, end, speaker: segment.speaker, text: segment.text };
 	});
 	return { ok: true, transcript: { segments, text: joinSegments(segments), speakers: speakersOf(segments) } };
 }

@@ -32,5 +32,13 @@ describe('shared fields', () => {
 		expect(names(true)).toEqual(expect.arrayContaining(['outputFormat', 'invalidJson']));
 		expect(names(false)).not.toContain('outputFormat');
 		expect(names(false)).not.toContain('invalidJson');
+		// The output file needs the answer too.
+		expect(names(true)).toEqual(expect.arrayContaining(['putOutputInFile', 'outputBinaryPropertyName']));
+		expect(names(false)).not.toContain('putOutputInFile');
+	});
+
+	test('"If the Answer Is Not JSON" is offered without Output Format JSON too, since Segments use it', () => {
+		const invalidJson = (optionsCollection({ jsonAnswers: true }).options as INodeProperties[]).find((option) => option.name === 'invalidJson');
+		expect(invalidJson?.displayOptions).toBeUndefined();
 	});
 });

@@ -37,16 +37,10 @@ describe('node description', () => {
 		expect(model.modes?.map((mode) => mode.name)).toEqual(['list', 'id']);
 	});
 
-	test('the model search lists all four documented models and filters by text', async () => {
-		const search = new OpenRouterAudio().methods.listSearch.searchModels;
-		const all = await search.call({} as never);
-		expect(all.results.map((result) => result.value)).toEqual([
-			'google/gemini-3-flash-preview',
-			'google/gemini-2.5-flash',
-			'google/gemini-3-pro-preview',
-			'google/gemini-3.1-pro-preview',
-		]);
-		const pro = await search.call({} as never, 'pro');
-		expect(pro.results.map((result) => result.value)).toEqual(['google/gemini-3-pro-preview', 'google/gemini-3.1-pro-preview']);
+	test('the transcript Output (Text or Segments) is an Analyze field, for the Transcribe task', () => {
+		const [output, ...more] = byName('transcriptOutput');
+		expect(more).toEqual([]);
+		expect(output.displayOptions?.show).toEqual({ operation: ['analyze'], task: ['transcribe'] });
+		expect(output.default).toBe('text');
 	});
 });

@@ -1,4 +1,5 @@
 import { buildPrompt, TASK_PROMPTS } from '../../../../nodes/OpenRouterAudio/params/prompt';
+import { SEGMENTS_INSTRUCTION, SEGMENTS_INSTRUCTION_NO_SPEAKERS } from '../../../../nodes/OpenRouterAudio/transcript/segments';
 
 describe('buildPrompt', () => {
 	test('a plain prompt is sent trimmed and unchanged', () => {
@@ -27,5 +28,16 @@ describe('buildPrompt', () => {
 		expect(buildPrompt('List the speakers.', { task: 'custom', outputFormat: 'json' })).toBe(
 			'List the speakers.\nAnswer with a single JSON value only, without code fences or any other text.',
 		);
+	});
+
+	test('Segments replace the speaker and timestamp lines with one JSON instruction, with or without speakers', () => {
+		const segments = { task: 'transcribe', transcriptOutput: 'segments', timestamps: true, outputFormat: 'text' } as const;
+		expect(buildPrompt(' Transcribe. ', { ...segments, speakerLabels: true })).toBe(`Transcribe.\n${SEGMENTS_INSTRUCTION}`);
+		expect(buildPrompt('Transcribe.', { ...segments, speakerLabels: false })).toBe(`Transcribe.\n${SEGMENTS_INSTRUCTION_NO_SPEAKERS}`);
+		expect(SEGMENTS_INSTRUCTION_NO_SPEAKERS).not.toMatch(/speaker/i);
+	});
+
+	test('Segments belong to transcription only', () => {
+		expect(buildPrompt('Sum up.', { task: 'summarize', transcriptOutput: 'segments', outputFormat: 'text' })).toBe('Sum up.');
 	});
 });

@@ -1,0 +1,76 @@
+// What the Segments output and "Put Output in File" add to an Analyze item: the normalized segments on
+// its JSON, and the transcript file in a binary property written through n8n's binary helpers (so it
+// works in every binary data mode, and in queue mode).
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { JobParams } from '../params/job';
+import type { TranscriptOrText } from '../transcript/documents';
+import { renderOutputFile } from '../transcript/outputFile';
+import { normalizeSegments, withoutSpeakers } from '../transcript/segments';
+import type { AudioAnswer } from './answer';
+
+/** The input file's name: the binary's file name, else the URL's last path segment (none for data: URIs). */
+export function inputFileName(ctx: IExecuteFunctions, itemIndex: number, params: JobParams): string | undefined {
+	if (params.audioSource === 'binary') {
+		return ctx.getInputData()[itemIndex]?.binary?.[params.binaryPropertyName]?.fileName || undefined;
+	}
+	try {
+		const url = new URL(params.audioUrl.trim());
+		if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+		const last = url.pathname.split('/').pop() ?? '';
+		return decodeURIComponent(last) || undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Adds the transcript to the item built from `answer`: with Segments, `segments`, `text` and `speakers`
+ * (or `segments: null` and `segmentsError` when the answer has none and "If the Answer Is Not JSON" keeps
+ * raw text; else the item fails). With "Put Output in File", the file in its binary property. SRT and
+ * VTT need segments, so a kept raw answer gets no such file; txt, md and json are made from the raw text.
+ */
+export async function addTranscriptOutput(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	params: JobParams,
+	answer: AudioAnswer,
+	item: INodeExecutionData,
+): Promise<INodeExecutionData> {
+	const { transcript: settings } = params;
+	const json: IDataObject = { ...item.json };
+	let source: TranscriptOrText = answer.output;
+
+	if (settings.output === 'segments') {
+		const result = normalizeSegments(answer.output);
+		if (result.ok) {
+			const transcript = settings.speakerLabels ? result.transcript : withoutSpeakers(result.transcript);
+			Object.assign(json, { segments: transcript.segments, text: transcript.text, speakers: transcript.speakers });
+			source = transcript;
+		} else if (params.invalidJson === 'keepRaw') {
+			Object.assign(json, { segments: null, segmentsError: `${result.reason}. Answer begins: "${result.excerpt}"` });
+		} else {
+			throw new NodeOperationError(ctx.getNode(), `The model's answer could not be turned into segments [item ${itemIndex}]`, {
+				itemIndex,
+				description: `${capitalize(result.reason)}. Answer begins: "${result.excerpt}". Request ${String(json.requestId)} was paid for; set "If the Answer Is Not JSON" to "Keep the Raw Text" to keep such answers, or run the item again.`,
+			});
+		}
+	}
+
+	const out: INodeExecutionData = { ...item, json };
+	const { file } = settings;
+	if (!file || (typeof source === 'string' && (file.format === 'srt' || file.format === 'vtt'))) return out;
+
+	const rendered = renderOutputFile(file.format, source, {
+		model: String(json.model ?? ''),
+		requestId: String(json.requestId ?? ''),
+		usage: answer.usage,
+		inputFileName: inputFileName(ctx, itemIndex, params),
+	});
+	const data = await ctx.helpers.prepareBinaryData(Buffer.from(rendered.content, 'utf8'), rendered.fileName, rendered.mimeType);
+	out.binary = { ...(item.binary ?? {}), [file.binaryPropertyName]: data };
+	return out;
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
