@@ -1,0 +1,122 @@
+// How many jobs to keep submitted, learned from what fal reports about them. fal never refuses a job for
+// concurrency: the account runs up to its limit IN_PROGRESS and queues the rest. So the window of
+// submitted, unfinished jobs grows while every job starts running at once, and once jobs wait in fal's
+// queue it settles at the learned limit plus a queue ahead, so a job finishing at fal is replaced at once.
+
+export type JobState = 'submitting' | 'queued' | 'running';
+
+/** The first window: the limit of a new fal account. */
+export const INITIAL_WINDOW = 2;
+/** Jobs kept waiting at fal beyond the learned limit, at least this many. */
+export const MIN_AHEAD = 2;
+
+/** Queue ahead for a learned limit: half of it (a whole wave of jobs often ends together), at least 2. */
+export const aheadFor = (limit: number) => Math.max(MIN_AHEAD, Math.ceil(limit / 2));
+
+/**
+ * The window arithmetic, without timers or I/O. Each job is `open`ed when it may be submitted, moves
+ * through `queued`/`running` as fal reports it (repeats are harmless) and is `close`d when it ends.
+ */
+export class AdaptiveWindow {
+	private readonly jobs = new Map<number, JobState>();
+	private nextId = 0;
+	private counts = { submitting: 0, queued: 0, running: 0 };
+	private target: number;
+	private learned = 0;
+	/** While jobs wait at fal: the most seen running in the current run of samples, to notice a lower limit. */
+	private sampleMax = 0;
+	private samples = 0;
+
+	/** `max`: the user's upper bound (Infinity = automatic). */
+	constructor(readonly max: number) {
+		this.target = Math.min(max, INITIAL_WINDOW);
+	}
+
+	/** Jobs that may be submitted and unfinished at once now. */
+	get window(): number {
+		return this.target;
+	}
+
+	/** The most jobs fal was seen running at once for this account (0 until a job ran). */
+	get limit(): number {
+		return this.learned;
+	}
+
+	get open(): number {
+		return this.jobs.size;
+	}
+
+	get running(): number {
+		return this.counts.running;
+	}
+
+	get queued(): number {
+		return this.counts.queued;
+	}
+
+	hasRoom(): boolean {
+		return this.jobs.size < this.target;
+	}
+
+	/** A job was given its turn to submit; returns its id. */
+	openJob(): number {
+		const id = this.nextId++;
+		this.jobs.set(id, 'submitting');
+		this.counts.submitting++;
+		return id;
+	}
+
+	report(id: number, state: 'queued' | 'running'): void {
+		const before = this.jobs.get(id);
+		if (before === undefined || before === state) return;
+		this.move(id, before, state);
+		this.learn(state === 'running' && before === 'submitting');
+	}
+
+	closeJob(id: number): void {
+		const before = this.jobs.get(id);
+		if (before === undefined) return;
+		this.counts[before]--;
+		this.jobs.delete(id);
+		if (this.counts.queued > 0) this.sample();
+	}
+
+	private move(id: number, from: JobState, to: JobState) {
+		this.counts[from]--;
+		this.counts[to]++;
+		this.jobs.set(id, to);
+	}
+
+	/**
+	 * `startedAtOnce`: a job went from submitted straight to running, so fal had a free slot for it. A job
+	 * leaving fal's queue proves nothing new: its report may arrive before the report of the job it replaced.
+	 */
+	private learn(startedAtOnce: boolean) {
+		const { running, queued, submitting } = this.counts;
+		if (running > this.learned) this.learned = running;
+		if (queued > 0) {
+			this.sample();
+			return;
+		}
+		// Every submitted job runs and the window is full: fal can take more than we give it. Double.
+		if (startedAtOnce && submitting === 0 && running >= this.target) {
+			this.target = Math.min(this.max, Math.max(2 * running, this.learned + aheadFor(this.learned)));
+		}
+	}
+
+	/**
+	 * While jobs wait at fal, the account is full: the running count is its limit. Over a run of samples as
+	 * long as the window, the most seen running replaces the learned limit, so a lower limit (another
+	 * workflow sharing the account, a changed plan) shrinks the window; a higher one shows up at once.
+	 */
+	private sample() {
+		this.sampleMax = Math.max(this.sampleMax, this.counts.running);
+		this.samples++;
+		if (this.samples >= Math.max(8, 2 * this.target)) {
+			if (this.sampleMax > 0) this.learned = this.sampleMax;
+			this.sampleMax = 0;
+			this.samples = 0;
+		}
+		this.target = Math.max(1, Math.min(this.max, this.learned + aheadFor(this.learned)));
+	}
+}
