@@ -10,8 +10,12 @@ export const INITIAL_WINDOW = 2;
 /** Jobs kept waiting at fal beyond the learned limit, at least this many. */
 export const MIN_AHEAD = 2;
 
-/** Queue ahead for a learned limit: half of it (a whole wave of jobs often ends together), at least 2. */
-export const aheadFor = (limit: number) => Math.max(MIN_AHEAD, Math.ceil(limit / 2));
+/**
+ * Queue ahead of a learned limit: as many jobs again, at least 2. A job ending at fal is replaced by a
+ * waiting one at once, while the item that takes the freed slot submits its job; jobs of the same length
+ * started together also end together, so a whole wave of them may need replacing at once.
+ */
+export const aheadFor = (limit: number) => Math.max(MIN_AHEAD, limit);
 
 /**
  * The window arithmetic, without timers or I/O. Each job is `open`ed when it may be submitted, moves
@@ -23,6 +27,12 @@ export class AdaptiveWindow {
 	private counts = { submitting: 0, queued: 0, running: 0 };
 	private target: number;
 	private learned = 0;
+	/**
+	 * While jobs wait at fal, every job that ends there lets a waiting one start. Starts reported minus ends
+	 * reported: above 0, a start was heard before the end that made room for it (reports come on separate
+	 * streams), and the running count is that much too high.
+	 */
+	private startsAhead = 0;
 	/** While jobs wait at fal: the most seen running in the current run of samples, to notice a lower limit. */
 	private sampleMax = 0;
 	private samples = 0;
@@ -70,7 +80,8 @@ export class AdaptiveWindow {
 		const before = this.jobs.get(id);
 		if (before === undefined || before === state) return;
 		this.move(id, before, state);
-		this.learn(state === 'running' && before === 'submitting');
+		if (before === 'queued') this.startsAhead++;
+		this.learn();
 	}
 
 	closeJob(id: number): void {
@@ -78,7 +89,9 @@ export class AdaptiveWindow {
 		if (before === undefined) return;
 		this.counts[before]--;
 		this.jobs.delete(id);
+		if (before === 'running' && this.counts.queued > 0) this.startsAhead = Math.max(-this.counts.queued, this.startsAhead - 1);
 		if (this.counts.queued > 0) this.sample();
+		else this.startsAhead = 0;
 	}
 
 	private move(id: number, from: JobState, to: JobState) {
@@ -88,20 +101,23 @@ export class AdaptiveWindow {
 	}
 
 	/**
-	 * `startedAtOnce`: a job went from submitted straight to running, so fal had a free slot for it. A job
-	 * leaving fal's queue proves nothing new: its report may arrive before the report of the job it replaced.
+	 * The window follows the learned limit. While every job runs, each new most-running raises it, so the
+	 * window doubles per round of reports; once jobs wait, it stays at the limit plus the queue ahead.
 	 */
-	private learn(startedAtOnce: boolean) {
-		const { running, queued, submitting } = this.counts;
+	private learn() {
+		const running = this.runningAtFal();
 		if (running > this.learned) this.learned = running;
-		if (queued > 0) {
-			this.sample();
-			return;
-		}
-		// Every submitted job runs and the window is full: fal can take more than we give it. Double.
-		if (startedAtOnce && submitting === 0 && running >= this.target) {
-			this.target = Math.min(this.max, Math.max(2 * running, this.learned + aheadFor(this.learned)));
-		}
+		if (this.counts.queued > 0) return this.sample();
+		this.startsAhead = 0;
+		this.retarget();
+	}
+
+	private runningAtFal(): number {
+		return this.counts.running - Math.max(0, this.startsAhead);
+	}
+
+	private retarget() {
+		this.target = Math.max(1, Math.min(this.max, this.learned + aheadFor(this.learned)));
 	}
 
 	/**
@@ -110,13 +126,13 @@ export class AdaptiveWindow {
 	 * workflow sharing the account, a changed plan) shrinks the window; a higher one shows up at once.
 	 */
 	private sample() {
-		this.sampleMax = Math.max(this.sampleMax, this.counts.running);
+		this.sampleMax = Math.max(this.sampleMax, this.runningAtFal());
 		this.samples++;
 		if (this.samples >= Math.max(8, 2 * this.target)) {
 			if (this.sampleMax > 0) this.learned = this.sampleMax;
 			this.sampleMax = 0;
 			this.samples = 0;
 		}
-		this.target = Math.max(1, Math.min(this.max, this.learned + aheadFor(this.learned)));
+		this.retarget();
 	}
 }

@@ -39,10 +39,13 @@ export class AdaptiveDispatcher implements JobSlots {
 		});
 	}
 
-	/** Items that may be started (preparing, waiting for a slot or running a job): the window and as many again. */
+	/**
+	 * Items that may be started (preparing, uploading, waiting for a slot or running a job): the window and
+	 * half as many again, so uploads go on ahead of the jobs. A window of 1 runs items one after another.
+	 */
 	itemsAhead(): number {
 		const { window } = this.window;
-		return window <= 1 ? 1 : 2 * window;
+		return window <= 1 ? 1 : window + Math.ceil(window / 2);
 	}
 
 	onChange(listener: () => void): () => void {
