@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { INodeParameters } from 'n8n-workflow';
+
 import { runWorkflow } from '../../harness/run';
 import { NODE_NAME, triggerThen } from '../../harness/workflow';
 import { useFalEmulator } from './useFalEmulator';
@@ -11,9 +13,10 @@ import { useFalEmulator } from './useFalEmulator';
 const emulator = useFalEmulator();
 const AUDIO = 'https://audio.example/batch.mp3';
 const items = (count: number) => Array.from({ length: count }, (_, n) => ({ n }));
-const batch = (count: number, options: Record<string, unknown> = {}) =>
+const batch = (count: number, options: INodeParameters = {}) =>
 	triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: '=Item {{ $json.n }}', options }, items(count));
 const jobsInSubmitOrder = () => [...emulator().jobs.values()].sort((a, b) => a.index - b.index);
+const promptOf = (job: { input: unknown }) => (job.input as { prompt: string }).prompt;
 
 afterEach(() => emulator().setConcurrency(Infinity));
 
@@ -32,7 +35,7 @@ describe('automatic dispatch (Max Concurrent Jobs unset)', () => {
 		expect(peakQueued).toBeGreaterThan(0);
 		expect(peakQueued).toBeLessThanOrEqual(limit + 4);
 		// One job per item, one output per input, in input order, paired with its input.
-		expect([...emulator().jobsBy((job) => job.input.prompt).values()].every((jobs) => jobs.length === 1)).toBe(true);
+		expect([...emulator().jobsBy(promptOf).values()].every((jobs) => jobs.length === 1)).toBe(true);
 		expect(emulator().jobs.size).toBe(count);
 		const output = result.items(NODE_NAME);
 		expect(output.map((item) => item.json.output)).toEqual(items(count).map(({ n }) => `Echo from google/gemini-3-flash-preview: Item ${n}`));
@@ -46,7 +49,7 @@ describe('automatic dispatch (Max Concurrent Jobs unset)', () => {
 		await runWorkflow(batch(15));
 		// Two jobs before fal has said anything; which of the two arrives first is up to the network.
 		const [first, second] = jobsInSubmitOrder();
-		expect([first.input.prompt, second.input.prompt].sort()).toEqual(['Item 0', 'Item 1']);
+		expect([promptOf(first), promptOf(second)].sort()).toEqual(['Item 0', 'Item 1']);
 		expect(jobsInSubmitOrder()[2].createdAt).toBeGreaterThanOrEqual(Math.min(first.startedAt!, second.startedAt!));
 	});
 
@@ -76,7 +79,7 @@ describe('Max Concurrent Jobs', () => {
 		const jobs = jobsInSubmitOrder();
 		expect(jobs).toHaveLength(5);
 		expect(emulator().stats().peakInProgress).toBe(1);
-		expect(jobs.map((job) => job.input.prompt)).toEqual(items(5).map(({ n }) => `Item ${n}`));
+		expect(jobs.map(promptOf)).toEqual(items(5).map(({ n }) => `Item ${n}`));
 		for (let n = 1; n < jobs.length; n++) expect(jobs[n].createdAt).toBeGreaterThanOrEqual(jobs[n - 1].completedAt!);
 	});
 
