@@ -43,6 +43,25 @@ describe('automatic dispatch (Max Concurrent Jobs unset)', () => {
 		expect(emulator().leftRunning()).toEqual([]);
 	}, 60_000);
 
+	test('when the account runs fewer jobs mid-batch, fewer are kept waiting at fal', async () => {
+		emulator().setConcurrency(8);
+		emulator().setLatency(150);
+		// Jobs waiting at fal each time one ends; after the 16th, the account runs only 2 at once.
+		const waitingAt: number[] = [];
+		emulator().respondWith((input) => {
+			waitingAt.push(emulator().stats().queued);
+			if (waitingAt.length === 16) emulator().setConcurrency(2);
+			return { output: `ok ${(input as { prompt: string }).prompt}`, usage: {} };
+		});
+		const result = await runWorkflow({ ...batch(80), timeoutMs: 60_000 });
+		expect(result.items(NODE_NAME)).toHaveLength(80);
+		// Right after the drop the window sized for 8 leaves many waiting; once it has learned the new limit,
+		// about 2 wait (until the batch's tail).
+		expect(Math.max(...waitingAt.slice(16, 30))).toBeGreaterThanOrEqual(6);
+		expect(Math.max(...waitingAt.slice(50, 70))).toBeLessThanOrEqual(2 + 3);
+		expect(emulator().leftRunning()).toEqual([]);
+	}, 60_000);
+
 	test('the first window is small and goes to the first items', async () => {
 		emulator().setConcurrency(3);
 		emulator().setLatency(50);
