@@ -6,26 +6,39 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { heapUsedMb } from './memory';
 import { routeFetchToEmulator } from '../test/emulator/route';
 import { startFalEmulator, type FalEmulatorOptions } from '../test/emulator/server';
 import {
+	accountBatch,
 	addedTimePerRequest,
 	cancellation,
 	heapGrowth,
 	largeBinary,
-	nodeBatch,
+	LATENCY_MS,
 	plainSubscribeLoop,
 	round,
-	row,
 	type BatchRow,
 } from './scenarios';
 
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has('--quick');
-const ITEMS = QUICK ? 40 : 200;
-const LATENCY_MS = 300;
-const CAP = 10;
+/** Only the batch scenarios (a), e.g. while tuning dispatch. */
+const BATCHES_ONLY = args.has('--batches');
 const BINARY_MB = QUICK ? 10 : 50;
+/** fal account limits (jobs IN_PROGRESS at once) and batch sizes, as in issue 10. */
+const ACCOUNTS: Array<[limit: number, items: number]> = QUICK
+	? [
+			[2, 20],
+			[10, 60],
+			[40, 120],
+		]
+	: [
+			[2, 60],
+			[10, 200],
+			[40, 200],
+		];
+const LARGE_BATCH = QUICK ? 400 : 1000;
 
 async function withEmulator<T>(options: FalEmulatorOptions, work: (emulator: Awaited<ReturnType<typeof startFalEmulator>>) => Promise<T>) {
 	const emulator = await startFalEmulator(options);
@@ -39,34 +52,44 @@ async function withEmulator<T>(options: FalEmulatorOptions, work: (emulator: Awa
 }
 
 function printTable(rows: BatchRow[]) {
-	console.log('\n(a) %d items, %d ms server time, server cap %d concurrent jobs', ITEMS, LATENCY_MS, CAP);
-	console.log('| runner | seconds | limit ceil(N/min(cap, concurrency)) x latency | ratio | errors |');
-	console.log('| --- | ---: | ---: | ---: | ---: |');
-	for (const r of rows) console.log(`| ${r.runner} | ${r.seconds} | ${r.limitSeconds} | ${r.ratio}x | ${r.errors} |`);
+	console.log('\n(a) the node at its defaults, %d ms jobs, against fal accounts of different limits', LATENCY_MS);
+	console.log('| account limit | items | ceil(N / limit) x 300 ms | the node | ratio | peak jobs IN_QUEUE | peak IN_PROGRESS | errors |');
+	console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+	for (const r of rows) {
+		console.log(
+			`| ${r.limit} | ${r.items} | ${r.limitSeconds} s | ${r.seconds} s | ${r.ratio}x | ${r.peakQueued} | ${r.peakInProgress} | ${r.errors} |`,
+		);
+	}
 }
 
 async function main() {
 	const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, quick: QUICK };
 
-	const batch = await withEmulator({ latencyMs: LATENCY_MS, concurrency: CAP }, async (emulator) => {
-		const rows: BatchRow[] = [];
-		const run = async (label: string, concurrency: number | undefined, parallel: number) => {
-			emulator.reset();
-			const { seconds, errors } = await nodeBatch(ITEMS, concurrency);
-			rows.push(row(label, ITEMS, seconds, errors, parallel, LATENCY_MS));
-			console.log(`  ${label}: ${round(seconds)} s (peak jobs at fal: ${emulator.stats().peakInProgress})`);
-		};
-		await run('node, defaults (concurrency 5)', undefined, Math.min(5, CAP));
-		await run(`node, concurrency ${CAP} (= server cap)`, CAP, CAP);
-		await run('node, concurrency 20 (over the cap)', 20, CAP);
-		await run('node, concurrency 1', 1, 1);
-		emulator.reset();
-		const plain = await plainSubscribeLoop(ITEMS);
-		rows.push(row('plain @fal-ai/client subscribe loop', ITEMS, plain.seconds, plain.errors, 1, LATENCY_MS));
-		console.log(`  plain subscribe loop: ${round(plain.seconds)} s`);
-		return rows;
-	});
+	const batch: BatchRow[] = [];
+	for (const [limit, count] of ACCOUNTS) {
+		batch.push(await withEmulator({ latencyMs: LATENCY_MS, concurrency: limit }, async (emulator) => await accountBatch(emulator, count)));
+		const r = batch[batch.length - 1];
+		console.log(`  limit ${limit}, ${count} items: ${r.seconds} s (${r.ratio}x), peak queued ${r.peakQueued}`);
+	}
 	results.batch = batch;
+
+	results.largeBatch = await withEmulator({ latencyMs: LATENCY_MS, concurrency: 40 }, async (emulator) => {
+		const before = heapUsedMb();
+		const r = await accountBatch(emulator, LARGE_BATCH);
+		const heldMb = round(heapUsedMb() - before, 1);
+		emulator.reset();
+		const afterMb = round(heapUsedMb() - before, 1);
+		console.log(
+			`\n(a2) ${LARGE_BATCH} items at limit 40: ${r.seconds} s for ${r.limitSeconds} s (${r.ratio}x), peak queued ${r.peakQueued}, ` +
+				`${r.errors} errors; heap after the run +${heldMb} MB with the emulator's records of every request, +${afterMb} MB without`,
+		);
+		return { ...r, heapAfterRunMb: heldMb, heapAfterEmulatorResetMb: afterMb };
+	});
+
+	if (BATCHES_ONLY) {
+		printTable(batch);
+		return;
+	}
 
 	results.addedTime = await withEmulator({ latencyMs: 0 }, async (emulator) => {
 		const node = await addedTimePerRequest(emulator, QUICK ? 15 : 41);

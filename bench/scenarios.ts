@@ -12,13 +12,19 @@ import { heapUsedMb, measurePeakMemory, type MemoryPeak } from './memory';
 export const ENDPOINT = 'openrouter/router/audio';
 const AUDIO = 'https://audio.example/bench.mp3';
 const HOUR = 3_600_000;
+/** Server time of every job in the batch scenarios. */
+export const LATENCY_MS = 300;
 
 export interface BatchRow {
-	runner: string;
+	/** The account's limit on jobs IN_PROGRESS. */
+	limit: number;
 	items: number;
 	seconds: number;
+	/** What no client can beat: ceil(items / limit) waves of one job's time. */
 	limitSeconds: number;
 	ratio: number;
+	peakQueued: number;
+	peakInProgress: number;
 	errors: number;
 }
 
@@ -60,9 +66,14 @@ export async function plainSubscribeLoop(count: number) {
 	return { seconds, errors };
 }
 
-export function row(runner: string, count: number, seconds: number, errors: number, parallel: number, latencyMs: number): BatchRow {
-	const limitSeconds = (Math.ceil(count / parallel) * latencyMs) / 1000;
-	return { runner, items: count, seconds: round(seconds), limitSeconds, ratio: round(seconds / limitSeconds), errors };
+/** (a) The node at its defaults against an emulated account (its `concurrency` is the account's limit). */
+export async function accountBatch(emulator: FalEmulator, count: number): Promise<BatchRow> {
+	emulator.reset();
+	const { concurrency: limit } = emulator.stats();
+	const { seconds, errors } = await nodeBatch(count);
+	const { peakQueued, peakInProgress } = emulator.stats();
+	const limitSeconds = (Math.ceil(count / limit) * LATENCY_MS) / 1000;
+	return { limit, items: count, seconds: round(seconds), limitSeconds, ratio: round(seconds / limitSeconds), peakQueued, peakInProgress, errors };
 }
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;

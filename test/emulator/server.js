@@ -128,8 +128,9 @@ async function startFalEmulator(options = {}) {
 		const info = classify(method, host, path);
 		const headers = lowerCaseHeaders(req);
 		/** @type {RecordedRequest} */
-		const record = { route: info.route, method, host, path, query: Object.fromEntries(url.searchParams), headers, body: undefined, bytes: 0 };
+		const record = { route: info.route, method, host, path, query: Object.fromEntries(url.searchParams), headers, body: undefined, bytes: 0, at: Date.now(), answeredAt: null };
 		requests.push(record);
+		res.once('finish', () => (record.answeredAt = Date.now()));
 		routeCounts[info.route] = (routeCounts[info.route] ?? 0) + 1;
 
 		// A gateway answering before the body is read (nothing reached the app).

@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workf
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { resolveAudioUrl } from '../audio/resolve';
+import { reportStatus } from '../dispatch/slots';
 import { answerToJson, parseAnswer, type OutputFormat } from '../output/answer';
 import { withBinary } from '../output/keepBinary';
 import { addTranscriptOutput } from '../output/transcriptOutput';
@@ -29,9 +30,16 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const { signal } = item;
 	return await guard(item, async (onSubmitted) => {
 		const input: AudioRequest = { audio_url: await resolveAudioUrl(ctx, session, itemIndex, params, signal), ...params.request };
-		const requestId = await submitJob(session, input, params.retry, signal);
-		onSubmitted(requestId);
-		await waitForCompletion(session, requestId, params.retry, signal);
+		// Dispatch hook: a slot from the batch's window for the job's life at fal.
+		const slot = await run.slots.acquire(signal);
+		let requestId: string;
+		try {
+			requestId = await submitJob(session, input, params.retry, signal);
+			onSubmitted(requestId);
+			await waitForCompletion(session, requestId, params.retry, signal, reportStatus(slot));
+		} finally {
+			slot.release();
+		}
 		const result = await fetchResult(session, requestId, params.retry, signal);
 		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
 		const json = answerToJson(ctx.getNode(), answer, {

@@ -195,13 +195,13 @@ const jsonAnswerOptions: INodeProperties[] = [
 
 const jobOptions: INodeProperties[] = [
 	{
-		displayName: 'Concurrency',
+		displayName: 'Max Concurrent Jobs',
 		name: 'concurrency',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
-		default: 5,
+		typeOptions: { minValue: 0, maxValue: 1000, numberPrecision: 0 },
+		default: 0,
 		description:
-			'How many items are sent to fal at the same time (1 = one after another). Output order always matches the input. Read from the first item.',
+			'The most fal jobs in flight at once. 0 = automatic: the node learns from fal\'s queue how many jobs your account runs at once and keeps just enough submitted to use them all. 1 = one item after another. Output order always matches the input. Read from the first item.',
 	},
 	{
 		displayName: 'Keep Binary Data',
@@ -250,6 +250,16 @@ const jobOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. You transcribe medical dictation. Keep drug names exactly as spoken.',
 		description: 'Context or instructions for the model, sent as the system prompt',
+	},
+	{
+		displayName: 'Upload Memory (MB)',
+		name: 'uploadMemoryMb',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 256,
+		description:
+			'How much binary audio the node holds in memory at once while reading and uploading files, across all items. A larger file is still sent, on its own. Read from the first item.',
+		displayOptions: { show: { '/audioSource': ['binary'] } },
 	},
 	{
 		displayName: 'Temperature',

@@ -1,32 +1,65 @@
+/** How many items may be in flight, and a way to hear when that may have changed. */
+export interface Admission {
+	limit(): number;
+	onChange?(listener: () => void): () => void;
+}
+
 /**
- * Runs `worker` for indexes 0..count-1 with at most `limit` running at once and returns the results in
- * index order. After the first failure no new index starts, `stop` is aborted so running workers can
- * wind down, and that first error is thrown once they have.
+ * Runs `worker` for indexes 0..count-1, starting them in index order while fewer than `admission.limit()`
+ * run, and returns the results in index order. After the first failure no new index starts, `stop` is
+ * aborted so running workers can wind down, and that first error is thrown once they have.
  */
-export async function mapConcurrent<T>(
+export async function mapAdmitted<T>(
 	count: number,
-	limit: number,
+	admission: Admission,
 	worker: (index: number, stop: AbortSignal) => Promise<T>,
 ): Promise<T[]> {
 	const results = new Array<T>(count);
 	const stop = new AbortController();
 	let next = 0;
+	let active = 0;
 	let failure: { error: unknown } | undefined;
 
-	const runner = async () => {
-		while (!failure && next < count) {
-			const index = next++;
-			try {
-				results[index] = await worker(index, stop.signal);
-			} catch (error) {
-				if (!failure) {
-					failure = { error };
-					stop.abort(error);
-				}
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, runner));
-	if (failure) throw failure.error;
-	return results;
+	return await new Promise<T[]>((resolve, reject) => {
+		let settled = false;
+		const start = (index: number) => {
+			active++;
+			worker(index, stop.signal)
+				.then(
+					(result) => {
+						results[index] = result;
+					},
+					(error: unknown) => {
+						if (failure) return;
+						failure = { error };
+						stop.abort(error);
+					},
+				)
+				.finally(() => {
+					active--;
+					pump();
+				});
+		};
+		const pump = () => {
+			if (settled) return;
+			// At least one item runs, whatever the limit says, so a batch always moves.
+			while (!failure && next < count && (active === 0 || active < admission.limit())) start(next++);
+			if (active > 0 || (!failure && next < count)) return;
+			settled = true;
+			unsubscribe?.();
+			if (failure) reject(failure.error);
+			else resolve(results);
+		};
+		const unsubscribe = admission.onChange?.(pump);
+		pump();
+	});
+}
+
+/** `mapAdmitted` with a fixed limit. */
+export async function mapConcurrent<T>(
+	count: number,
+	limit: number,
+	worker: (index: number, stop: AbortSignal) => Promise<T>,
+): Promise<T[]> {
+	return await mapAdmitted(count, { limit: () => limit }, worker);
 }

@@ -1,22 +1,43 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { unboundedSlots } from '../dispatch/slots';
+import { AdaptiveDispatcher } from '../dispatch/dispatcher';
+import { unboundedSlots, type JobSlots } from '../dispatch/slots';
 import { toNodeError } from '../errors/nodeError';
-import { DEFAULTS } from '../params/defaults';
-import { readConcurrency } from '../params/options';
+import { readMaxConcurrentJobs } from '../params/options';
 import { createFalSession } from '../transport/session';
 import * as analyze from './analyze.operation';
 import * as getJob from './getJob.operation';
 import type { ItemRun } from './item';
-import { mapConcurrent } from './pool';
+import { mapAdmitted, type Admission } from './pool';
 import * as submit from './submit.operation';
 
 const operations = { analyze, submit, getJob };
 export type Operation = keyof typeof operations;
 
+/** Items at once when nothing waits on fal's queue: Get Job lookups, and Submit Job when automatic. */
+const FIXED_AT_ONCE = 5;
+
 /**
- * Runs the chosen operation for every input item, at most "Concurrency" at once, one output item per input
- * item in input order. A failed item fails the node (and stops the others) unless Continue On Fail is on.
+ * How items flow. Analyze waits for its jobs, so an adaptive window of job slots follows what fal reports
+ * and items prepare (and upload) just ahead of it. Submit Job and Get Job only make quick requests.
+ */
+function dispatchFor(ctx: IExecuteFunctions, operation: Operation): { slots: JobSlots; admission: Admission } {
+	if (operation === 'getJob') return { slots: unboundedSlots(), admission: { limit: () => FIXED_AT_ONCE } };
+	const max = readMaxConcurrentJobs(ctx);
+	if (operation === 'submit') {
+		const atOnce = Number.isFinite(max) ? max : FIXED_AT_ONCE;
+		return { slots: unboundedSlots(), admission: { limit: () => atOnce } };
+	}
+	const dispatcher = new AdaptiveDispatcher(max);
+	return {
+		slots: dispatcher,
+		admission: { limit: () => dispatcher.itemsAhead(), onChange: (listener) => dispatcher.onChange(listener) },
+	};
+}
+
+/**
+ * Runs the chosen operation for every input item, one output item per input item in input order. A failed
+ * item fails the node (and stops the others) unless Continue On Fail is on.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -24,11 +45,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const { apiKey } = await this.getCredentials<{ apiKey: string }>('falApi');
 	const cancelSignal = this.getExecutionCancelSignal();
 	const session = createFalSession(apiKey, cancelSignal);
-	const concurrency = operation === 'getJob' ? DEFAULTS.concurrency : readConcurrency(this);
-	// The pool bounds the items in flight; the adaptive dispatcher will take this role.
-	const slots = unboundedSlots();
+	const { slots, admission } = dispatchFor(this, operation);
 
-	const results = await mapConcurrent(items.length, concurrency, async (itemIndex, stop) => {
+	const results = await mapAdmitted(items.length, admission, async (itemIndex, stop) => {
 		try {
 			const run: ItemRun = { ctx: this, session, itemIndex, stop, cancelSignal, slots };
 			return await operations[operation].execute(run);

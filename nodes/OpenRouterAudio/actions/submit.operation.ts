@@ -36,7 +36,14 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const { signal } = item;
 	return await guard(item, async () => {
 		const input: AudioRequest = { audio_url: await resolveAudioUrl(ctx, session, itemIndex, params, signal), ...params.request };
-		const requestId = await submitJob(session, input, params.retry, signal, webhookUrl);
+		// Dispatch hook: the job is not waited for, so its slot is only held while it is submitted.
+		const slot = await run.slots.acquire(signal);
+		let requestId: string;
+		try {
+			requestId = await submitJob(session, input, params.retry, signal, webhookUrl);
+		} finally {
+			slot.release();
+		}
 		const json = { requestId, status: 'IN_QUEUE', model: input.model };
 		return withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } });
 	});

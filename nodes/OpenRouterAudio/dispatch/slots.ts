@@ -26,3 +26,15 @@ export function unboundedSlots(): JobSlots {
 		},
 	};
 }
+
+/**
+ * What a status from fal (stream or poll) tells the slot. COMPLETED frees it at once: fetching the result
+ * takes no place at fal, and the freed place can go to the next item while this one reads its answer.
+ */
+export function reportStatus(slot: JobSlot): (status: { status: string; queue_position?: number }) => void {
+	return (status) => {
+		if (status.status === 'IN_QUEUE') slot.queued(status.queue_position);
+		else if (status.status === 'IN_PROGRESS') slot.running();
+		else if (status.status === 'COMPLETED') slot.release();
+	};
+}

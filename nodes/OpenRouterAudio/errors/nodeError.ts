@@ -43,7 +43,7 @@ function describeApiError(error: ApiError<unknown>): { message: string; descript
 	if (status === 429) {
 		return {
 			message: 'fal is rate limiting requests (HTTP 429) and the retries ran out',
-			description: 'Lower "Concurrency" under Options, or run fewer items at once, then try again.',
+			description: 'Set "Max Concurrent Jobs" under Options to a lower number, or run fewer items at once, then try again.',
 		};
 	}
 	if (status >= 500) {

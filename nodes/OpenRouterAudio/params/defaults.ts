@@ -4,7 +4,9 @@
  */
 export const DEFAULTS = {
 	maxFileSizeMb: 100,
-	concurrency: 5,
+	/** Max Concurrent Jobs: 0 = automatic (learned from fal's queue). */
+	concurrency: 0,
+	uploadMemoryMb: 256,
 	timeout: 600,
 	maxRetries: 3,
 } as const;

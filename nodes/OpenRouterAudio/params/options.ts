@@ -4,15 +4,31 @@ import { DEFAULT_RETRY, type RetryPolicy } from '../transport/retry';
 import { DEFAULTS } from './defaults';
 import { numberOption } from './numbers';
 
-/** The node-wide options every operation shares: how many items run at once, and how often to retry. */
-export function readConcurrency(ctx: IExecuteFunctions): number {
+/**
+ * "Max Concurrent Jobs", read once per execution from the first item: the most fal jobs submitted and
+ * unfinished at once. Infinity when automatic (0 or empty): the dispatcher learns the account's limit.
+ */
+export function readMaxConcurrentJobs(ctx: IExecuteFunctions): number {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	return numberOption(ctx, 0, options.concurrency ?? DEFAULTS.concurrency, 'Concurrency', {
-		min: 1,
-		max: 100,
+	const value = options.concurrency;
+	if (value === undefined || value === null || value === '') return Infinity;
+	const max = numberOption(ctx, 0, value, 'Max Concurrent Jobs', {
+		min: 0,
+		max: 1000,
 		integer: true,
-		hint: 'Use a whole number from 1 (one item at a time) to 100.',
+		hint: 'Use 0 (automatic: as many as your fal account runs at once) or a whole number from 1 (one item after another) to 1000.',
 	});
+	return max === 0 ? Infinity : max;
+}
+
+/** "Upload Memory (MB)" in bytes, read once per execution from the first item. */
+export function readUploadMemoryBytes(ctx: IExecuteFunctions): number {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const mb = numberOption(ctx, 0, options.uploadMemoryMb ?? DEFAULTS.uploadMemoryMb, 'Upload Memory (MB)', {
+		min: 1,
+		hint: 'Use a number of megabytes of at least 1.',
+	});
+	return Math.round(mb * 1024 * 1024);
 }
 
 export function readRetryPolicy(ctx: IExecuteFunctions, itemIndex: number, options: IDataObject): RetryPolicy {

@@ -33,12 +33,20 @@ export async function submitJob(
 
 /**
  * Waits for COMPLETED on fal's status stream: the server pushes the change, so no polling interval is
- * added to each job. A stream that closes early is reopened by the retry layer.
+ * added to each job. A stream that closes early is reopened by the retry layer. `onStatus` hears every
+ * status the stream reports (the batch dispatcher learns the account's limit from them).
  */
-export async function waitForCompletion(session: FalSession, requestId: string, policy: RetryPolicy, signal: AbortSignal) {
+export async function waitForCompletion(
+	session: FalSession,
+	requestId: string,
+	policy: RetryPolicy,
+	signal: AbortSignal,
+	onStatus?: (status: QueueStatus) => void,
+) {
 	await withRetries(
 		async () => {
 			const stream = await session.client.queue.streamStatus(ENDPOINT_ID, { requestId, logs: false });
+			if (onStatus) stream.on('data', onStatus);
 			const stop = () => stream.abort();
 			signal.addEventListener('abort', stop, { once: true });
 			try {

@@ -113,7 +113,7 @@ describe('Get Job refuses anything that is not a fal request ID before it become
 });
 
 describe('concurrency, timeouts and cancellation', () => {
-	test('the Concurrency option bounds the jobs in flight; output order matches input', async () => {
+	test('Max Concurrent Jobs bounds the jobs in flight; output order matches input', async () => {
 		emulator().setLatency(100);
 		const inputs = Array.from({ length: 8 }, (_, n) => ({ n }));
 		const result = await runWorkflow(
@@ -125,7 +125,7 @@ describe('concurrency, timeouts and cancellation', () => {
 		);
 	});
 
-	test('Concurrency 1 runs items one at a time', async () => {
+	test('Max Concurrent Jobs 1 runs items one at a time', async () => {
 		emulator().setLatency(30);
 		await runWorkflow(triggerThen({ audioUrl: AUDIO, options: { concurrency: 1 } }, [{}, {}, {}]));
 		expect(emulator().stats().peakInProgress).toBe(1);

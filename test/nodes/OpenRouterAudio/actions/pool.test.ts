@@ -1,4 +1,4 @@
-import { mapConcurrent } from '../../../../nodes/OpenRouterAudio/actions/pool';
+import { mapAdmitted, mapConcurrent } from '../../../../nodes/OpenRouterAudio/actions/pool';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -44,5 +44,44 @@ describe('mapConcurrent', () => {
 
 	test('zero items return an empty list', async () => {
 		await expect(mapConcurrent(0, 5, async () => 1)).resolves.toEqual([]);
+	});
+});
+
+describe('mapAdmitted', () => {
+	test('starts more items, in order, when the admission limit rises', async () => {
+		let limit = 1;
+		const listeners = new Set<() => void>();
+		const admission = {
+			limit: () => limit,
+			onChange: (listener: () => void) => {
+				listeners.add(listener);
+				return () => listeners.delete(listener);
+			},
+		};
+		const started: number[] = [];
+		const gates: Array<() => void> = [];
+		const run = mapAdmitted(6, admission, async (index) => {
+			started.push(index);
+			await new Promise<void>((resolve) => gates.push(resolve));
+			return index;
+		});
+		await tick();
+		expect(started).toEqual([0]);
+		limit = 4;
+		for (const listener of listeners) listener();
+		expect(started).toEqual([0, 1, 2, 3]);
+		limit = 1;
+		for (const gate of gates.splice(0)) gate();
+		await tick();
+		await tick();
+		// Back to 1: the four ended, one more starts.
+		expect(started).toEqual([0, 1, 2, 3, 4]);
+		for (let n = 0; n < 3; n++) {
+			for (const gate of gates.splice(0)) gate();
+			await tick();
+			await tick();
+		}
+		await expect(run).resolves.toEqual([0, 1, 2, 3, 4, 5]);
+		expect(listeners.size).toBe(0);
 	});
 });

@@ -1,0 +1,138 @@
+// How many jobs to keep submitted, learned from what fal reports about them. fal never refuses a job for
+// concurrency: the account runs up to its limit IN_PROGRESS and queues the rest. So the window of
+// submitted, unfinished jobs grows while every job starts running at once, and once jobs wait in fal's
+// queue it settles at the learned limit plus a queue ahead, so a job finishing at fal is replaced at once.
+
+export type JobState = 'submitting' | 'queued' | 'running';
+
+/** The first window: the limit of a new fal account. */
+export const INITIAL_WINDOW = 2;
+/** Jobs kept waiting at fal beyond the learned limit, at least this many. */
+export const MIN_AHEAD = 2;
+
+/**
+ * Queue ahead of a learned limit: as many jobs again, at least 2. A job ending at fal is replaced by a
+ * waiting one at once, while the item that takes the freed slot submits its job; jobs of the same length
+ * started together also end together, so a whole wave of them may need replacing at once.
+ */
+export const aheadFor = (limit: number) => Math.max(MIN_AHEAD, limit);
+
+/**
+ * The window arithmetic, without timers or I/O. Each job is `open`ed when it may be submitted, moves
+ * through `queued`/`running` as fal reports it (repeats are harmless) and is `close`d when it ends.
+ */
+export class AdaptiveWindow {
+	private readonly jobs = new Map<number, JobState>();
+	private nextId = 0;
+	private counts = { submitting: 0, queued: 0, running: 0 };
+	private target: number;
+	private learned = 0;
+	/**
+	 * While jobs wait at fal, every job that ends there lets a waiting one start. Starts reported minus ends
+	 * reported: above 0, a start was heard before the end that made room for it (reports come on separate
+	 * streams), and the running count is that much too high.
+	 */
+	private startsAhead = 0;
+	/** While jobs wait at fal: the most seen running in the current run of samples, to notice a lower limit. */
+	private sampleMax = 0;
+	private samples = 0;
+
+	/** `max`: the user's upper bound (Infinity = automatic). */
+	constructor(readonly max: number) {
+		this.target = Math.min(max, INITIAL_WINDOW);
+	}
+
+	/** Jobs that may be submitted and unfinished at once now. */
+	get window(): number {
+		return this.target;
+	}
+
+	/** The most jobs fal was seen running at once for this account (0 until a job ran). */
+	get limit(): number {
+		return this.learned;
+	}
+
+	get open(): number {
+		return this.jobs.size;
+	}
+
+	get running(): number {
+		return this.counts.running;
+	}
+
+	get queued(): number {
+		return this.counts.queued;
+	}
+
+	hasRoom(): boolean {
+		return this.jobs.size < this.target;
+	}
+
+	/** A job was given its turn to submit; returns its id. */
+	openJob(): number {
+		const id = this.nextId++;
+		this.jobs.set(id, 'submitting');
+		this.counts.submitting++;
+		return id;
+	}
+
+	report(id: number, state: 'queued' | 'running'): void {
+		const before = this.jobs.get(id);
+		if (before === undefined || before === state) return;
+		this.move(id, before, state);
+		if (before === 'queued') this.startsAhead++;
+		this.learn();
+	}
+
+	closeJob(id: number): void {
+		const before = this.jobs.get(id);
+		if (before === undefined) return;
+		this.counts[before]--;
+		this.jobs.delete(id);
+		if (before === 'running' && this.counts.queued > 0) this.startsAhead = Math.max(-this.counts.queued, this.startsAhead - 1);
+		if (this.counts.queued > 0) this.sample();
+		else this.startsAhead = 0;
+	}
+
+	private move(id: number, from: JobState, to: JobState) {
+		this.counts[from]--;
+		this.counts[to]++;
+		this.jobs.set(id, to);
+	}
+
+	/**
+	 * The window follows the learned limit. While every job runs, each new most-running raises it, so the
+	 * window doubles per round of reports; once jobs wait, it stays at the limit plus the queue ahead.
+	 */
+	private learn() {
+		const running = this.runningAtFal();
+		if (running > this.learned) this.learned = running;
+		if (this.counts.queued > 0) return this.sample();
+		this.startsAhead = 0;
+		this.retarget();
+	}
+
+	private runningAtFal(): number {
+		return this.counts.running - Math.max(0, this.startsAhead);
+	}
+
+	private retarget() {
+		this.target = Math.max(1, Math.min(this.max, this.learned + aheadFor(this.learned)));
+	}
+
+	/**
+	 * While jobs wait at fal, the account is full: the running count is its limit. Over a run of samples as
+	 * long as the window, the most seen running replaces the learned limit, so a lower limit (another
+	 * workflow sharing the account, a changed plan) shrinks the window; a higher one shows up at once.
+	 */
+	private sample() {
+		this.sampleMax = Math.max(this.sampleMax, this.runningAtFal());
+		this.samples++;
+		if (this.samples >= Math.max(8, 2 * this.target)) {
+			if (this.sampleMax > 0) this.learned = this.sampleMax;
+			this.sampleMax = 0;
+			this.samples = 0;
+		}
+		this.retarget();
+	}
+}

@@ -1,0 +1,83 @@
+import { AdaptiveWindow } from './adaptive';
+import type { JobSlot, JobSlots } from './slots';
+
+interface Waiter {
+	grant: (slot: JobSlot) => void;
+	signal: AbortSignal;
+	onAbort: () => void;
+}
+
+/**
+ * One execution's job slots: granted first come, first served while the adaptive window has room. Items
+ * ask in input order, so they get their turn in input order. `onChange` hears every change of the window
+ * or of the slots in use, so the router can let more items prepare ahead.
+ */
+export class AdaptiveDispatcher implements JobSlots {
+	readonly window: AdaptiveWindow;
+	private readonly waiters: Waiter[] = [];
+	private readonly listeners = new Set<() => void>();
+
+	/** `max`: "Max Concurrent Jobs", Infinity when automatic. */
+	constructor(max: number) {
+		this.window = new AdaptiveWindow(max);
+	}
+
+	async acquire(signal: AbortSignal): Promise<JobSlot> {
+		signal.throwIfAborted();
+		if (this.waiters.length === 0 && this.window.hasRoom()) return this.grant();
+		return await new Promise<JobSlot>((resolve, reject) => {
+			const waiter: Waiter = {
+				grant: resolve,
+				signal,
+				onAbort: () => {
+					this.waiters.splice(this.waiters.indexOf(waiter), 1);
+					reject(signal.reason);
+				},
+			};
+			signal.addEventListener('abort', waiter.onAbort, { once: true });
+			this.waiters.push(waiter);
+		});
+	}
+
+	/**
+	 * Items that may be started (preparing, uploading, waiting for a slot or running a job): the window and
+	 * half as many again, so uploads go on ahead of the jobs. A window of 1 runs items one after another.
+	 */
+	itemsAhead(): number {
+		const { window } = this.window;
+		return window <= 1 ? 1 : window + Math.ceil(window / 2);
+	}
+
+	onChange(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	private grant(): JobSlot {
+		const id = this.window.openJob();
+		let released = false;
+		return {
+			queued: () => {
+				if (!released) this.changed(() => this.window.report(id, 'queued'));
+			},
+			running: () => {
+				if (!released) this.changed(() => this.window.report(id, 'running'));
+			},
+			release: () => {
+				if (released) return;
+				released = true;
+				this.changed(() => this.window.closeJob(id));
+			},
+		};
+	}
+
+	private changed(update: () => void) {
+		update();
+		while (this.waiters.length > 0 && this.window.hasRoom()) {
+			const waiter = this.waiters.shift()!;
+			waiter.signal.removeEventListener('abort', waiter.onAbort);
+			waiter.grant(this.grant());
+		}
+		for (const listener of this.listeners) listener();
+	}
+}

@@ -1,0 +1,164 @@
+import { AdaptiveWindow, aheadFor, INITIAL_WINDOW } from '../../../../nodes/OpenRouterAudio/dispatch/adaptive';
+
+/** fal's queue in miniature: `limit` jobs run, the rest wait in order; reports go to the window at once. */
+class Account {
+	readonly running: number[] = [];
+	readonly waiting: number[] = [];
+	peakWaiting = 0;
+	constructor(
+		readonly window: AdaptiveWindow,
+		public limit: number,
+	) {}
+
+	/** Submits jobs while the window has room; fal's answers about them arrive after the submits. */
+	fill() {
+		const submitted: number[] = [];
+		while (this.window.hasRoom()) submitted.push(this.window.openJob());
+		for (const id of submitted) {
+			if (this.running.length < this.limit) {
+				this.running.push(id);
+				this.window.report(id, 'running');
+			} else {
+				this.waiting.push(id);
+				this.peakWaiting = Math.max(this.peakWaiting, this.waiting.length);
+				this.window.report(id, 'queued');
+			}
+		}
+	}
+
+	/** The oldest running job ends; fal starts waiting jobs while under its limit. */
+	finishOne() {
+		const id = this.running.shift();
+		if (id !== undefined) this.window.closeJob(id);
+		this.pump();
+	}
+
+	pump() {
+		while (this.running.length < this.limit && this.waiting.length > 0) {
+			const id = this.waiting.shift()!;
+			this.running.push(id);
+			this.window.report(id, 'running');
+		}
+	}
+
+	/** `jobs` jobs end one by one, the window refilled after each. */
+	run(jobs: number) {
+		this.fill();
+		for (let n = 0; n < jobs; n++) {
+			this.finishOne();
+			this.fill();
+		}
+	}
+}
+
+describe('AdaptiveWindow', () => {
+	test('starts small and doubles while every submitted job runs at once', () => {
+		const window = new AdaptiveWindow(Infinity);
+		expect(window.window).toBe(INITIAL_WINDOW);
+		const account = new Account(window, 1000);
+		const seen: number[] = [];
+		for (let round = 0; round < 4; round++) {
+			seen.push(window.window);
+			account.fill();
+		}
+		expect(seen).toEqual([2, 4, 8, 16]);
+		expect(account.waiting).toEqual([]);
+	});
+
+	test.each([2, 10, 40])('settles at limit %i plus a queue ahead: every place at fal used, few jobs waiting', (limit) => {
+		const window = new AdaptiveWindow(Infinity);
+		const account = new Account(window, limit);
+		account.run(20 * limit);
+		expect(window.limit).toBe(limit);
+		expect(window.window).toBe(limit + aheadFor(limit));
+		expect(account.running).toHaveLength(limit);
+		expect(account.waiting).toHaveLength(aheadFor(limit));
+		// Doubling overshoots by less than the limit once; after that the queue ahead is all that waits.
+		expect(account.peakWaiting).toBeLessThanOrEqual(limit + aheadFor(limit));
+	});
+
+	test('holds while jobs wait in fal\'s queue', () => {
+		const window = new AdaptiveWindow(Infinity);
+		const account = new Account(window, 4);
+		account.run(40);
+		const settled = window.window;
+		account.run(200);
+		expect(window.window).toBe(settled);
+	});
+
+	test('shrinks when the account runs fewer jobs than it did (a lower limit)', () => {
+		const window = new AdaptiveWindow(Infinity);
+		const account = new Account(window, 20);
+		account.run(200);
+		expect(window.window).toBe(20 + aheadFor(20));
+		account.limit = 5;
+		account.run(200);
+		expect(window.limit).toBe(5);
+		expect(window.window).toBe(5 + aheadFor(5));
+		expect(account.waiting).toHaveLength(aheadFor(5));
+	});
+
+	test('grows again when the account runs every job it is given (a higher limit)', () => {
+		const window = new AdaptiveWindow(Infinity);
+		const account = new Account(window, 5);
+		account.run(100);
+		account.limit = 30;
+		account.pump();
+		account.run(200);
+		expect(window.limit).toBe(30);
+		expect(window.window).toBe(30 + aheadFor(30));
+	});
+
+	test('never exceeds the user\'s upper bound', () => {
+		const window = new AdaptiveWindow(6);
+		const account = new Account(window, 40);
+		account.run(100);
+		expect(window.window).toBe(6);
+		expect(account.running).toHaveLength(6);
+		expect(account.peakWaiting).toBe(0);
+	});
+
+	test('an upper bound of 1 keeps one job at a time', () => {
+		const window = new AdaptiveWindow(1);
+		const account = new Account(window, 40);
+		account.fill();
+		expect(window.open).toBe(1);
+		account.run(10);
+		expect(window.window).toBe(1);
+		expect(window.open).toBe(1);
+	});
+
+	test('a job leaving the queue before the report of the job it replaced does not grow the window', () => {
+		const window = new AdaptiveWindow(Infinity);
+		const account = new Account(window, 10);
+		account.run(100);
+		const settled = window.window;
+		// fal finishes a job and starts a waiting one, but the start is reported first, many times over.
+		for (let n = 0; n < 100; n++) {
+			const done = account.running.shift()!;
+			const next = account.waiting.shift()!;
+			account.running.push(next);
+			window.report(next, 'running');
+			window.closeJob(done);
+			account.fill();
+		}
+		// The limit may read one high while a report is late, never more: the error does not add up.
+		expect(settled).toBe(10 + aheadFor(10));
+		expect(window.limit).toBeLessThanOrEqual(11);
+		expect(window.window).toBeLessThanOrEqual(11 + aheadFor(11));
+		expect(account.waiting.length).toBeLessThanOrEqual(aheadFor(11) + 1);
+	});
+
+	test('repeated and late reports are harmless', () => {
+		const window = new AdaptiveWindow(Infinity);
+		const id = window.openJob();
+		window.report(id, 'running');
+		window.report(id, 'running');
+		window.closeJob(id);
+		window.closeJob(id);
+		window.report(id, 'queued');
+		expect(window.open).toBe(0);
+		expect(window.running).toBe(0);
+		expect(window.queued).toBe(0);
+	});
+});

@@ -1,0 +1,56 @@
+import { AdaptiveDispatcher } from '../../../../nodes/OpenRouterAudio/dispatch/dispatcher';
+import { reportStatus, type JobSlot } from '../../../../nodes/OpenRouterAudio/dispatch/slots';
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('AdaptiveDispatcher', () => {
+	test('grants slots first come, first served, as the window allows', async () => {
+		const dispatcher = new AdaptiveDispatcher(Infinity);
+		const never = new AbortController().signal;
+		const granted: number[] = [];
+		const slots: JobSlot[] = [];
+		for (let n = 0; n < 6; n++) {
+			void dispatcher.acquire(never).then((slot) => {
+				granted.push(n);
+				slots.push(slot);
+			});
+		}
+		await tick();
+		expect(granted).toEqual([0, 1]);
+		// Both run at once at fal: the window doubles and the next two in line get theirs.
+		for (const slot of [...slots]) slot.running();
+		await tick();
+		expect(granted).toEqual([0, 1, 2, 3]);
+		slots[0].release();
+		await tick();
+		expect(granted).toEqual([0, 1, 2, 3, 4]);
+	});
+
+	test('a waiter whose signal aborts leaves the line and the next one gets its turn', async () => {
+		const dispatcher = new AdaptiveDispatcher(1);
+		const never = new AbortController().signal;
+		const first = await dispatcher.acquire(never);
+		const stop = new AbortController();
+		const aborted = dispatcher.acquire(stop.signal);
+		const third = dispatcher.acquire(never);
+		stop.abort(new Error('item stopped'));
+		await expect(aborted).rejects.toThrow('item stopped');
+		first.release();
+		await expect(third).resolves.toBeDefined();
+		expect(dispatcher.window.open).toBe(1);
+	});
+
+	test('fal\'s statuses move the slot; COMPLETED frees it', async () => {
+		const dispatcher = new AdaptiveDispatcher(Infinity);
+		const slot = await dispatcher.acquire(new AbortController().signal);
+		const report = reportStatus(slot);
+		report({ status: 'IN_QUEUE', queue_position: 0 });
+		expect(dispatcher.window.queued).toBe(1);
+		report({ status: 'IN_PROGRESS' });
+		expect(dispatcher.window.running).toBe(1);
+		report({ status: 'COMPLETED' });
+		expect(dispatcher.window.open).toBe(0);
+		slot.release();
+		expect(dispatcher.window.open).toBe(0);
+	});
+});
