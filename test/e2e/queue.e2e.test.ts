@@ -98,7 +98,7 @@ function executionsStartedBy(worker: N8nServer): string[] {
 const KILL_BATCH = 4;
 const KILL_LATENCY_MS = 20_000;
 
-test('a worker killed mid-batch leaves its fal jobs to finish at fal, never fetched; n8n fails its executions', async () => {
+test('a worker killed mid-batch leaves its fal jobs to finish at fal, never fetched; n8n fails its executions, and Retry cannot rerun them', async () => {
 	const { emulator, rest, server: main } = n8n;
 	const credential = await createFalCredential(rest, 'Fal (e2e queue kill)');
 	await publishUploadWebhook(main, rest, 'e2e-queue-kill', { id: credential.id, name: credential.name });
@@ -152,6 +152,11 @@ test('a worker killed mid-batch leaves its fal jobs to finish at fal, never fetc
 	);
 	const recoveryMs = Date.now() - killedAt;
 	const results = await Promise.all(answers);
+	// what n8n stored: the error, and no run data at all, not even the webhook's upload
+	const stored = await rest.ok<any>('GET', `/rest/executions/${killedExecutions[0]}`);
+	// "Retry" in the Executions list, with the original workflow
+	const jobsBeforeRetry = emulator.jobs.size;
+	const retry = await rest.request('POST', `/rest/executions/${killedExecutions[0]}/retry`, { loadWorkflow: false });
 	// fal runs every job to its end: nobody cancelled the killed worker's jobs
 	await waitFor('every fal job of the batch to end', () => batchJobs().every((j) => j.status === 'COMPLETED'), 60_000);
 
@@ -163,6 +168,8 @@ test('a worker killed mid-batch leaves its fal jobs to finish at fal, never fetc
 		`queue mode, worker ${victim + 1} killed ${killedAt - killed[0].createdAt} ms after its first fal job:\n` +
 			[...killed.map((j) => `killed worker: ${row(j)}`), ...survived.map((j) => `surviving worker: ${row(j)}`)].join('\n') +
 			`\nexecutions of the killed worker: ${settled.map((e) => `${e.id} ${e.status}`).join(', ')} after ${recoveryMs} ms\n` +
+			`killed worker's webhook answer: ${results[batchJobs().indexOf(killed[0])].text.slice(0, 200)}\n` +
+			`retry of execution ${killedExecutions[0]}: ${retry.status} ${JSON.stringify(retry.body).slice(0, 300)}, new fal jobs ${emulator.jobs.size - jobsBeforeRetry}\n` +
 			`emulator: left running ${emulator.leftRunning().length}, completed never delivered ${emulator.undelivered().length}, cancels ${emulator.cancelRequests.length}`,
 	);
 
@@ -184,4 +191,10 @@ test('a worker killed mid-batch leaves its fal jobs to finish at fal, never fetc
 	// the killed worker's uploads get no answer, and their executions end in n8n's error state
 	for (const j of killed) expect(results[batchJobs().indexOf(j)].status).not.toBe(200);
 	expect(settled.map((e) => e.status)).toEqual(['error', 'error']);
+	expect(stored.data).toMatch(/failed to be processed too many times/);
+	expect(stored.data).not.toMatch(/kill-0\.wav/);
+	// retrying it never reaches fal: the item's input was not kept, the retry ends in the same error at once
+	expect(retry.status).toBe(200);
+	expect(retry.body.data).toMatchObject({ mode: 'retry', retryOf: killedExecutions[0], status: 'error' });
+	expect(emulator.jobs.size).toBe(jobsBeforeRetry);
 });
