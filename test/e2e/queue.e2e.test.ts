@@ -1,62 +1,37 @@
 /**
- * Queue mode: redis-server on a random loopback port, one n8n main and two `n8n worker`s sharing
- * the SQLite database and binary data in the database (n8n 2.x's default in queue mode). A batch of
- * 10 webhook uploads runs on the workers; every answer comes back and both workers took work.
+ * Production queue mode: PostgreSQL (a fresh cluster of Debian's `postgresql` on a free port), Redis,
+ * one n8n main and two `n8n worker`s, binary data in the database. A batch of webhook uploads runs on
+ * the workers and every answer comes back; then a worker is killed (SIGKILL) while its fal jobs run,
+ * and the test measures from the emulator's records and n8n's REST API what became of them.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { basename } from 'node:path';
-import { audioFixture, makeTempDir } from './n8n/fixtures';
-import { freePort, startN8n, tail, track, type N8nServer } from './n8n/process';
-import { sleep } from './n8n/wait';
+import { killGroup } from '../../scripts/n8n-env.cjs';
+import { audioFixture } from './n8n/fixtures';
+import { startPostgres } from './n8n/postgres';
+import { freePort, startN8n, tail, type N8nServer } from './n8n/process';
+import { startRedis } from './n8n/redis';
+import { waitFor } from './n8n/wait';
 import { createFalCredential, postAudio, publishUploadWebhook, useN8n } from './setup';
 
 const BATCH = 10;
-
-async function redisPing(port: number): Promise<boolean> {
-	return await new Promise((res) => {
-		const socket = connect(port, '127.0.0.1');
-		socket.setTimeout(1000);
-		socket.once('connect', () => socket.write('PING\r\n'));
-		socket.once('data', (d) => {
-			socket.destroy();
-			res(d.toString().startsWith('+PONG'));
-		});
-		socket.once('error', () => res(false));
-		socket.once('timeout', () => {
-			socket.destroy();
-			res(false);
-		});
-	});
-}
-
-/** redis-server on a free loopback port (tracked: stopAll() stops it with the n8n processes). */
-async function startRedis(): Promise<number> {
-	const redisPort = await freePort();
-	const redisDir = makeTempDir('redis');
-	track(
-		spawn(
-			'redis-server',
-			['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', redisDir],
-			{ detached: true, stdio: 'ignore' },
-		),
-	);
-	for (let i = 0; i < 50 && !(await redisPing(redisPort)); i++) await sleep(100);
-	if (!(await redisPing(redisPort))) throw new Error('redis-server did not start (apt-get install redis-server)');
-	return redisPort;
-}
 
 // the main: `n8n start` in queue mode, signed in as the owner
 const n8n = useN8n('queue', {
 	// each job takes a while at fal, so one worker alone can't drain the batch before the other polls
 	latencyMs: 1500,
 	extra: async () => ({
+		...(await startPostgres()).env,
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 		QUEUE_BULL_REDIS_PORT: String(await startRedis()),
 		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		// A dead worker's job counts as stalled once its lock expires (n8n's defaults: 60 s lock, renewed
+		// every 10 s, stalled check every 30 s); shortened so that the worker-kill test takes about a minute.
+		QUEUE_WORKER_LOCK_DURATION: '15000',
+		QUEUE_WORKER_LOCK_RENEW_TIME: '5000',
+		QUEUE_WORKER_STALLED_INTERVAL: '5000',
 	}),
 });
 const workers: N8nServer[] = [];
@@ -112,4 +87,114 @@ test(`a batch of ${BATCH} webhook uploads runs on both workers and every answer 
 	expect(main.logs()).not.toMatch(/Worker started execution/);
 	// 10 jobs of 1.5 s on 2 workers x 2 slots can't finish in 1 worker's sequential time
 	expect(elapsed).toBeLessThan(BATCH * 1500);
+});
+
+/** Execution ids a worker logged as started (n8n: "Worker started execution 12 (job 7)"). */
+function executionsStartedBy(worker: N8nServer): string[] {
+	return [...worker.logs().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]);
+}
+
+// Two workers x 2 slots: with jobs this long at fal every upload of the batch is running when the kill comes.
+const KILL_BATCH = 4;
+const KILL_LATENCY_MS = 20_000;
+
+test('a worker killed mid-batch leaves its fal jobs to finish at fal, never fetched; n8n fails its executions, and Retry cannot rerun them', async () => {
+	const { emulator, rest, server: main } = n8n;
+	const credential = await createFalCredential(rest, 'Fal (e2e queue kill)');
+	await publishUploadWebhook(main, rest, 'e2e-queue-kill', { id: credential.id, name: credential.name });
+	emulator.setLatency(KILL_LATENCY_MS);
+	const earlier = new Set(emulator.jobs.keys());
+	const batchJobs = (): any[] => [...emulator.jobs.values()].filter((j: any) => !earlier.has(j.requestId));
+
+	// One upload at a time: its fal job appears at the emulator, and exactly one worker logged starting
+	// one execution since the previous upload. That worker and execution own the job.
+	const audio = readFileSync(audioFixture('speech.wav'));
+	const owners = new Map<string, { worker: number; executionId: string }>();
+	const answers: Array<Promise<{ status: number; text: string; at: number }>> = [];
+	for (let i = 0; i < KILL_BATCH; i++) {
+		const before = workers.map(executionsStartedBy);
+		const newStarts = () => workers.map((w, k) => executionsStartedBy(w).filter((id) => !before[k].includes(id)));
+		answers.push(
+			postAudio(main, 'e2e-queue-kill', audio, `kill-${i}.wav`).then(
+				(r) => ({ ...r, at: Date.now() }),
+				(e) => ({ status: 0, text: String(e), at: Date.now() }),
+			),
+		);
+		const job = await waitFor(`the fal job of upload ${i}`, () => batchJobs()[i], 60_000, 100);
+		await waitFor(`a worker's log of upload ${i}'s execution`, () => newStarts().flat().length > 0, 10_000, 100);
+		const started = newStarts();
+		expect(started.flat()).toHaveLength(1);
+		const worker = started.findIndex((ids) => ids.length > 0);
+		owners.set(job.requestId, { worker, executionId: started[worker][0] });
+	}
+	const jobsOf = (w: number) => batchJobs().filter((j) => owners.get(j.requestId)!.worker === w);
+	// every upload is running at fal, two on each worker
+	expect(batchJobs().map((j) => j.status)).toEqual(Array(KILL_BATCH).fill('IN_PROGRESS'));
+	expect([jobsOf(0).length, jobsOf(1).length]).toEqual([2, 2]);
+
+	const victim = owners.get(batchJobs()[0].requestId)!.worker;
+	const killed = jobsOf(victim);
+	const survived = jobsOf(1 - victim);
+	const killedExecutions = killed.map((j) => owners.get(j.requestId)!.executionId);
+	const killedAt = Date.now();
+	// the worker and its task runner, without any chance to clean up (OOM killer, node drained, crash)
+	expect(killGroup(workers[victim].child.pid, 'SIGKILL')).toBe(true);
+
+	// n8n settles the killed worker's executions once Bull finds their jobs stalled
+	const settled = await waitFor(
+		'n8n to settle the killed worker\'s executions',
+		async () => {
+			const found = await Promise.all(killedExecutions.map((id) => rest.ok<any>('GET', `/rest/executions/${id}`)));
+			return found.every((e) => !['new', 'running'].includes(e.status)) && found;
+		},
+		180_000,
+		1000,
+	);
+	const recoveryMs = Date.now() - killedAt;
+	const results = await Promise.all(answers);
+	// what n8n stored: the error, and no run data at all, not even the webhook's upload
+	const stored = await rest.ok<any>('GET', `/rest/executions/${killedExecutions[0]}`);
+	// "Retry" in the Executions list, with the original workflow
+	const jobsBeforeRetry = emulator.jobs.size;
+	const retry = await rest.request('POST', `/rest/executions/${killedExecutions[0]}/retry`, { loadWorkflow: false });
+	// fal runs every job to its end: nobody cancelled the killed worker's jobs
+	await waitFor('every fal job of the batch to end', () => batchJobs().every((j) => j.status === 'COMPLETED'), 60_000);
+
+	const row = (j: any) => {
+		const i = batchJobs().indexOf(j);
+		return `upload ${i} (execution ${owners.get(j.requestId)!.executionId}): fal ${j.status}, cancelled ${Boolean(j.cancelled)}, deliveries ${j.deliveries}, webhook ${results[i].status} after ${results[i].at - killedAt} ms`;
+	};
+	console.log(
+		`queue mode, worker ${victim + 1} killed ${killedAt - killed[0].createdAt} ms after its first fal job:\n` +
+			[...killed.map((j) => `killed worker: ${row(j)}`), ...survived.map((j) => `surviving worker: ${row(j)}`)].join('\n') +
+			`\nexecutions of the killed worker: ${settled.map((e) => `${e.id} ${e.status}`).join(', ')} after ${recoveryMs} ms\n` +
+			`killed worker's webhook answer: ${results[batchJobs().indexOf(killed[0])].text.slice(0, 200)}\n` +
+			`retry of execution ${killedExecutions[0]}: ${retry.status} ${JSON.stringify(retry.body).slice(0, 300)}, new fal jobs ${emulator.jobs.size - jobsBeforeRetry}\n` +
+			`emulator: left running ${emulator.leftRunning().length}, completed never delivered ${emulator.undelivered().length}, cancels ${emulator.cancelRequests.length}`,
+	);
+
+	// the surviving worker's uploads are answered
+	for (const j of survived) {
+		const answer = results[batchJobs().indexOf(j)];
+		expect(answer.status).toBe(200);
+		expect(JSON.parse(answer.text).requestId).toBe(j.requestId);
+		expect(j.deliveries).toBeGreaterThan(0);
+	}
+	// the killed worker's jobs: paid at fal, completed, their answers thrown away; no cancel was sent
+	expect(killed.map((j) => [j.status, Boolean(j.cancelled), j.deliveries])).toEqual([
+		['COMPLETED', false, 0],
+		['COMPLETED', false, 0],
+	]);
+	expect(emulator.undelivered().map((j: any) => j.requestId).sort()).toEqual(killed.map((j) => j.requestId).sort());
+	expect(emulator.cancelRequests).toHaveLength(0);
+	expect(emulator.leftRunning()).toHaveLength(0);
+	// the killed worker's uploads get no answer, and their executions end in n8n's error state
+	for (const j of killed) expect(results[batchJobs().indexOf(j)].status).not.toBe(200);
+	expect(settled.map((e) => e.status)).toEqual(['error', 'error']);
+	expect(stored.data).toMatch(/failed to be processed too many times/);
+	expect(stored.data).not.toMatch(/kill-0\.wav/);
+	// retrying it never reaches fal: the item's input was not kept, the retry ends in the same error at once
+	expect(retry.status).toBe(200);
+	expect(retry.body.data).toMatchObject({ mode: 'retry', retryOf: killedExecutions[0], status: 'error' });
+	expect(emulator.jobs.size).toBe(jobsBeforeRetry);
 });

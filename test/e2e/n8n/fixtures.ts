@@ -16,9 +16,9 @@ export const NODE_TYPE = `${PACKAGE_NAME}.openRouterAudio`;
 
 const tempDirs: string[] = [];
 
-/** A scratch folder removed by removeTempDirs(). */
-export function makeTempDir(label: string): string {
-	const dir = mkdtempSync(join(tmpdir(), `n8n-e2e-${label}-`));
+/** A scratch folder (in `parent`, default the temp folder) removed by removeTempDirs(). */
+export function makeTempDir(label: string, parent = tmpdir()): string {
+	const dir = mkdtempSync(join(parent, `n8n-e2e-${label}-`));
 	tempDirs.push(dir);
 	return dir;
 }
