@@ -19,7 +19,7 @@ function injectFaults() {
 	return [
 		emulator().fault({ ...always, route: 'submit', status: 429, retryAfter: 0, body: { detail: 'Rate limited' }, probability: 0.06 }),
 		emulator().fault({ ...always, route: 'submit', status: 503, body: { detail: 'Unavailable' }, probability: 0.04 }),
-		emulator().fault({ ...always, route: 'submit', drop: true, probability: 0.03 }),
+		emulator().fault({ ...always, route: 'submit', after: 'drop', probability: 0.03 }),
 		emulator().fault({ ...always, route: 'stream', status: 503, body: { detail: 'Unavailable' }, probability: 0.03 }),
 		emulator().fault({ ...always, route: 'stream', drop: true, probability: 0.02 }),
 		emulator().fault({ ...always, route: 'result', status: 500, body: { detail: 'Internal error' }, probability: 0.04 }),
@@ -63,7 +63,7 @@ test(`${ITEMS} items through 20% injected faults: one output each, in order, non
 		// The slow jobs fail on the timeout with a clear message; only a few others may exhaust their retries.
 		for (const n of inputs.map(({ n }) => n).filter(isSlow)) {
 			expect(failed.find((failure) => failure.n === n)?.error).toBe(
-				`The request to fal did not finish within ${TIMEOUT_S} seconds [item ${n}]`,
+				`The request to fal did not finish within the "Timeout (Seconds)" limit of ${TIMEOUT_S} seconds [item ${n}]`,
 			);
 		}
 		const otherFailures = failed.filter((failure) => !isSlow(failure.n));

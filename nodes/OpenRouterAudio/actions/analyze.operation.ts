@@ -5,9 +5,10 @@ import { resolveAudioUrl } from '../audio/resolve';
 import { answerToJson, parseAnswer, type OutputFormat } from '../output/answer';
 import { withBinary } from '../output/keepBinary';
 import { readJobParams } from '../params/job';
-import { fetchResult, submitJob, waitForCompletion, type AudioRequest } from '../transport/queue';
+import { JobLifecycle } from '../job/lifecycle';
+import type { AudioRequest } from '../transport/queue';
 import { audioFields, modelField, optionsCollection, taskFields } from './descriptions';
-import { guard, itemContext, type ItemRun } from './item';
+import type { ItemRun } from './item';
 
 const properties: INodeProperties[] = [
 	...audioFields,
@@ -20,17 +21,16 @@ export const description = updateDisplayOptions({ show: { operation: ['analyze']
 
 /** Sends one item's audio and prompt, waits for the job and returns its answer. */
 export async function execute(run: ItemRun): Promise<INodeExecutionData> {
-	const { ctx, itemIndex, session } = run;
+	const { ctx, itemIndex } = run;
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const params = readJobParams(ctx, itemIndex, (options.outputFormat as OutputFormat) ?? 'text');
-	const item = itemContext(run, params.timeoutMs);
-	const { signal } = item;
-	return await guard(item, async (onSubmitted) => {
-		const input: AudioRequest = { audio_url: await resolveAudioUrl(ctx, session, itemIndex, params, signal), ...params.request };
-		const requestId = await submitJob(session, input, params.retry, signal);
-		onSubmitted(requestId);
-		await waitForCompletion(session, requestId, params.retry, signal);
-		const result = await fetchResult(session, requestId, params.retry, signal);
+	const job = new JobLifecycle(run, params, params.retry);
+	return await job.execute(async () => {
+		const audioUrl = await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal));
+		const input: AudioRequest = { audio_url: audioUrl, ...params.request };
+		const requestId = await job.submit(input);
+		await job.waitForCompletion();
+		const result = await job.result();
 		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
 		const json = answerToJson(ctx.getNode(), answer, {
 			model: input.model,

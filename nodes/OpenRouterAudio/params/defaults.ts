@@ -6,5 +6,6 @@ export const DEFAULTS = {
 	maxFileSizeMb: 100,
 	concurrency: 5,
 	timeout: 600,
+	maxQueueWait: 3600,
 	maxRetries: 3,
 } as const;
