@@ -36,15 +36,14 @@ async function watchStream(
 	session: FalSession,
 	requestId: string,
 	signal: AbortSignal,
-	onStatus: (status: QueueStatus) => void,
+	onStatus: (status: QueueStatus) => boolean,
 ): Promise<StreamOutcome> {
 	const stream = await openStatusStream(session, requestId);
 	let news = false;
 	const idle = inactivity(STREAM_INACTIVITY_MS);
 	stream.on('data', (status: QueueStatus) => {
-		news = true;
 		idle.touch();
-		onStatus(status);
+		if (onStatus(status)) news = true;
 	});
 	let onAbort = () => {};
 	const aborted = new Promise<'aborted'>((resolve) => {
@@ -78,11 +77,20 @@ export async function waitUntilCompleted(
 	signal: AbortSignal,
 	onStatus: (status: QueueStatus) => void,
 ): Promise<void> {
+	// Only a change counts as news: a reopened stream always repeats the current status first.
+	let last = '';
+	const report = (status: QueueStatus): boolean => {
+		onStatus(status);
+		const now = `${status.status}:${status.status === 'IN_QUEUE' ? status.queue_position : ''}`;
+		const changed = now !== last;
+		last = now;
+		return changed;
+	};
 	let failures = 0;
 	for (;;) {
 		signal.throwIfAborted();
 		if (failures < STREAM_FAILURES_BEFORE_POLLING) {
-			const outcome = await watchStream(session, requestId, signal, onStatus);
+			const outcome = await watchStream(session, requestId, signal, report);
 			if (outcome.completed) return;
 			failures = outcome.news ? 0 : failures + 1;
 			// A short pause, so a stream that keeps ending at once does not become a busy loop.
@@ -97,7 +105,7 @@ export async function waitUntilCompleted(
 			);
 			signal.throwIfAborted();
 			if ('status' in polled) {
-				onStatus(polled.status);
+				report(polled.status);
 				if (polled.status.status === 'COMPLETED') return;
 			} else if (!(polled.error instanceof FalRequestFailed)) {
 				// fal says the job cannot be watched (401, 404, ...): waiting longer changes nothing.
