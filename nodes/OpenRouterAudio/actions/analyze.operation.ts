@@ -5,6 +5,7 @@ import { resolveAudioUrl } from '../audio/resolve';
 import { answerToJson, parseAnswer, type OutputFormat } from '../output/answer';
 import { withBinary } from '../output/keepBinary';
 import { readJobParams } from '../params/job';
+import { scrubError } from '../errors/redact';
 import { JobLifecycle } from '../job/lifecycle';
 import type { AudioRequest } from '../transport/queue';
 import { audioFields, modelField, optionsCollection, taskFields } from './descriptions';
@@ -32,13 +33,14 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 		await job.waitForCompletion();
 		const result = await job.result();
 		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
-		const json = answerToJson(ctx.getNode(), answer, {
+		// The answer is fal's text: should it echo the key, the key still never reaches an output item.
+		const json = scrubError(answerToJson(ctx.getNode(), answer, {
 			model: input.model,
 			requestId: result.requestId || requestId,
 			itemIndex,
 			format: params.outputFormat,
 			invalidJson: params.invalidJson,
-		});
+		}), job.session.apiKey);
 		return withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } });
 	});
 }

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { itemError } from '../errors/itemError';
 import { parseAnswer } from '../output/answer';
 import { readRetryPolicy } from '../params/options';
+import { scrubError } from '../errors/redact';
 import { JobLifecycle } from '../job/lifecycle';
 import type { ItemRun } from './item';
 
@@ -39,6 +40,7 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 		}
 		const result = await job.result();
 		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
-		return { json: { requestId, status: status.status, output: answer.output, usage: { ...answer.usage } }, pairedItem };
+		const json = { requestId, status: status.status, output: answer.output, usage: { ...answer.usage } };
+		return { json: scrubError(json, job.session.apiKey), pairedItem };
 	});
 }

@@ -109,7 +109,7 @@ export class JobLifecycle {
 		this.requestId = requestId;
 		this.session.owned.add(requestId);
 		this.to('submitted');
-		this.clock.enter('queued');
+		// Still "Timeout" time until fal reports the job IN_QUEUE: a job whose status cannot be read is not queued.
 	}
 
 	private async submitOnce(input: AudioRequest, webhookUrl: string | undefined, wire: AbortSignal): Promise<string> {
