@@ -1,3 +1,5 @@
+import type { INodeParameters } from 'n8n-workflow';
+
 import { runWorkflow } from '../harness/run';
 import { NODE_NAME, triggerThen } from '../harness/workflow';
 import { useFalEmulator } from '../nodes/OpenRouterAudio/useFalEmulator';
@@ -39,7 +41,7 @@ function injectFaults() {
 }
 
 const jobsPerItem = () => [...emulator().jobsBy((job) => job.key).values()].map((jobs) => jobs.length);
-const params = (options: Record<string, unknown>) => ({ audioUrl: 'https://audio.example/load.mp3', task: 'custom', prompt: '=Item {{ $json.n }}', options });
+const params = (options: INodeParameters): INodeParameters => ({ audioUrl: 'https://audio.example/load.mp3', task: 'custom', prompt: '=Item {{ $json.n }}', options });
 const inputs = Array.from({ length: ITEMS }, (_, n) => ({ n }));
 
 async function until(check: () => boolean, ms: number) {

@@ -1,3 +1,5 @@
+import type { INodeParameters } from 'n8n-workflow';
+
 import { runWorkflow } from '../../../harness/run';
 import { NODE_NAME, triggerThen } from '../../../harness/workflow';
 import { useFalEmulator } from '../useFalEmulator';
@@ -6,7 +8,7 @@ import { useFalEmulator } from '../useFalEmulator';
 const emulator = useFalEmulator({ latencyMs: 3000 });
 const AUDIO = 'https://audio.example/a.mp3';
 
-async function runOne(options: Record<string, unknown> = {}) {
+async function runOne(options: INodeParameters = {}) {
 	const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, options: { maxRetries: 1, ...options } }));
 	expect(result.error(NODE_NAME)).toBeUndefined();
 	expect(result.items(NODE_NAME)[0].json.output).toEqual(expect.stringContaining('Transcribe'));
