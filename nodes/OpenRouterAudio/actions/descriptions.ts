@@ -219,13 +219,22 @@ const jobOptions: INodeProperties[] = [
 		description: 'Larger audio fails before it is uploaded',
 	},
 	{
+		displayName: 'Max Queue Wait (Seconds)',
+		name: 'maxQueueWait',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 604800, numberPrecision: 0 },
+		default: 3600,
+		description:
+			'How long a job may wait in fal\'s queue (IN_QUEUE) before it starts. Past it the item fails and the job is cancelled. This time does not count against "Timeout (Seconds)". 0 = no limit, at most 604800 (7 days).',
+	},
+	{
 		displayName: 'Max Retries',
 		name: 'maxRetries',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 		default: 3,
 		description:
-			'How often a request is retried after a rate limit (429), a server error (5xx) or a dropped connection. Other errors are not retried.',
+			'How often one request to fal is retried after a rate limit (429), a server error (5xx) or a dropped connection: at most this plus one attempts, waiting as fal\'s Retry-After asks. A submit that fal may have received is never sent twice.',
 	},
 	{
 		displayName: 'Max Tokens',
@@ -273,10 +282,10 @@ const jobOptions: INodeProperties[] = [
 		displayName: 'Timeout (Seconds)',
 		name: 'timeout',
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 0 },
+		typeOptions: { minValue: 0, maxValue: 604800, numberPrecision: 0 },
 		default: 600,
 		description:
-			'How long one item may take, upload and queue included. Past it the item fails and its fal job is cancelled. 0 = no limit.',
+			'How long one item may take: its upload plus the time its fal job runs (IN_PROGRESS). Time waiting in fal\'s queue counts against "Max Queue Wait (Seconds)" instead. Past it the item fails and its fal job is cancelled. 0 = no limit, at most 604800 (7 days).',
 	},
 ];
 

@@ -4,8 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { parseAnswer, usageJson } from '../output/answer';
 import { readRetryPolicy } from '../params/options';
 import { readRequestId } from '../params/requestId';
-import { anySignal } from '../transport/abort';
-import { fetchResult, fetchStatus } from '../transport/queue';
+import { scrubError } from '../errors/redact';
+import { JobLifecycle } from '../job/lifecycle';
 import type { ItemRun } from './item';
 
 const properties: INodeProperties[] = [
@@ -24,18 +24,20 @@ export const description = updateDisplayOptions({ show: { operation: ['getJob'] 
 
 /** Looks up one submitted job: its status, and its answer once it is done. Nothing new is paid for. */
 export async function execute(run: ItemRun): Promise<INodeExecutionData> {
-	const { ctx, itemIndex, session } = run;
+	const { ctx, itemIndex } = run;
 	const requestId = readRequestId(ctx, itemIndex);
 	const retry = readRetryPolicy(ctx, itemIndex, {});
-	const signal = anySignal(run.stop, run.cancelSignal)!;
-
-	const status = await fetchStatus(session, requestId, retry, signal);
-	const pairedItem = { item: itemIndex };
-	if (status.status !== 'COMPLETED') {
-		const queuePosition = status.status === 'IN_QUEUE' ? status.queue_position : undefined;
-		return { json: { requestId, status: status.status, ...(queuePosition !== undefined && { queuePosition }) }, pairedItem };
-	}
-	const result = await fetchResult(session, requestId, retry, signal);
-	const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
-	return { json: { requestId, status: status.status, output: answer.output, ...usageJson(answer) }, pairedItem };
+	const job = JobLifecycle.attach(run, requestId, retry);
+	return await job.execute(async () => {
+		const status = await job.status();
+		const pairedItem = { item: itemIndex };
+		if (status.status !== 'COMPLETED') {
+			const queuePosition = status.status === 'IN_QUEUE' ? status.queue_position : undefined;
+			return { json: { requestId, status: status.status, ...(queuePosition !== undefined && { queuePosition }) }, pairedItem };
+		}
+		const result = await job.result();
+		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
+		const json = { requestId, status: status.status, output: answer.output, ...usageJson(answer) };
+		return { json: scrubError(json, job.session.apiKey), pairedItem };
+	});
 }

@@ -5,9 +5,10 @@ import { resolveAudioUrl } from '../audio/resolve';
 import { withBinary } from '../output/keepBinary';
 import { readJobParams } from '../params/job';
 import { readWebhookUrl } from '../params/webhook';
-import { submitJob, type AudioRequest } from '../transport/queue';
+import { JobLifecycle } from '../job/lifecycle';
+import type { AudioRequest } from '../transport/queue';
 import { audioFields, modelField, optionsCollection, taskFields } from './descriptions';
-import { guard, itemContext, type ItemRun } from './item';
+import type { ItemRun } from './item';
 
 const properties: INodeProperties[] = [
 	...audioFields,
@@ -29,21 +30,14 @@ export const description = updateDisplayOptions({ show: { operation: ['submit'] 
 
 /** Queues one item's job and returns its request ID at once; the answer comes by webhook or Get Job. */
 export async function execute(run: ItemRun): Promise<INodeExecutionData> {
-	const { ctx, itemIndex, session } = run;
+	const { ctx, itemIndex } = run;
 	const params = readJobParams(ctx, itemIndex, 'text');
 	const webhookUrl = readWebhookUrl(ctx, itemIndex);
-	const item = itemContext(run, params.timeoutMs);
-	const { signal } = item;
-	return await guard(item, async () => {
-		const input: AudioRequest = { audio_url: await resolveAudioUrl(ctx, session, itemIndex, params, signal), ...params.request };
-		// Dispatch hook: the job is not waited for, so its slot is only held while it is submitted.
-		const slot = await run.slots.acquire(signal);
-		let requestId: string;
-		try {
-			requestId = await submitJob(session, input, params.retry, signal, webhookUrl);
-		} finally {
-			slot.release();
-		}
+	const job = new JobLifecycle(run, params, params.retry);
+	return await job.execute(async () => {
+		const audioUrl = await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal));
+		const input: AudioRequest = { audio_url: audioUrl, ...params.request };
+		const requestId = await job.submit(input, webhookUrl);
 		const json = { requestId, status: 'IN_QUEUE', model: input.model };
 		return withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } });
 	});

@@ -1,8 +1,9 @@
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { ExecutionBaseError, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { FalRequestFailed } from '../transport/attempts';
 import { ApiError, ValidationError } from '../transport/fal';
-import { redact, redactJson } from './redact';
+import { redact, redactJson, scrubError } from './redact';
 
 // fal's field names in 422 errors, as the user sees them in the node.
 const FIELD_LABELS: Record<string, string> = {
@@ -58,9 +59,54 @@ function describeApiError(error: ApiError<unknown>): { message: string; descript
 const isAbort = (error: unknown) =>
 	error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 
+const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
+
+/** One message per cause, for requests the fetch layer gave up on (transport/attempts.ts). */
+function describeRequestFailure(error: FalRequestFailed): { message: string; description: string } {
+	const { kind, type, host, attempts, status, excerpt, code, retryAfterMs } = error.info;
+	const tried = `The request was sent ${times(attempts)}.`;
+	if (type === 'connect') {
+		const tls = code && /CERT|TLS|SSL|SIGNED|UNABLE_TO/.test(code);
+		return {
+			message: `Could not connect to fal (${host})`,
+			// n8n replaces messages that contain codes like ECONNREFUSED; the code goes into the description.
+			description: `${tls ? 'The secure (TLS) connection failed' : 'No connection could be made'}${code ? ` (${code})` : ''}; nothing reached fal. ${tried} Check that the n8n instance can reach ${host}: DNS, firewall, proxy.`,
+		};
+	}
+	if (type === 'lost') {
+		return {
+			message: `The connection to fal (${host}) broke before its answer arrived`,
+			description: `${code ? `${code}. ` : ''}${tried} Raise "Max Retries" under Options if the network is unstable.`,
+		};
+	}
+	if (type === 'unreadable') {
+		return {
+			message: `fal answered something that is not what the endpoint returns: "${excerpt ?? ''}"`,
+			description: `fal's answer to the ${kind} request was not valid JSON (HTTP ${status}). ${tried}`,
+		};
+	}
+	if (kind === 'upload') {
+		return {
+			message: `fal storage refused the upload (HTTP ${status})`,
+			description: `The signed upload URL fal gave for the audio file answered: ${excerpt || 'nothing'}. This is not about the API key. Try again; if it persists, pass the audio by URL.`,
+		};
+	}
+	if (status === 429) {
+		return {
+			message: 'fal is rate limiting requests (HTTP 429)',
+			description: `${tried}${retryAfterMs !== undefined ? ` fal asked to wait ${Math.ceil(retryAfterMs / 1000)} s.` : ''} Lower "Concurrency" under Options, run fewer items at once, or raise "Max Retries".`,
+		};
+	}
+	return {
+		message: `fal failed to process the request (HTTP ${status})${excerpt ? `: ${excerpt}` : ''}`,
+		description: `This is an error on fal's side. ${tried} Try again later, or raise "Max Retries" under Options.`,
+	};
+}
+
 /**
- * Turns anything the fal client or the retry layer throws into an n8n error for one item: fal's own message,
- * the item index, a hint how to fix it, and never the API key.
+ * Turns anything the fal client or the fetch layer throws into an n8n error for one item: the real cause,
+ * the item index, a hint how to fix it, and never the API key. n8n's own errors (an expression error in a
+ * field, an error already made for the item) pass unchanged, only scrubbed of the key.
  */
 export function toNodeError(
 	node: INode,
@@ -69,29 +115,38 @@ export function toNodeError(
 	apiKey: string,
 	requestId?: string,
 ): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return scrubError(error, apiKey);
+	if (error instanceof ExecutionBaseError) return scrubError(error, apiKey) as unknown as NodeOperationError;
 	const suffix = ` [item ${itemIndex}]`;
 	if (error instanceof ApiError) {
 		const { message, description } = describeApiError(error);
 		const response: JsonObject = { status: error.status, requestId: error.requestId || requestId || null };
 		if (error.body !== undefined) response.body = error.body as JsonObject;
-		return new NodeApiError(node, redactJson(response, apiKey), {
-			message: redact(message, apiKey) + suffix,
-			description: redact(description, apiKey),
-			httpCode: String(error.status),
-			itemIndex,
-		});
+		return scrubError(
+			new NodeApiError(node, redactJson(response, apiKey), {
+				message: redact(message, apiKey) + suffix,
+				description: redact(description, apiKey),
+				httpCode: String(error.status),
+				itemIndex,
+			}),
+			apiKey,
+		);
+	}
+	if (error instanceof FalRequestFailed) {
+		const { message, description } = describeRequestFailure(error);
+		return scrubError(new NodeOperationError(node, redact(message, apiKey) + suffix, { itemIndex, description: redact(description, apiKey) }), apiKey);
 	}
 	const cause = error instanceof Error ? error : new Error(String(error));
-	const reason = [cause.message, (cause.cause as Error | undefined)?.message].filter(Boolean).join(': ');
-	// The cause goes into the description: n8n replaces messages that contain codes like ECONNREFUSED
-	// with a generic text that would lose the item and the service.
-	const message = isAbort(cause) ? 'The request to fal was aborted' : 'Could not reach fal';
-	return new NodeOperationError(node, message + suffix, {
-		itemIndex,
-		description: redact(
-			`${reason}. ${isAbort(cause) ? 'The execution was stopped or the item ran out of time.' : 'Check that the n8n instance can reach fal.ai; the request was retried before giving up.'}`,
-			apiKey,
-		),
-	});
+	const reason = redact([cause.message, (cause.cause as Error | undefined)?.message].filter(Boolean).join(': '), apiKey);
+	if (isAbort(cause)) {
+		return new NodeOperationError(node, `The request to fal was aborted${suffix}`, {
+			itemIndex,
+			description: `${reason}. The execution was stopped or the item ran out of time.`,
+		});
+	}
+	if (cause instanceof SyntaxError) {
+		return new NodeOperationError(node, `fal answered something that is not JSON${suffix}`, { itemIndex, description: reason });
+	}
+	// The cause goes into the description only: n8n replaces messages that contain codes like ECONNREFUSED.
+	return new NodeOperationError(node, `The request to fal failed${suffix}`, { itemIndex, description: reason });
 }

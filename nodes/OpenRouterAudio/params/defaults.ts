@@ -8,5 +8,6 @@ export const DEFAULTS = {
 	concurrency: 0,
 	uploadMemoryMb: 256,
 	timeout: 600,
+	maxQueueWait: 3600,
 	maxRetries: 3,
 } as const;

@@ -11,6 +11,7 @@ import { readRetryPolicy } from './options';
 import { buildPrompt, type Task } from './prompt';
 import { describeType } from './text';
 import { readTranscriptParams, type TranscriptParams } from './transcript';
+import { readTimeLimits } from './timeouts';
 
 /** One job item's settings (Analyze and Submit Job), read and checked before anything is sent. */
 export interface JobParams {
@@ -24,7 +25,9 @@ export interface JobParams {
 	invalidJson: InvalidJson;
 	keepBinary: boolean;
 	maxBytes: number;
+	/** "Timeout (Seconds)" and "Max Queue Wait (Seconds)", in ms (params/timeouts.ts). */
 	timeoutMs: number;
+	queueWaitMs: number;
 	retry: RetryPolicy;
 }
 
@@ -83,10 +86,6 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, outputF
 		min: 0.001,
 		hint: 'Use a positive number of megabytes.',
 	});
-	const timeout = numberOption(ctx, itemIndex, options.timeout ?? DEFAULTS.timeout, 'Timeout (Seconds)', {
-		min: 0,
-		hint: 'Use a number of seconds, or 0 for no limit.',
-	});
 
 	const audioSource = ctx.getNodeParameter('audioSource', itemIndex, 'url');
 	if (audioSource !== 'url' && audioSource !== 'binary') {
@@ -102,7 +101,7 @@ export function readJobParams(ctx: IExecuteFunctions, itemIndex: number, outputF
 		invalidJson: (options.invalidJson as InvalidJson) ?? 'error',
 		keepBinary: options.keepBinary === true,
 		maxBytes: Math.round(maxFileSizeMb * 1024 * 1024),
-		timeoutMs: timeout * 1000,
+		...readTimeLimits(ctx, itemIndex, options),
 		retry: readRetryPolicy(ctx, itemIndex, options),
 	};
 	if (params.audioSource === 'url') params.audioUrl = ctx.getNodeParameter('audioUrl', itemIndex, '') as string;

@@ -7,9 +7,9 @@ export function anySignal(...signals: Array<AbortSignal | undefined>): AbortSign
 }
 
 /**
- * Starts `work` unless `signal` has already aborted, and stops waiting for it the moment `signal` aborts:
- * the fal client sleeps between its own retries without watching signals. The abandoned call ends at its
- * next request, which the aborted signal stops before it is sent.
+ * Starts `work` unless `signal` has already aborted, and stops waiting for it the moment `signal` aborts
+ * (work that takes no signal, such as a storage upload, or a submit left to finish on the wire). The
+ * abandoned call ends at its next request, which the aborted signal stops before it is sent.
  */
 export async function untilAborted<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
 	signal.throwIfAborted();

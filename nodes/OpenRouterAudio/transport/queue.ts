@@ -1,5 +1,4 @@
-import type { QueueStatus, Result } from './fal';
-import { StreamEndedEarly, withRetries, type RetryPolicy } from './retry';
+import { ApiError, type QueueStatus, type Result } from './fal';
 import type { FalSession } from './session';
 
 export const ENDPOINT_ID = 'openrouter/router/audio';
@@ -15,80 +14,42 @@ export interface AudioRequest {
 	max_tokens?: number;
 }
 
-/** Queues a job; with a webhook URL fal also posts the result there when it is ready. */
-export async function submitJob(
-	session: FalSession,
-	input: AudioRequest,
-	policy: RetryPolicy,
-	signal: AbortSignal,
-	webhookUrl?: string,
-): Promise<string> {
-	const submitted = await withRetries(
-		async () => await session.client.queue.submit(ENDPOINT_ID, { input, webhookUrl, abortSignal: signal }),
-		policy,
-		signal,
-	);
+/**
+ * Queues a job; with a webhook URL fal also posts the result there when it is ready. `signal` is the
+ * submit's own: a Stop must not cut a submit on the wire, whose answer names the job to cancel.
+ */
+export async function submitJob(session: FalSession, input: AudioRequest, signal: AbortSignal, webhookUrl?: string): Promise<string> {
+	const submitted = await session.client.queue.submit(ENDPOINT_ID, { input, webhookUrl, abortSignal: signal });
 	return submitted.request_id;
 }
 
+/** fal's status stream for one job: pushes every status change, ends after COMPLETED. */
+export async function openStatusStream(session: FalSession, requestId: string) {
+	return await session.client.queue.streamStatus(ENDPOINT_ID, { requestId, logs: false });
+}
+
+export async function fetchStatus(session: FalSession, requestId: string, signal: AbortSignal): Promise<QueueStatus> {
+	return await session.client.queue.status(ENDPOINT_ID, { requestId, logs: false, abortSignal: signal });
+}
+
+export async function fetchResult(session: FalSession, requestId: string, signal: AbortSignal): Promise<Result<unknown>> {
+	return await session.client.queue.result(ENDPOINT_ID, { requestId, abortSignal: signal });
+}
+
 /**
- * Waits for COMPLETED on fal's status stream: the server pushes the change, so no polling interval is
- * added to each job. A stream that closes early is reopened by the retry layer. `onStatus` hears every
- * status the stream reports (the batch dispatcher learns the account's limit from them).
+ * What fal said to a cancel: `cancelled` (202, the job stops), `completed` (400 ALREADY_COMPLETED: it had
+ * finished and is billed; its answer can still be fetched), `unknown` (404), or `failed` (no answer).
  */
-export async function waitForCompletion(
-	session: FalSession,
-	requestId: string,
-	policy: RetryPolicy,
-	signal: AbortSignal,
-	onStatus?: (status: QueueStatus) => void,
-) {
-	await withRetries(
-		async () => {
-			const stream = await session.client.queue.streamStatus(ENDPOINT_ID, { requestId, logs: false });
-			if (onStatus) stream.on('data', onStatus);
-			const stop = () => stream.abort();
-			signal.addEventListener('abort', stop, { once: true });
-			try {
-				const last = (await stream.done()) as QueueStatus | undefined;
-				signal.throwIfAborted();
-				if (last?.status !== 'COMPLETED') throw new StreamEndedEarly(last?.status);
-			} finally {
-				signal.removeEventListener('abort', stop);
-			}
-		},
-		policy,
-		signal,
-	);
-}
+export type CancelOutcome = 'cancelled' | 'completed' | 'unknown' | 'failed';
 
-export async function fetchResult(
-	session: FalSession,
-	requestId: string,
-	policy: RetryPolicy,
-	signal: AbortSignal,
-): Promise<Result<unknown>> {
-	return await withRetries(
-		async () => await session.client.queue.result(ENDPOINT_ID, { requestId, abortSignal: signal }),
-		policy,
-		signal,
-	);
-}
-
-export async function fetchStatus(session: FalSession, requestId: string, policy: RetryPolicy, signal: AbortSignal) {
-	return await withRetries(
-		async () => await session.client.queue.status(ENDPOINT_ID, { requestId, logs: false, abortSignal: signal }),
-		policy,
-		signal,
-	);
-}
-
-/** Best effort: a job that cannot be cancelled has finished anyway, so failures are only reported back. */
-export async function cancelJob(session: FalSession, requestId: string): Promise<boolean> {
+/** Cancels through the session's janitor, which a Stop of the execution does not abort. Never throws. */
+export async function cancelJob(session: FalSession, requestId: string): Promise<CancelOutcome> {
 	try {
-		await session.janitor.queue.cancel(ENDPOINT_ID, { requestId, abortSignal: AbortSignal.timeout(5000) });
-		return true;
-	} catch {
-		return false;
+		await session.janitor.queue.cancel(ENDPOINT_ID, { requestId, abortSignal: AbortSignal.timeout(10_000) });
+		return 'cancelled';
+	} catch (error) {
+		if (error instanceof ApiError && error.status === 400) return 'completed';
+		if (error instanceof ApiError && error.status === 404) return 'unknown';
+		return 'failed';
 	}
 }

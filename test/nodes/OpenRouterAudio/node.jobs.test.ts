@@ -135,7 +135,7 @@ describe('concurrency, timeouts and cancellation', () => {
 	test('an item past its timeout fails clearly and its fal job is cancelled', async () => {
 		emulator().setLatency(30_000);
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, options: { timeout: 1 } }));
-		expect(result.error(NODE_NAME)?.message).toBe('The request to fal did not finish within 1 second [item 0]');
+		expect(result.error(NODE_NAME)?.message).toBe('The request to fal did not finish within the "Timeout (Seconds)" limit of 1 second [item 0]');
 		const [job] = [...emulator().jobs.values()];
 		expect(job.cancelled).toBe(true);
 		expect(emulator().requests.map((request) => request.route)).toContain('cancel');
@@ -148,7 +148,7 @@ describe('concurrency, timeouts and cancellation', () => {
 			binaryMode: 'filesystem',
 			...triggerThen({ audioSource: 'binary', options: { timeout: 1 } }, [{}], { binaryFiles: [{ path: `${FIXTURES}/speech.wav` }] }),
 		});
-		expect(result.error(NODE_NAME)?.message).toBe('The request to fal did not finish within 1 second [item 0]');
+		expect(result.error(NODE_NAME)?.message).toBe('The request to fal did not finish within the "Timeout (Seconds)" limit of 1 second [item 0]');
 		// Had the upload gone on in the background, its bytes would reach fal once the slow answer came.
 		await new Promise((resolve) => setTimeout(resolve, 3500));
 		expect(emulator().requests.map((request) => request.route)).toEqual(['initiate']);

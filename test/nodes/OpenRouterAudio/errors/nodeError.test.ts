@@ -1,7 +1,8 @@
 import { ApiError, ValidationError } from '@fal-ai/client';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { ExpressionError, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from '../../../../nodes/OpenRouterAudio/errors/nodeError';
+import { FalRequestFailed } from '../../../../nodes/OpenRouterAudio/transport/attempts';
 import { node } from '../node-stub';
 
 const KEY = 'fal-secret-key-123:abcdef';
@@ -34,11 +35,23 @@ describe('toNodeError', () => {
 		expect(error.message).toBe('fal failed to process the request (HTTP 500): model crashed [item 1]');
 	});
 
-	test('a network failure is an operation error naming the cause', () => {
-		const error = toNodeError(node, new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') }), 2, KEY);
+	test('a network failure the fetch layer gave up on names the cause: cannot connect, nothing reached fal', () => {
+		const info = { kind: 'status' as const, type: 'connect' as const, host: 'queue.fal.run', attempts: 4, code: 'ECONNREFUSED', uncertain: false };
+		const error = toNodeError(node, new FalRequestFailed(info), 2, KEY);
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('Could not reach fal [item 2]');
-		expect(error.description).toMatch(/^fetch failed: connect ECONNREFUSED 127\.0\.0\.1:9\. Check that/);
+		expect(error.message).toBe('Could not connect to fal (queue.fal.run) [item 2]');
+		expect(error.description).toMatch(/^No connection could be made \(ECONNREFUSED\); nothing reached fal\. The request was sent 4 times\./);
+	});
+
+	test('an unknown error keeps its cause in the description, where n8n does not replace it', () => {
+		const error = toNodeError(node, new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') }), 2, KEY);
+		expect(error.message).toBe('The request to fal failed [item 2]');
+		expect(error.description).toBe('fetch failed: connect ECONNREFUSED 127.0.0.1:9');
+	});
+
+	test('an expression error in a field stays n8n\'s own expression error', () => {
+		const original = new ExpressionError('invalid syntax');
+		expect(toNodeError(node, original, 0, KEY)).toBe(original);
 	});
 
 	test('n8n errors pass through unchanged', () => {

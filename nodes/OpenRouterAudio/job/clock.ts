@@ -1,0 +1,80 @@
+import type { TimeLimits } from '../params/timeouts';
+
+/** Which limit an item ran out of: "Timeout (Seconds)" or "Max Queue Wait (Seconds)". */
+export class TimeLimitReached extends Error {
+	override name = 'TimeLimitReached';
+
+	constructor(
+		readonly limit: 'timeout' | 'queueWait',
+		readonly limitMs: number,
+	) {
+		super(limit === 'timeout' ? 'The item ran out of its "Timeout (Seconds)"' : 'The job waited past "Max Queue Wait (Seconds)"');
+	}
+}
+
+/** What the item's time is spent on: its own work and the running job, fal's queue, or neither. */
+export type Phase = 'active' | 'queued' | 'paused';
+
+// AbortSignal.timeout fires at once above this; longer limits re-arm in steps.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * An item's two time budgets. "Timeout" is spent while the item works (upload, submit, result) and while its
+ * job runs; "Max Queue Wait" while the job waits IN_QUEUE; neither while the item waits for a dispatch slot.
+ * `signal` aborts with TimeLimitReached when the current phase's budget is used up.
+ */
+export class ItemClock {
+	private readonly controller = new AbortController();
+	private phase: Phase = 'paused';
+	private since = Date.now();
+	private readonly used: Record<Phase, number> = { active: 0, queued: 0, paused: 0 };
+	private disarm = () => {};
+
+	constructor(private readonly limits: TimeLimits) {}
+
+	get signal(): AbortSignal {
+		return this.controller.signal;
+	}
+
+	enter(phase: Phase): void {
+		if (phase === this.phase || this.controller.signal.aborted) return;
+		this.used[this.phase] += Date.now() - this.since;
+		this.since = Date.now();
+		this.phase = phase;
+		this.arm();
+	}
+
+	/** Time left in the current phase (Infinity: no limit applies now). */
+	remainingMs(): number {
+		const limit = this.limitOf(this.phase);
+		if (!limit) return Infinity;
+		return limit - this.used[this.phase] - (Date.now() - this.since);
+	}
+
+	stop(): void {
+		this.disarm();
+		this.phase = 'paused';
+	}
+
+	private limitOf(phase: Phase): number {
+		if (phase === 'active') return this.limits.timeoutMs;
+		if (phase === 'queued') return this.limits.queueWaitMs;
+		return 0;
+	}
+
+	private arm(): void {
+		this.disarm();
+		const left = this.remainingMs();
+		if (left === Infinity) return;
+		if (left <= 0) return this.fire();
+		const timer = AbortSignal.timeout(Math.min(Math.ceil(left), MAX_TIMER_MS));
+		const onTimer = () => (this.remainingMs() <= 0 ? this.fire() : this.arm());
+		timer.addEventListener('abort', onTimer, { once: true });
+		this.disarm = () => timer.removeEventListener('abort', onTimer);
+	}
+
+	private fire(): void {
+		const phase = this.phase === 'queued' ? 'queueWait' : 'timeout';
+		this.controller.abort(new TimeLimitReached(phase, this.limitOf(this.phase)));
+	}
+}

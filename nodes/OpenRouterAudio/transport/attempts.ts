@@ -1,0 +1,208 @@
+import { sleep } from 'n8n-workflow';
+
+import { parseRetryAfter, retryDelay, type RetryPolicy } from './retry';
+
+// The one retry layer. The fal client retries inside each call by itself (submit 3 times, status 5 times)
+// and its ApiError drops Retry-After, so attempts are made here, in the fetch the client is given: this
+// fetch hands the client only answers it must not retry (2xx, and 4xx other than 408/429), and when it
+// gives up it throws FalRequestFailed, which the client does not retry either (not an ApiError, not a
+// TypeError, no network `code` on a `cause` chain). "Max Retries" N is then N+1 attempts of one request.
+
+/** What a request to fal is, from its URL and method (test/emulator/http.js classifies the same way). */
+export type RequestKind = 'submit' | 'status' | 'stream' | 'result' | 'cancel' | 'history' | 'initiate' | 'upload' | 'other';
+
+export function requestKind(url: string, method: string): RequestKind {
+	const { host, pathname } = new URL(url);
+	const m = method.toUpperCase();
+	if (host === 'queue.fal.run') {
+		const tail = /\/requests\/[^/]+(\/status\/stream|\/status|\/cancel)?\/?$/.exec(pathname);
+		if (tail?.[1] === '/status/stream') return 'stream';
+		if (tail?.[1] === '/status') return 'status';
+		if (tail?.[1] === '/cancel') return 'cancel';
+		if (tail) return 'result';
+		if (m === 'POST') return 'submit';
+	}
+	if (host === 'api.fal.ai' && pathname.startsWith('/v1/models/requests')) return 'history';
+	if (/(^|\.)fal\.ai$/.test(host) && pathname.startsWith('/storage/upload')) return 'initiate';
+	if (/(^|\.)fal\.media$/.test(host)) return 'upload';
+	return 'other';
+}
+
+/**
+ * How a request failed for good:
+ * - connect: no connection (DNS, refused, unreachable, TLS): nothing reached fal;
+ * - lost: the connection broke after the request was sent, or while its answer was read;
+ * - http: fal kept answering with an error status that is worth retrying (408, 429, 5xx);
+ * - unreadable: fal answered 2xx with a body that says JSON but does not parse.
+ */
+export type FailureType = 'connect' | 'lost' | 'http' | 'unreadable';
+
+export interface FailureInfo {
+	kind: RequestKind;
+	type: FailureType;
+	host: string;
+	attempts: number;
+	status?: number;
+	/** The start of fal's answer, for the error message (scrubbed of the key where it is shown). */
+	excerpt?: string;
+	retryAfterMs?: number;
+	/** The network error code (ECONNREFUSED, UND_ERR_SOCKET, ...), when there was one. */
+	code?: string;
+	/** fal may have acted on the request: for a submit, a job may exist. */
+	uncertain: boolean;
+}
+
+/** Thrown when the attempts of one request are used up, or a submit may have created a job. */
+export class FalRequestFailed extends Error {
+	override name = 'FalRequestFailed';
+
+	/** The last underlying error, kept under a name the fal client's retry check does not walk. */
+	readonly original: unknown;
+
+	constructor(
+		readonly info: FailureInfo,
+		original?: unknown,
+	) {
+		super(`fal ${info.kind} request failed (${info.type}${info.status ? ` HTTP ${info.status}` : ''}${info.code ? ` ${info.code}` : ''})`);
+		this.original = original;
+	}
+}
+
+export interface AttemptContext {
+	policy: RetryPolicy;
+	/** Stops further attempts (and, except for a submit already on the wire, the request itself). */
+	signal: AbortSignal;
+	/** Time the item has left, in ms (Infinity: no limit): Retry-After waits never outlast it. */
+	remainingMs: () => number;
+}
+
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const isTlsCode = (code: string) => /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH)/.test(code);
+
+/** The first network `code` on an error's cause chain. */
+export function networkCode(error: unknown): string | undefined {
+	const seen = new Set<unknown>();
+	for (let current = error; current && typeof current === 'object' && !seen.has(current); ) {
+		seen.add(current);
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string') return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+// Retried on every request: fal is busy (429) or its gateway is (503, before the app saw the request).
+const ALWAYS_RETRIED = new Set([429, 503]);
+// Retried where repeating is harmless (reads, cancel, uploads), never on a submit: fal may have queued a job.
+const RETRIED_IF_IDEMPOTENT = new Set([408, 500, 502, 504]);
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** n8n's sleep, in steps a timer can hold: a longer wait would fire at once in Node. */
+async function wait(ms: number, signal: AbortSignal): Promise<void> {
+	for (let left = ms; left > 0; left -= MAX_TIMER_MS) await sleep(Math.min(left, MAX_TIMER_MS), signal);
+}
+
+/** fal's own `detail` (or `message`) when the answer is JSON that has one, else the start of the text. */
+function excerptOf(text: string): string {
+	try {
+		const body = JSON.parse(text) as { detail?: unknown; message?: unknown };
+		const said = typeof body?.detail === 'string' ? body.detail : typeof body?.message === 'string' ? body.message : undefined;
+		if (said) return said.slice(0, 200);
+	} catch {
+		// not JSON: the text itself
+	}
+	return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+async function readBody(response: Response): Promise<ArrayBuffer | null> {
+	if ([204, 205, 304].includes(response.status)) return null;
+	return await response.arrayBuffer();
+}
+
+function jsonBroken(response: Response, bytes: ArrayBuffer | null): boolean {
+	if (!bytes || !(response.headers.get('content-type') ?? '').includes('application/json')) return false;
+	try {
+		JSON.parse(new TextDecoder().decode(bytes));
+		return false;
+	} catch {
+		return true;
+	}
+}
+
+/**
+ * A fetch for createFalClient that makes every attempt of each request itself (see the top of this file).
+ * `base` is the real fetch; `ctx` is the item's: its retry policy, its stop signal and its time left.
+ */
+export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof fetch {
+	return async (input, init) => {
+		const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+		const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+		const kind = requestKind(url, method);
+		const host = new URL(url).host;
+		// A submit on the wire is not aborted by a Stop: its answer says which job to cancel (the caller
+		// gives it its own, later signal). Every other request stops with the item.
+		const signals = [init?.signal, kind === 'submit' ? undefined : ctx.signal].filter((s): s is AbortSignal => !!s);
+		const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+		const retries = ctx.policy.maxRetries;
+
+		for (let attempt = 0; ; attempt++) {
+			ctx.signal.throwIfAborted();
+			const attempts = attempt + 1;
+			let failure: FalRequestFailed;
+			let final = false;
+			let retryAfterMs: number | undefined;
+			const sent = await base(input, { ...init, signal }).then(
+				(response) => ({ response }),
+				(error: unknown) => ({ error }),
+			);
+			if ('error' in sent) {
+				if (signal?.aborted || ctx.signal.aborted) throw sent.error;
+				const code = networkCode(sent.error);
+				const type: FailureType = code && (CONNECT_CODES.has(code) || isTlsCode(code)) ? 'connect' : 'lost';
+				failure = new FalRequestFailed({ kind, type, host, attempts, code, uncertain: type === 'lost' }, sent.error);
+				// A certificate problem does not go away by asking again.
+				final = !!code && isTlsCode(code);
+			} else {
+				const { response } = sent;
+				if (kind === 'stream' && response.ok) return response;
+				retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+				const read = await readBody(response).then(
+					(bytes) => ({ bytes }),
+					(error: unknown) => ({ error }),
+				);
+				if ('error' in read) {
+					if (signal?.aborted) throw read.error;
+					// The answer broke off while it was read: fal acted on the request.
+					const code = networkCode(read.error);
+					failure = new FalRequestFailed({ kind, type: 'lost', host, attempts, status: response.status, code, uncertain: true }, read.error);
+				} else {
+					const { bytes } = read;
+					const text = bytes ? new TextDecoder().decode(bytes) : '';
+					const about = { kind, host, attempts, status: response.status, excerpt: excerptOf(text) };
+					if (response.ok && jsonBroken(response, bytes)) {
+						failure = new FalRequestFailed({ ...about, type: 'unreadable', uncertain: true });
+					} else if (kind === 'submit' && RETRIED_IF_IDEMPOTENT.has(response.status)) {
+						// fal may have queued the job before this error: never submit again blindly.
+						failure = new FalRequestFailed({ ...about, type: 'http', uncertain: true });
+					} else if (ALWAYS_RETRIED.has(response.status) || (kind !== 'submit' && RETRIED_IF_IDEMPOTENT.has(response.status))) {
+						failure = new FalRequestFailed({ ...about, type: 'http', retryAfterMs, uncertain: false });
+					} else if (kind === 'upload' && !response.ok) {
+						// The signed upload URL refused the file: not the API key, and asking again does not help.
+						failure = new FalRequestFailed({ ...about, type: 'http', uncertain: false });
+						final = true;
+					} else {
+						// An answer for the client: 2xx, or an error it reports without retrying (401, 404, 422, ...).
+						return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+					}
+				}
+			}
+			// A submit whose answer was lost, broken or a 5xx may have created a job: the caller reconciles.
+			if (final || (kind === 'submit' && failure.info.uncertain)) throw failure;
+			if (attempt >= retries) throw failure;
+			const delay = retryDelay(attempt, ctx.policy, retryAfterMs);
+			if (delay > ctx.remainingMs()) throw failure;
+			await wait(delay, ctx.signal);
+		}
+	};
+}

@@ -1,0 +1,132 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { ItemRun } from '../../../../nodes/OpenRouterAudio/actions/item';
+import type { JobSlot, JobSlots } from '../../../../nodes/OpenRouterAudio/dispatch/slots';
+import { ItemClock, TimeLimitReached } from '../../../../nodes/OpenRouterAudio/job/clock';
+import { JobLifecycle } from '../../../../nodes/OpenRouterAudio/job/lifecycle';
+import { createFalSession } from '../../../../nodes/OpenRouterAudio/transport/session';
+import { node } from '../node-stub';
+import { useFalEmulator } from '../useFalEmulator';
+
+// The lifecycle with the real fal client against the emulator, and a dispatcher that records what it is told
+// (the JobSlots contract in dispatch/slots.ts).
+const emulator = useFalEmulator({ apiKeys: ['test-key'], latencyMs: 300 });
+const input = { audio_url: 'https://audio.example/a.mp3', prompt: 'Hello', model: 'google/gemini-2.5-flash' };
+const policy = { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 100 };
+
+function recordingSlots() {
+	const events: string[] = [];
+	const slots: JobSlots = {
+		acquire: async (signal) => {
+			signal.throwIfAborted();
+			events.push('acquire');
+			const slot: JobSlot = {
+				queued: (position) => events.push(`queued ${position}`),
+				running: () => events.push('running'),
+				release: () => events.push('release'),
+			};
+			return slot;
+		},
+	};
+	return { slots, events };
+}
+
+function itemRun(slots: JobSlots, stop = new AbortController().signal): ItemRun {
+	const ctx = { getNode: () => node } as unknown as IExecuteFunctions;
+	return { ctx, session: createFalSession('test-key'), itemIndex: 0, stop, cancelSignal: undefined, slots };
+}
+const limits = { timeoutMs: 20_000, queueWaitMs: 20_000 };
+
+test('prepared → uploaded → submitted → running → completed, with the slot acquired before submit and released at the end', async () => {
+	const { slots, events } = recordingSlots();
+	const job = new JobLifecycle(itemRun(slots), limits, policy);
+	const states: string[] = [job.state];
+	const result = await job.execute(async () => {
+		await job.upload(async () => input.audio_url);
+		states.push(job.state);
+		await job.submit(input);
+		states.push(job.state);
+		await job.waitForCompletion();
+		states.push(job.state);
+		return await job.result();
+	});
+	expect(states).toEqual(['prepared', 'uploaded', 'submitted', 'completed']);
+	expect((result.data as { output: string }).output).toMatch(/Hello/);
+	expect(events[0]).toBe('acquire');
+	expect(events).toContain('running');
+	expect(events.at(-1)).toBe('release');
+});
+
+test('a job that waits in fal\'s queue is reported queued with its position', async () => {
+	emulator().setConcurrency(1);
+	try {
+		const first = recordingSlots();
+		const second = recordingSlots();
+		const run = async (recorded: ReturnType<typeof recordingSlots>) => {
+			const job = new JobLifecycle(itemRun(recorded.slots), limits, policy);
+			await job.execute(async () => {
+				await job.upload(async () => input.audio_url);
+				await job.submit(input);
+				await job.waitForCompletion();
+			});
+		};
+		await Promise.all([run(first), run(second)]);
+		expect([...first.events, ...second.events]).toContain('queued 0');
+	} finally {
+		emulator().setConcurrency(Infinity);
+	}
+});
+
+test('a submit fal refuses: the slot is released, the job never existed, the state is failed', async () => {
+	emulator().fault({ route: 'submit', status: 401, body: { detail: 'No' } });
+	const { slots, events } = recordingSlots();
+	const job = new JobLifecycle(itemRun(slots), limits, policy);
+	await expect(
+		job.execute(async () => {
+			await job.upload(async () => input.audio_url);
+			await job.submit(input);
+		}),
+	).rejects.toThrow('fal refused the API key (HTTP 401) [item 0]');
+	expect(events).toEqual(['acquire', 'release']);
+	expect(job.state).toBe('failed');
+});
+
+test('a sibling failure while running: cancelled at fal, state cancelled', async () => {
+	emulator().setLatency(30_000);
+	const stop = new AbortController();
+	const { slots, events } = recordingSlots();
+	const job = new JobLifecycle(itemRun(slots, stop.signal), limits, policy);
+	const running = job.execute(async () => {
+		await job.upload(async () => input.audio_url);
+		await job.submit(input);
+		stop.abort(new Error('another item failed'));
+		await job.waitForCompletion();
+	});
+	await expect(running).rejects.toThrow('Stopped because another item failed [item 0]');
+	expect(job.state).toBe('cancelled');
+	expect([...emulator().jobs.values()][0].cancelled).toBe(true);
+	expect(events.at(-1)).toBe('release');
+});
+
+describe('ItemClock', () => {
+	test('queue time is not Timeout time, and each limit fires with its name', async () => {
+		const clock = new ItemClock({ timeoutMs: 300, queueWaitMs: 5000 });
+		clock.enter('active');
+		clock.enter('queued');
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(clock.signal.aborted).toBe(false);
+		clock.enter('active');
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		expect(clock.signal.reason).toEqual(expect.any(TimeLimitReached));
+		expect((clock.signal.reason as TimeLimitReached).limit).toBe('timeout');
+	});
+
+	test('a limit above 2^31-1 ms does not fire early', async () => {
+		const clock = new ItemClock({ timeoutMs: 2 ** 33, queueWaitMs: 0 });
+		clock.enter('active');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(clock.signal.aborted).toBe(false);
+		expect(clock.remainingMs()).toBeGreaterThan(2 ** 32);
+		clock.stop();
+	});
+});

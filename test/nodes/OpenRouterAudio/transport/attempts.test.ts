@@ -1,0 +1,161 @@
+import { createFalClient, isRetryableError } from '@fal-ai/client';
+
+import { attemptingFetch, FalRequestFailed, requestKind } from '../../../../nodes/OpenRouterAudio/transport/attempts';
+
+// Unit tests of the one retry layer with a scripted network (`base`). The engine tests drive the same
+// layer against the emulator; here each attempt's outcome is chosen exactly.
+
+const SUBMIT = 'https://queue.fal.run/openrouter/router/audio';
+const STATUS = 'https://queue.fal.run/openrouter/router/requests/abc/status?logs=0';
+const RESULT = 'https://queue.fal.run/openrouter/router/requests/abc';
+const UPLOAD = 'https://v3.fal.media/files/upload/tok';
+
+type Step = Response | Error;
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+	new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+const netError = (code: string) => new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) });
+
+function scripted(steps: Step[]) {
+	const calls: string[] = [];
+	const base = (async (input: RequestInfo | URL, init?: RequestInit) => {
+		calls.push(`${init?.method ?? 'GET'} ${String(input)}`);
+		const step = steps.shift();
+		if (!step) throw new Error('no more steps');
+		if (step instanceof Error) throw step;
+		return step;
+	}) as typeof fetch;
+	return { base, calls };
+}
+
+const fast = (maxRetries: number, remainingMs = Infinity) => ({
+	policy: { maxRetries, baseDelayMs: 1, maxDelayMs: 5 },
+	signal: new AbortController().signal,
+	remainingMs: () => remainingMs,
+});
+
+async function failure(promise: Promise<unknown>): Promise<FalRequestFailed> {
+	const error = await promise.then(() => undefined, (e: unknown) => e);
+	expect(error).toBeInstanceOf(FalRequestFailed);
+	return error as FalRequestFailed;
+}
+
+describe('requestKind', () => {
+	test.each([
+		['POST', SUBMIT, 'submit'],
+		['GET', STATUS, 'status'],
+		['GET', 'https://queue.fal.run/openrouter/router/requests/abc/status/stream?logs=0', 'stream'],
+		['GET', RESULT, 'result'],
+		['PUT', 'https://queue.fal.run/openrouter/router/requests/abc/cancel', 'cancel'],
+		['GET', 'https://api.fal.ai/v1/models/requests/by-endpoint?endpoint_id=x', 'history'],
+		['POST', 'https://rest.alpha.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3', 'initiate'],
+		['PUT', UPLOAD, 'upload'],
+	])('%s %s is %s', (method, url, kind) => {
+		expect(requestKind(url, method)).toBe(kind);
+	});
+});
+
+describe('attempts of one request', () => {
+	test('Max Retries N is at most N+1 attempts, then an error the fal client does not retry', async () => {
+		const { base, calls } = scripted(Array.from({ length: 10 }, () => json(503, { detail: 'busy' })));
+		const error = await failure(attemptingFetch(base, fast(2))(STATUS));
+		expect(calls).toHaveLength(3);
+		expect(error.info).toMatchObject({ kind: 'status', type: 'http', status: 503, attempts: 3 });
+		expect(isRetryableError(error, [429, 500, 502, 503, 504])).toBe(false);
+	});
+
+	test('through the real fal client: Max Retries 0 on a 503 storm is one request, not the client\'s 4 or 6', async () => {
+		const { base, calls } = scripted(Array.from({ length: 10 }, () => json(503, { detail: 'busy' })));
+		const client = createFalClient({ credentials: 'k', fetch: attemptingFetch(base, fast(0)) });
+		await failure(client.queue.status('openrouter/router/audio', { requestId: 'abc' }));
+		await failure(client.queue.submit('openrouter/router/audio', { input: { prompt: 'x', model: 'm', audio_url: 'https://a.example/x.mp3' } }));
+		expect(calls).toHaveLength(2);
+	});
+
+	test('Retry-After (seconds) is honoured between attempts', async () => {
+		const { base, calls } = scripted([json(429, {}, { 'retry-after': '1' }), json(200, { ok: true })]);
+		const started = Date.now();
+		const response = await attemptingFetch(base, fast(1))(STATUS);
+		expect(await response.json()).toEqual({ ok: true });
+		expect(calls).toHaveLength(2);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+	});
+
+	test('a Retry-After longer than the item has left ends the attempts at once', async () => {
+		const { base, calls } = scripted([json(429, {}, { 'retry-after': '120' }), json(200, {})]);
+		const error = await failure(attemptingFetch(base, fast(3, 5000))(STATUS));
+		expect(calls).toHaveLength(1);
+		expect(error.info).toMatchObject({ status: 429, retryAfterMs: 120_000 });
+	});
+
+	test('reads are retried on 500 and dropped connections; errors the client reports pass through', async () => {
+		const { base, calls } = scripted([json(500, {}), netError('UND_ERR_SOCKET'), json(404, { detail: 'nope' })]);
+		const response = await attemptingFetch(base, fast(5))(RESULT);
+		expect(response.status).toBe(404);
+		expect(await response.json()).toEqual({ detail: 'nope' });
+		expect(calls).toHaveLength(3);
+	});
+
+	test('2xx JSON that does not parse is "unreadable", with a short excerpt', async () => {
+		const bad = () => new Response('{"status":"COMPL', { status: 200, headers: { 'content-type': 'application/json' } });
+		const error = await failure(attemptingFetch(scripted([bad(), bad()]).base, fast(1))(STATUS));
+		expect(error.info).toMatchObject({ type: 'unreadable', excerpt: '{"status":"COMPL' });
+	});
+});
+
+describe('a submit is repeated only when fal certainly did not create the job', () => {
+	test.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'])('connection error %s before sending: retried', async (code) => {
+		const { base, calls } = scripted([netError(code), json(200, { request_id: 'r1' })]);
+		const response = await attemptingFetch(base, fast(1))(SUBMIT, { method: 'POST', body: '{}' });
+		expect(await response.json()).toEqual({ request_id: 'r1' });
+		expect(calls).toHaveLength(2);
+	});
+
+	test.each([429, 503])('HTTP %i: retried', async (status) => {
+		const { base, calls } = scripted([json(status, {}), json(200, { request_id: 'r1' })]);
+		await attemptingFetch(base, fast(1))(SUBMIT, { method: 'POST', body: '{}' });
+		expect(calls).toHaveLength(2);
+	});
+
+	test.each([500, 502, 504])('HTTP %i: not retried, reported as uncertain', async (status) => {
+		const { base, calls } = scripted([json(status, {}), json(200, { request_id: 'r1' })]);
+		const error = await failure(attemptingFetch(base, fast(3))(SUBMIT, { method: 'POST', body: '{}' }));
+		expect(calls).toHaveLength(1);
+		expect(error.info).toMatchObject({ kind: 'submit', uncertain: true, status });
+	});
+
+	test('a connection that broke after sending: not retried, uncertain', async () => {
+		const { base, calls } = scripted([netError('UND_ERR_SOCKET'), json(200, {})]);
+		const error = await failure(attemptingFetch(base, fast(3))(SUBMIT, { method: 'POST', body: '{}' }));
+		expect(calls).toHaveLength(1);
+		expect(error.info).toMatchObject({ type: 'lost', uncertain: true, code: 'UND_ERR_SOCKET' });
+	});
+
+	test('a 2xx whose body cannot be read: not retried, uncertain', async () => {
+		const broken = new Response(new ReadableStream({ start: (c) => c.error(netError('UND_ERR_SOCKET')) }), { status: 200 });
+		const { base, calls } = scripted([broken, json(200, {})]);
+		const error = await failure(attemptingFetch(base, fast(3))(SUBMIT, { method: 'POST', body: '{}' }));
+		expect(calls).toHaveLength(1);
+		expect(error.info).toMatchObject({ type: 'lost', uncertain: true });
+	});
+
+	test('a Stop does not abort a submit on the wire, only further attempts', async () => {
+		const stop = new AbortController();
+		let seen: AbortSignal | undefined;
+		const base = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+			seen = init?.signal ?? undefined;
+			stop.abort();
+			return json(200, { request_id: 'r1' });
+		}) as typeof fetch;
+		const ctx = { ...fast(1), signal: stop.signal };
+		const response = await attemptingFetch(base, ctx)(SUBMIT, { method: 'POST', body: '{}' });
+		expect(await response.json()).toEqual({ request_id: 'r1' });
+		expect(seen?.aborted ?? false).toBe(false);
+	});
+});
+
+test('a 403 from the storage upload URL is "storage refused", never passed on as the key being refused', async () => {
+	const { base, calls } = scripted([new Response('<Error>AccessDenied</Error>', { status: 403 }), json(200, {})]);
+	const error = await failure(attemptingFetch(base, fast(3))(UPLOAD, { method: 'PUT', body: 'x' }));
+	expect(calls).toHaveLength(1);
+	expect(error.info).toMatchObject({ kind: 'upload', type: 'http', status: 403 });
+});
