@@ -16,6 +16,8 @@ export interface TriggerThenOptions {
 	binaryFiles?: BinaryFileSpec[];
 	/** The UI's "On Error: Continue" — n8n 2.x stores it as `onError`, which this.continueOnFail() reads. */
 	continueOnFail?: boolean;
+	/** The node setting "Retry On Fail": n8n runs the node again, up to `maxTries` times in all. */
+	retryOnFail?: { maxTries: number; waitBetweenTries?: number };
 	/** Override the node under test (default: the product node). */
 	nodeType?: string;
 	nodeName?: string;
@@ -56,6 +58,11 @@ export function triggerThen(
 	target.typeVersion = options.typeVersion ?? 1;
 	target.credentials = options.credentials ?? FAL_CREDENTIALS;
 	if (options.continueOnFail) target.onError = 'continueRegularOutput';
+	if (options.retryOnFail) {
+		target.retryOnFail = true;
+		target.maxTries = options.retryOnFail.maxTries;
+		target.waitBetweenTries = options.retryOnFail.waitBetweenTries ?? 0;
+	}
 	nodes.push(target);
 	return { nodes, connections: chain(nodes) };
 }

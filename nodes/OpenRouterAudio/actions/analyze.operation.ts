@@ -8,7 +8,7 @@ import { addTranscriptOutput } from '../output/transcriptOutput';
 import { readJobParams } from '../params/job';
 import { scrubError } from '../errors/redact';
 import { JobLifecycle } from '../job/lifecycle';
-import type { AudioRequest } from '../transport/queue';
+import { RememberedItem, requestFingerprint } from '../job/reuse';
 import { audioFields, modelField, optionsCollection, taskFields, transcriptFields } from './descriptions';
 import type { ItemRun } from './item';
 
@@ -29,15 +29,18 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const params = readJobParams(ctx, itemIndex, (options.outputFormat as OutputFormat) ?? 'text');
 	const job = new JobLifecycle(run, params, params.retry);
 	return await job.execute(async () => {
-		const audioUrl = await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal));
-		const input: AudioRequest = { audio_url: audioUrl, ...params.request };
-		const requestId = await job.submit(input);
+		const requestId =
+			(await job.reuse(new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params)))) ??
+			(await job.submit({
+				audio_url: await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal)),
+				...params.request,
+			}));
 		await job.waitForCompletion();
 		const result = await job.result();
 		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
 		// The answer is fal's text: should it echo the key, the key still never reaches an output item.
 		const json = scrubError(answerToJson(ctx.getNode(), answer, {
-			model: input.model,
+			model: params.request.model,
 			requestId: result.requestId || requestId,
 			itemIndex,
 			format: params.outputFormat,

@@ -7,12 +7,14 @@ export interface Admission {
 /**
  * Runs `worker` for indexes 0..count-1, starting them in index order while fewer than `admission.limit()`
  * run, and returns the results in index order. After the first failure no new index starts, `stop` is
- * aborted so running workers can wind down, and that first error is thrown once they have.
+ * aborted so running workers can wind down, and that first error is thrown once they have. With
+ * `finishAll`, a failure stops nothing: every index runs, and the first error is thrown at the end.
  */
 export async function mapAdmitted<T>(
 	count: number,
 	admission: Admission,
 	worker: (index: number, stop: AbortSignal) => Promise<T>,
+	{ finishAll = false }: { finishAll?: boolean } = {},
 ): Promise<T[]> {
 	const results = new Array<T>(count);
 	const stop = new AbortController();
@@ -32,7 +34,7 @@ export async function mapAdmitted<T>(
 					(error: unknown) => {
 						if (failure) return;
 						failure = { error };
-						stop.abort(error);
+						if (!finishAll) stop.abort(error);
 					},
 				)
 				.finally(() => {
@@ -43,8 +45,9 @@ export async function mapAdmitted<T>(
 		const pump = () => {
 			if (settled) return;
 			// At least one item runs, whatever the limit says, so a batch always moves.
-			while (!failure && next < count && (active === 0 || active < admission.limit())) start(next++);
-			if (active > 0 || (!failure && next < count)) return;
+			const going = !failure || finishAll;
+			while (going && next < count && (active === 0 || active < admission.limit())) start(next++);
+			if (active > 0 || (going && next < count)) return;
 			settled = true;
 			unsubscribe?.();
 			if (failure) reject(failure.error);

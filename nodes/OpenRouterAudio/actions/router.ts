@@ -37,7 +37,7 @@ function dispatchFor(ctx: IExecuteFunctions, operation: Operation): { slots: Job
 
 /**
  * Runs the chosen operation for every input item, one output item per input item in input order. A failed
- * item fails the node (and stops the others) unless Continue On Fail is on.
+ * item fails the node (and stops the others, unless Retry On Fail is on) unless Continue On Fail is on.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -46,6 +46,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const cancelSignal = this.getExecutionCancelSignal();
 	const session = createFalSession(apiKey, cancelSignal);
 	const { slots, admission } = dispatchFor(this, operation);
+
+	// With Retry On Fail, n8n runs the node again with every item. Letting the other items finish now means a
+	// retry finds their jobs (job/memory.ts) and pays for none of them again; stopping them would waste them.
+	const finishAll = this.getNode().retryOnFail === true && !this.continueOnFail();
 
 	const results = await mapAdmitted(items.length, admission, async (itemIndex, stop) => {
 		try {
@@ -58,6 +62,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 			throw nodeError;
 		}
-	});
+	}, { finishAll });
 	return [results];
 }

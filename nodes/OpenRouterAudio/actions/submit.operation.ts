@@ -6,7 +6,7 @@ import { withBinary } from '../output/keepBinary';
 import { readJobParams } from '../params/job';
 import { readWebhookUrl } from '../params/webhook';
 import { JobLifecycle } from '../job/lifecycle';
-import type { AudioRequest } from '../transport/queue';
+import { RememberedItem, requestFingerprint } from '../job/reuse';
 import { audioFields, modelField, optionsCollection, taskFields } from './descriptions';
 import type { ItemRun } from './item';
 
@@ -35,10 +35,17 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const webhookUrl = readWebhookUrl(ctx, itemIndex);
 	const job = new JobLifecycle(run, params, params.retry);
 	return await job.execute(async () => {
-		const audioUrl = await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal));
-		const input: AudioRequest = { audio_url: audioUrl, ...params.request };
-		const requestId = await job.submit(input, webhookUrl);
-		const json = { requestId, status: 'IN_QUEUE', model: input.model };
+		// A retry of the node (Retry On Fail) returns the job an earlier try submitted, as it was then.
+		const requestId =
+			(await job.reuse(new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params, webhookUrl)))) ??
+			(await job.submit(
+				{
+					audio_url: await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal)),
+					...params.request,
+				},
+				webhookUrl,
+			));
+		const json = { requestId, status: 'IN_QUEUE', model: params.request.model };
 		return withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } });
 	});
 }

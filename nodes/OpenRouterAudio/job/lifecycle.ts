@@ -10,6 +10,7 @@ import type { ItemRun } from '../actions/item';
 import { ItemClock } from './clock';
 import { describeFailure, JobMayExist, type StopCause } from './failure';
 import { reconcile } from './reconcile';
+import type { RememberedItem } from './reuse';
 import { waitUntilCompleted } from './wait';
 
 /**
@@ -59,6 +60,7 @@ export class JobLifecycle {
 	private readonly clock: ItemClock;
 	private slot: JobSlot | undefined;
 	private submitting: Promise<string> | undefined;
+	private memory: RememberedItem | undefined;
 
 	constructor(
 		private readonly run: ItemRun,
@@ -83,6 +85,31 @@ export class JobLifecycle {
 		if (this.state === next) return;
 		if (!NEXT[this.state].includes(next)) throw new Error(`Job lifecycle: ${this.state} cannot become ${next}`);
 		this.state = next;
+		if (next === 'completed') this.memory?.completed(this.requestId!);
+	}
+
+	/**
+	 * n8n's Retry On Fail runs the node again with every item. An item whose job an earlier try already has
+	 * (same execution, node, item and request) takes it over: a running job is waited for again, a completed
+	 * one's answer is read again; either way nothing is uploaded or paid anew. Returns that job's request ID,
+	 * or undefined when the item goes on to upload and submit.
+	 */
+	async reuse(memory: RememberedItem): Promise<string | undefined> {
+		this.memory = memory;
+		const known = memory.recall();
+		if (!known) return undefined;
+		this.requestId = known.requestId;
+		this.session.owned.add(known.requestId);
+		this.submitting = Promise.resolve(known.requestId); // ours: cancelled if the item fails
+		if (known.completed) {
+			this.state = 'completed';
+			return known.requestId;
+		}
+		this.state = 'submitted';
+		this.clock.enter('paused');
+		this.slot = await this.run.slots.acquire(this.signal);
+		this.clock.enter('active');
+		return known.requestId;
 	}
 
 	/** prepared → uploaded: `work` resolves the audio (uploading a binary file) within the item's time. */
@@ -109,6 +136,9 @@ export class JobLifecycle {
 		this.requestId = requestId;
 		this.session.owned.add(requestId);
 		this.to('submitted');
+		this.memory?.submitted(requestId);
+		// The request ID in n8n's log is what an operator can recover a paid answer with if this process dies.
+		this.run.ctx.logger.info('fal job submitted', { requestId, itemIndex: this.run.itemIndex, node: this.run.ctx.getNode().name, executionId: this.run.ctx.getExecutionId() });
 		// Still "Timeout" time until fal reports the job IN_QUEUE: a job whose status cannot be read is not queued.
 	}
 
@@ -147,6 +177,7 @@ export class JobLifecycle {
 
 	/** submitted → running → completed, through network trouble, for as long as the item's time allows. */
 	async waitForCompletion(): Promise<void> {
+		if (this.state === 'completed') return;
 		await waitUntilCompleted(this.session, this.requestId!, this.signal, this.onStatus);
 		this.clock.enter('active');
 		this.to('completed');
@@ -188,6 +219,7 @@ export class JobLifecycle {
 		let cancel: CancelOutcome | undefined;
 		if (this.requestId && !completed && !this.attachedOnly()) cancel = await cancelJob(this.session, this.requestId);
 		this.state = cancel === 'cancelled' ? 'cancelled' : 'failed';
+		this.memory?.failed({ completed, cancel });
 		const { ctx, itemIndex } = this.run;
 		return describeFailure(ctx.getNode(), itemIndex, this.session.apiKey, { error, requestId: this.requestId, completed, cancel, stop });
 	}
