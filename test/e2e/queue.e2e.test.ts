@@ -186,6 +186,10 @@ test('a worker killed mid-batch leaves its fal jobs to finish at fal, never fetc
 		['COMPLETED', false, 0],
 	]);
 	expect(emulator.undelivered().map((j: any) => j.requestId).sort()).toEqual(killed.map((j) => j.requestId).sort());
+	// what an operator can recover them with: the killed worker logged each request ID as fal accepted it
+	for (const j of killed) {
+		expect(workers[victim].logs()).toContain(`fal job ${j.requestId} submitted for item 0 of node "OpenRouter Audio" (execution ${owners.get(j.requestId)!.executionId})`);
+	}
 	expect(emulator.cancelRequests).toHaveLength(0);
 	expect(emulator.leftRunning()).toHaveLength(0);
 	// the killed worker's uploads get no answer, and their executions end in n8n's error state

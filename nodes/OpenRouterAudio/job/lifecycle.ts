@@ -138,7 +138,8 @@ export class JobLifecycle {
 		this.to('submitted');
 		this.memory?.submitted(requestId);
 		// The request ID in n8n's log is what an operator can recover a paid answer with if this process dies.
-		this.run.ctx.logger.info('fal job submitted', { requestId, itemIndex: this.run.itemIndex, node: this.run.ctx.getNode().name, executionId: this.run.ctx.getExecutionId() });
+		const { ctx, itemIndex } = this.run;
+		ctx.logger.info(`fal job ${requestId} submitted for item ${itemIndex} of node "${ctx.getNode().name}" (execution ${ctx.getExecutionId()})`);
 		// Still "Timeout" time until fal reports the job IN_QUEUE: a job whose status cannot be read is not queued.
 	}
 
