@@ -7,6 +7,7 @@ import { withBinary } from '../output/keepBinary';
 import { readJobParams } from '../params/job';
 import { scrubError } from '../errors/redact';
 import { JobLifecycle } from '../job/lifecycle';
+import type { Result } from '../transport/fal';
 import type { AudioRequest } from '../transport/queue';
 import { audioFields, modelField, optionsCollection, taskFields } from './descriptions';
 import type { ItemRun } from './item';
@@ -26,21 +27,25 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const params = readJobParams(ctx, itemIndex, (options.outputFormat as OutputFormat) ?? 'text');
 	const job = new JobLifecycle(run, params, params.retry);
-	return await job.execute(async () => {
-		const audioUrl = await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal));
-		const input: AudioRequest = { audio_url: audioUrl, ...params.request };
-		const requestId = await job.submit(input);
-		await job.waitForCompletion();
-		const result = await job.result();
+	const request = params.request;
+	const deliver = async (result: Result<unknown>) => {
+		const requestId = job.requestId!;
 		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
 		// The answer is fal's text: should it echo the key, the key still never reaches an output item.
 		const json = scrubError(answerToJson(ctx.getNode(), answer, {
-			model: input.model,
+			model: request.model,
 			requestId: result.requestId || requestId,
 			itemIndex,
 			format: params.outputFormat,
 			invalidJson: params.invalidJson,
 		}), job.session.apiKey);
 		return withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } });
-	});
+	};
+	return await job.execute(async () => {
+		const audioUrl = await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal));
+		const input: AudioRequest = { audio_url: audioUrl, ...request };
+		await job.submit(input);
+		await job.waitForCompletion();
+		return await deliver(await job.result());
+	}, deliver);
 }
