@@ -9,6 +9,7 @@ import { readJobParams } from '../params/job';
 import { scrubError } from '../errors/redact';
 import { JobLifecycle } from '../job/lifecycle';
 import { RememberedItem, requestFingerprint } from '../job/reuse';
+import type { Result } from '../transport/fal';
 import { audioFields, modelField, optionsCollection, taskFields, transcriptFields } from './descriptions';
 import type { ItemRun } from './item';
 
@@ -28,24 +29,28 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const params = readJobParams(ctx, itemIndex, (options.outputFormat as OutputFormat) ?? 'text');
 	const job = new JobLifecycle(run, params, params.retry);
-	return await job.execute(async () => {
-		const requestId =
-			(await job.reuse(new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params)))) ??
-			(await job.submit({
-				audio_url: await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal)),
-				...params.request,
-			}));
-		await job.waitForCompletion();
-		const result = await job.result();
+	const request = params.request;
+	const deliver = async (result: Result<unknown>) => {
+		const requestId = job.requestId!;
 		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
 		// The answer is fal's text: should it echo the key, the key still never reaches an output item.
 		const json = scrubError(answerToJson(ctx.getNode(), answer, {
-			model: params.request.model,
+			model: request.model,
 			requestId: result.requestId || requestId,
 			itemIndex,
 			format: params.outputFormat,
 			invalidJson: params.invalidJson,
 		}), job.session.apiKey);
 		return await addTranscriptOutput(ctx, itemIndex, params, answer, withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } }));
-	});
+	};
+	return await job.execute(async () => {
+		// A retry of the node (Retry On Fail) takes over the job an earlier try gave this item.
+		const reused = await job.reuse(new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params)));
+		if (!reused) {
+			const audioUrl = await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal));
+			await job.submit({ audio_url: audioUrl, ...request });
+		}
+		await job.waitForCompletion();
+		return await deliver(await job.result());
+	}, deliver);
 }

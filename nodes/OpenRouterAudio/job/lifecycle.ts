@@ -7,7 +7,7 @@ import { cancelJob, fetchResult, fetchStatus, submitJob, type AudioRequest, type
 import type { RetryPolicy } from '../transport/retry';
 import type { FalSession } from '../transport/session';
 import type { ItemRun } from '../actions/item';
-import { ItemClock } from './clock';
+import { ItemClock, TimeLimitReached } from './clock';
 import { describeFailure, JobMayExist, type StopCause } from './failure';
 import { reconcile } from './reconcile';
 import type { RememberedItem } from './reuse';
@@ -40,6 +40,8 @@ const NEXT: Record<JobState, JobState[]> = {
 
 /** How long a submit already on the wire may still take after its item was stopped: its answer names the job to cancel. */
 export const SUBMIT_GRACE_MS = 10_000;
+/** How long the answer of a job that completed as its item's time ran out may take to fetch. */
+const LATE_RESULT_MS = 30_000;
 
 /** A signal that aborts `ms` after `signal` does. */
 function graceAfter(signal: AbortSignal, ms: number): AbortSignal {
@@ -61,12 +63,15 @@ export class JobLifecycle {
 	private slot: JobSlot | undefined;
 	private submitting: Promise<string> | undefined;
 	private memory: RememberedItem | undefined;
+	private cancelOutcome: CancelOutcome | undefined;
+	private readonly policy: RetryPolicy;
 
 	constructor(
 		private readonly run: ItemRun,
 		limits: TimeLimits,
 		policy: RetryPolicy,
 	) {
+		this.policy = policy;
 		this.clock = new ItemClock(limits);
 		this.clock.enter('active');
 		this.signal = anySignal(run.stop, run.cancelSignal, this.clock.signal)!;
@@ -199,11 +204,18 @@ export class JobLifecycle {
 	 * Runs the item's steps. On failure: waits (briefly) for a submit still on the wire, cancels the job unless
 	 * fal completed it, and throws the n8n error that says what happened to it. Always frees the slot.
 	 */
-	async execute<T>(steps: (job: JobLifecycle) => Promise<T>): Promise<T> {
+	async execute<T>(steps: (job: JobLifecycle) => Promise<T>, deliver?: (result: Result<unknown>) => Promise<T>): Promise<T> {
 		try {
 			return await steps(this);
 		} catch (error) {
-			throw await this.fail(error);
+			const failure = await this.fail(error);
+			// fal completed the job just as the item's time ran out (the cancel was refused): the answer is
+			// paid for, so it is fetched and delivered rather than thrown away.
+			if (deliver && this.cancelOutcome === 'completed' && this.stopCause() instanceof TimeLimitReached) {
+				const late = await this.lateResult();
+				if (late) return await deliver(late);
+			}
+			throw failure;
 		} finally {
 			this.slot?.release();
 			this.clock.stop();
@@ -219,10 +231,23 @@ export class JobLifecycle {
 		const completed = this.state === 'completed';
 		let cancel: CancelOutcome | undefined;
 		if (this.requestId && !completed && !this.attachedOnly()) cancel = await cancelJob(this.session, this.requestId);
+		this.cancelOutcome = cancel;
 		this.state = cancel === 'cancelled' ? 'cancelled' : 'failed';
 		this.memory?.failed({ completed, cancel });
 		const { ctx, itemIndex } = this.run;
 		return describeFailure(ctx.getNode(), itemIndex, this.session.apiKey, { error, requestId: this.requestId, completed, cancel, stop });
+	}
+
+	/** The answer of a job that completed after the item's time ran out; undefined if it cannot be had now. */
+	private async lateResult(): Promise<Result<unknown> | undefined> {
+		const signal = AbortSignal.timeout(LATE_RESULT_MS);
+		const session = this.run.session.forItem({ policy: this.policy, signal, remainingMs: () => LATE_RESULT_MS });
+		const fetched = await fetchResult(session, this.requestId!, signal).then(
+			(result) => result,
+			() => undefined,
+		);
+		if (fetched) this.state = 'completed';
+		return fetched;
 	}
 
 	// Get Job watches someone else's job: it never cancels it.

@@ -1,6 +1,7 @@
 import { runWorkflow } from '../../../harness/run';
 import { NODE_NAME, triggerThen } from '../../../harness/workflow';
 import type { FalEmulator } from '../../../emulator/server';
+import { jobFate } from '../../../../nodes/OpenRouterAudio/job/failure';
 import { useFalEmulator } from '../useFalEmulator';
 
 // Guarantee 2: no job keeps running after its item failed, and a paid answer stays reachable.
@@ -42,14 +43,21 @@ test('a result that is not JSON is reported as such, with the request ID', async
 	expect(result.error(NODE_NAME)?.description).toContain(requestId);
 });
 
-test('the timeout while fal completes the job unseen: the refused cancel is reported as such', async () => {
+test('the timeout while fal completes the job unseen: the cancel is refused, and the paid answer is delivered', async () => {
 	// The status stream stalls, so the node still thinks the job runs when its 2 s are up; fal finished it at 0.5 s.
 	emulator().fault({ route: 'stream', cut: { afterEvents: 1, how: 'stall' }, times: Infinity });
 	const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'Half', options: { timeout: 2 } }));
 	const { requestId } = onlyJob(emulator());
-	expect(result.error(NODE_NAME)?.message).toBe('The request to fal did not finish within the "Timeout (Seconds)" limit of 2 seconds [item 0]');
-	expect(result.error(NODE_NAME)?.description).toContain(`fal job ${requestId} could not be cancelled: fal had already completed it`);
 	expect(emulator().cancelRequests.map((c) => c.status)).toEqual([400]);
+	expect(result.items(NODE_NAME)[0].json).toMatchObject({ requestId, output: expect.stringContaining('Half') });
+	expect(emulator().undelivered()).toEqual([]);
+});
+
+test('a refused cancel is reported as such, never as "cancelled"', () => {
+	expect(jobFate({ requestId: 'r1', completed: false, cancel: 'completed' })).toBe(
+		'fal job r1 could not be cancelled: fal had already completed it (it is billed). Its answer can still be fetched with the "Get Job" operation and request ID r1.',
+	);
+	expect(jobFate({ requestId: 'r1', completed: false, cancel: 'cancelled' })).toBe('fal job r1 was cancelled.');
 });
 
 test('Stop while the submit is on the wire: the job is cancelled as soon as its request ID arrives', async () => {
