@@ -31,8 +31,16 @@ function recordingSlots() {
 	return { slots, events };
 }
 
+/** What the lifecycle wrote to n8n's log. */
+const logged: string[] = [];
+beforeEach(() => (logged.length = 0));
+
 function itemRun(slots: JobSlots, stop = new AbortController().signal): ItemRun {
-	const ctx = { getNode: () => node } as unknown as IExecuteFunctions;
+	const ctx = {
+		getNode: () => node,
+		getExecutionId: () => 'exec-1',
+		logger: { info: (message: string) => logged.push(message) },
+	} as unknown as IExecuteFunctions;
 	return { ctx, session: createFalSession('test-key'), itemIndex: 0, stop, cancelSignal: undefined, slots };
 }
 const limits = { timeoutMs: 20_000, queueWaitMs: 20_000 };
@@ -55,6 +63,8 @@ test('prepared → uploaded → submitted → running → completed, with the sl
 	expect(events[0]).toBe('acquire');
 	expect(events).toContain('running');
 	expect(events.at(-1)).toBe('release');
+	// An operator can recover a paid answer from n8n's log if the process dies.
+	expect(logged).toEqual([`fal job ${job.requestId} submitted for item 0 of node "${node.name}" (execution exec-1)`]);
 });
 
 test('a job that waits in fal\'s queue is reported queued with its position', async () => {
