@@ -4,6 +4,7 @@ import { ExecutionBaseError, NodeApiError, NodeOperationError } from 'n8n-workfl
 import { FalRequestFailed } from '../transport/attempts';
 import { ApiError, ValidationError } from '../transport/fal';
 import { redact, redactJson, scrubError } from './redact';
+import { forItem } from './itemError';
 
 // fal's field names in 422 errors, as the user sees them in the node.
 const FIELD_LABELS: Record<string, string> = {
@@ -117,7 +118,7 @@ export function toNodeError(
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return scrubError(error, apiKey);
 	if (error instanceof ExecutionBaseError) return scrubError(error, apiKey) as unknown as NodeOperationError;
-	const suffix = ` [item ${itemIndex}]`;
+	const suffix = forItem('', itemIndex);
 	if (error instanceof ApiError) {
 		const { message, description } = describeApiError(error);
 		const response: JsonObject = { status: error.status, requestId: error.requestId || requestId || null };

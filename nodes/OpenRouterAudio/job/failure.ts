@@ -5,6 +5,7 @@ import { toNodeError } from '../errors/nodeError';
 import { scrubError } from '../errors/redact';
 import type { CancelOutcome } from '../transport/queue';
 import { TimeLimitReached } from './clock';
+import { forItem } from '../errors/itemError';
 
 // What the user reads when an item fails after it may have started a paid job: the cause, and what became
 // of the job (cancelled, already completed and fetchable with Get Job, or left for the user to check).
@@ -58,7 +59,7 @@ export function jobFate(facts: Pick<FailureFacts, 'requestId' | 'completed' | 'c
 }
 
 function stopError(node: INode, itemIndex: number, stop: NonNullable<StopCause>, fate: string) {
-	const suffix = ` [item ${itemIndex}]`;
+	const suffix = forItem('', itemIndex);
 	if (stop instanceof TimeLimitReached) {
 		if (stop.limit === 'queueWait') {
 			return new NodeOperationError(node, `The fal job waited in fal's queue longer than the "Max Queue Wait (Seconds)" limit of ${seconds(stop.limitMs)}${suffix}`, {
@@ -83,7 +84,7 @@ function stopError(node: INode, itemIndex: number, stop: NonNullable<StopCause>,
 function mayExistError(node: INode, itemIndex: number, error: JobMayExist) {
 	const since = new Date(error.sentAt).toISOString();
 	const candidates = error.candidates.length ? ` Matching request IDs: ${error.candidates.join(', ')}.` : '';
-	return new NodeOperationError(node, `fal may have created a job for this item, but its answer to the submit was lost [item ${itemIndex}]`, {
+	return new NodeOperationError(node, forItem('fal may have created a job for this item, but its answer to the submit was lost', itemIndex), {
 		itemIndex,
 		description:
 			`${error.lost}. The node did not submit again, so as not to pay twice, and ${error.reason}.${candidates} ` +

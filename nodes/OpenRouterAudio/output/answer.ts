@@ -1,5 +1,6 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { forItem } from '../errors/itemError';
 
 /**
  * Token usage as the endpoint returns it (the client's bundled type for this endpoint differs). A number fal
@@ -29,7 +30,7 @@ const USAGE_FIELDS: Array<keyof Usage> = ['prompt_tokens', 'completion_tokens', 
 export function parseAnswer(node: INode, data: unknown, itemIndex: number, requestId: string): AudioAnswer {
 	const fail = (what: string) =>
 		new NodeApiError(node, { requestId, received: typeof data === 'string' ? data.slice(0, 500) : typeof data }, {
-			message: `fal returned ${what} [item ${itemIndex}]`,
+			message: forItem(`fal returned ${what}`, itemIndex),
 			description: `Request ${requestId || '(no id)'} finished, but its result does not match the endpoint's output (an "output" text and "usage"). Try again; if it persists, report it to fal with the request ID.`,
 			itemIndex,
 		});
@@ -89,7 +90,7 @@ export function answerToJson(
 			json.jsonError = (error as Error).message;
 			return json;
 		}
-		throw new NodeOperationError(node, `The model's answer is not valid JSON [item ${meta.itemIndex}]`, {
+		throw new NodeOperationError(node, forItem("The model's answer is not valid JSON", meta.itemIndex), {
 			itemIndex: meta.itemIndex,
 			description: `${(error as Error).message}. Answer begins: "${answer.output.slice(0, 200)}". Make the prompt ask for JSON more precisely, or set "If the Answer Is Not JSON" to "Keep the Raw Text".`,
 		});

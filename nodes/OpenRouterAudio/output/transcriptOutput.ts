@@ -9,6 +9,7 @@ import type { TranscriptOrText } from '../transcript/documents';
 import { renderOutputFile } from '../transcript/outputFile';
 import { normalizeSegments, withoutSpeakers } from '../transcript/segments';
 import type { AudioAnswer } from './answer';
+import { forItem } from '../errors/itemError';
 
 /** The input file's name: the binary's file name, else the URL's last path segment (none for data: URIs). */
 export function inputFileName(ctx: IExecuteFunctions, itemIndex: number, params: JobParams): string | undefined {
@@ -51,7 +52,7 @@ export async function addTranscriptOutput(
 		} else if (params.invalidJson === 'keepRaw') {
 			Object.assign(json, { segments: null, segmentsError: `${result.reason}. Answer begins: "${result.excerpt}"` });
 		} else {
-			throw new NodeOperationError(ctx.getNode(), `The model's answer could not be turned into segments [item ${itemIndex}]`, {
+			throw new NodeOperationError(ctx.getNode(), forItem("The model's answer could not be turned into segments", itemIndex), {
 				itemIndex,
 				description: `${capitalize(result.reason)}. Answer begins: "${result.excerpt}". Request ${String(json.requestId)} was paid for; set "If the Answer Is Not JSON" to "Keep the Raw Text" to keep such answers, or run the item again.`,
 			});
