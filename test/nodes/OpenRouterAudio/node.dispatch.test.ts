@@ -53,14 +53,15 @@ describe('automatic dispatch (Max Concurrent Jobs unset)', () => {
 			if (waitingAt.length === 16) emulator().setConcurrency(2);
 			return { output: `ok ${(input as { prompt: string }).prompt}`, usage: {} };
 		});
-		const result = await runWorkflow({ ...batch(80), timeoutMs: 60_000 });
-		expect(result.items(NODE_NAME)).toHaveLength(80);
+		const result = await runWorkflow({ ...batch(120), timeoutMs: 90_000 });
+		expect(result.items(NODE_NAME)).toHaveLength(120);
 		// Right after the drop the window sized for 8 leaves many waiting; once it has learned the new limit,
-		// about 2 wait (until the batch's tail).
+		// about 2 wait. A window that never shrank would keep 14 waiting until the batch's tail (job ~105);
+		// the learning is given until job 70, generous on a loaded machine.
 		expect(Math.max(...waitingAt.slice(16, 30))).toBeGreaterThanOrEqual(6);
-		expect(Math.max(...waitingAt.slice(50, 70))).toBeLessThanOrEqual(2 + 3);
+		expect(Math.max(...waitingAt.slice(70, 100))).toBeLessThanOrEqual(2 + 3);
 		expect(emulator().leftRunning()).toEqual([]);
-	}, 60_000);
+	}, 120_000);
 
 	test('the first window is small and goes to the first items', async () => {
 		emulator().setConcurrency(3);
