@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import type { TimeLimits } from '../params/timeouts';
 
 /** Which limit an item ran out of: "Timeout (Seconds)" or "Max Queue Wait (Seconds)". */
@@ -15,7 +17,7 @@ export class TimeLimitReached extends Error {
 /** What the item's time is spent on: its own work and the running job, fal's queue, or neither. */
 export type Phase = 'active' | 'queued' | 'paused';
 
-// AbortSignal.timeout fires at once above this; longer limits re-arm in steps.
+// A timer fires at once above this; longer limits re-arm in steps.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
@@ -67,10 +69,14 @@ export class ItemClock {
 		const left = this.remainingMs();
 		if (left === Infinity) return;
 		if (left <= 0) return this.fire();
-		const timer = AbortSignal.timeout(Math.min(Math.ceil(left), MAX_TIMER_MS));
-		const onTimer = () => (this.remainingMs() <= 0 ? this.fire() : this.arm());
-		timer.addEventListener('abort', onTimer, { once: true });
-		this.disarm = () => timer.removeEventListener('abort', onTimer);
+		// n8n-workflow's sleep clears its timer when aborted: a finished item leaves no timer running for the
+		// rest of its limit (10 minutes by default), holding memory.
+		const timer = new AbortController();
+		sleep(Math.min(Math.ceil(left), MAX_TIMER_MS), timer.signal).then(
+			() => (this.remainingMs() <= 0 ? this.fire() : this.arm()),
+			() => {},
+		);
+		this.disarm = () => timer.abort();
 	}
 
 	private fire(): void {

@@ -19,17 +19,21 @@ const POLLS_BEFORE_STREAM = 10;
 
 type StreamOutcome = { completed: true } | { completed: false; news: boolean };
 
-/** Resolves when no `touch()` came for `ms`; only AbortSignal.timeout, no setTimeout in node code. */
+/**
+ * Resolves when no `touch()` came for `ms`. Each touch cancels the previous timer (n8n-workflow's `sleep`
+ * clears it on abort), so a busy stream leaves no timers behind, and `stop()` releases the last one.
+ */
 function inactivity(ms: number) {
-	let generation = 0;
 	let fire = () => {};
 	const stalled = new Promise<'stalled'>((resolve) => (fire = () => resolve('stalled')));
+	let timer = new AbortController();
 	const touch = () => {
-		const mine = ++generation;
-		AbortSignal.timeout(ms).addEventListener('abort', () => mine === generation && fire(), { once: true });
+		timer.abort();
+		timer = new AbortController();
+		sleep(ms, timer.signal).then(fire, () => {});
 	};
 	touch();
-	return { stalled, touch, stop: () => generation++ };
+	return { stalled, touch, stop: () => timer.abort() };
 }
 
 async function watchStream(
