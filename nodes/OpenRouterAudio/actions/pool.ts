@@ -57,12 +57,3 @@ export async function mapAdmitted<T>(
 		pump();
 	});
 }
-
-/** `mapAdmitted` with a fixed limit. */
-export async function mapConcurrent<T>(
-	count: number,
-	limit: number,
-	worker: (index: number, stop: AbortSignal) => Promise<T>,
-): Promise<T[]> {
-	return await mapAdmitted(count, { limit: () => limit }, worker);
-}

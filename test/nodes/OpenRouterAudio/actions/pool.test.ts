@@ -1,4 +1,8 @@
-import { mapAdmitted, mapConcurrent } from '../../../../nodes/OpenRouterAudio/actions/pool';
+import { mapAdmitted } from '../../../../nodes/OpenRouterAudio/actions/pool';
+
+/** The pool with a fixed limit, as Submit Job and Get Job use it. */
+const mapConcurrent = async <T>(count: number, limit: number, worker: (index: number, stop: AbortSignal) => Promise<T>) =>
+	await mapAdmitted(count, { limit: () => limit }, worker);
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
