@@ -46,7 +46,8 @@ export function useN8n(label: string, opts: SuiteOptions = {}): Suite {
 			userFolder: suite.userFolder,
 			port: await freePort(),
 			emulatorUrl: suite.emulator?.url,
-			extra: await opts.extra?.(),
+			// A probed free port of its own: port + 1 (n8n-env.cjs's default) may be taken by another process.
+			extra: { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...(await opts.extra?.()) },
 		});
 		if (opts.start === false) return;
 		suite.server = await startN8n(suite.env);
