@@ -8,7 +8,8 @@ import { join } from 'node:path';
 
 import { heapUsedMb } from './memory';
 import { routeFetchToEmulator } from '../test/emulator/route';
-import { startFalEmulator, type FalEmulatorOptions } from '../test/emulator/server';
+import type { FalEmulatorOptions } from '../test/emulator/server';
+import { startRemoteEmulator, type RemoteEmulator } from './remoteEmulator';
 import {
 	accountBatch,
 	addedTimePerRequest,
@@ -40,8 +41,9 @@ const ACCOUNTS: Array<[limit: number, items: number]> = QUICK
 		];
 const LARGE_BATCH = QUICK ? 400 : 1000;
 
-async function withEmulator<T>(options: FalEmulatorOptions, work: (emulator: Awaited<ReturnType<typeof startFalEmulator>>) => Promise<T>) {
-	const emulator = await startFalEmulator(options);
+/** The emulator runs in its own thread: fal is a remote server, not a share of the node's event loop. */
+async function withEmulator<T>(options: FalEmulatorOptions, work: (emulator: RemoteEmulator) => Promise<T>) {
+	const emulator = await startRemoteEmulator(options);
 	const restore = routeFetchToEmulator(emulator.url);
 	try {
 		return await work(emulator);
@@ -77,7 +79,7 @@ async function main() {
 		const before = heapUsedMb();
 		const r = await accountBatch(emulator, LARGE_BATCH);
 		const heldMb = round(heapUsedMb() - before, 1);
-		emulator.reset();
+		await emulator.reset();
 		const afterMb = round(heapUsedMb() - before, 1);
 		console.log(
 			`\n(a2) ${LARGE_BATCH} items at limit 40: ${r.seconds} s for ${r.limitSeconds} s (${r.ratio}x), peak queued ${r.peakQueued}, ` +
@@ -94,7 +96,7 @@ async function main() {
 	results.addedTime = await withEmulator({ latencyMs: 0 }, async (emulator) => {
 		const node = await addedTimePerRequest(emulator, QUICK ? 15 : 41);
 		console.log(`\n(b) time the node adds per request at 0 ms server time: median ${round(node.medianMs)} ms, p90 ${round(node.p90Ms)} ms`);
-		emulator.reset();
+		await emulator.reset();
 		const plain = await plainSubscribeLoop(QUICK ? 5 : 10);
 		const plainPerRequest = (plain.seconds * 1000) / (QUICK ? 5 : 10);
 		console.log(`    plain subscribe (polling every 500 ms): ${round(plainPerRequest)} ms per request`);

@@ -3,11 +3,11 @@ import { createFalClient } from '@fal-ai/client';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { FalEmulator } from '../test/emulator/server';
 import { runWorkflow } from '../test/harness/run';
 import { NODE_NAME, triggerThen } from '../test/harness/workflow';
 import { wav } from '../test/fixtures/wav';
 import { heapUsedMb, measurePeakMemory, type MemoryPeak } from './memory';
+import type { RemoteEmulator } from './remoteEmulator';
 
 export const ENDPOINT = 'openrouter/router/audio';
 const AUDIO = 'https://audio.example/bench.mp3';
@@ -67,11 +67,11 @@ export async function plainSubscribeLoop(count: number) {
 }
 
 /** (a) The node at its defaults against an emulated account (its `concurrency` is the account's limit). */
-export async function accountBatch(emulator: FalEmulator, count: number): Promise<BatchRow> {
-	emulator.reset();
-	const { concurrency: limit } = emulator.stats();
+export async function accountBatch(emulator: RemoteEmulator, count: number): Promise<BatchRow> {
+	await emulator.reset();
+	const { concurrency: limit } = await emulator.stats();
 	const { seconds, errors } = await nodeBatch(count);
-	const { peakQueued, peakInProgress } = emulator.stats();
+	const { peakQueued, peakInProgress } = await emulator.stats();
 	const limitSeconds = (Math.ceil(count / limit) * LATENCY_MS) / 1000;
 	return { limit, items: count, seconds: round(seconds), limitSeconds, ratio: round(seconds / limitSeconds), peakQueued, peakInProgress, errors };
 }
@@ -82,12 +82,12 @@ export const round = (value: number, digits = 2) => Math.round(value * 10 ** dig
  * (b) What the node adds to each request above fal's own processing: one item per run, so the node's
  * execution time minus the job's time at the emulator is the node's share (client, engine, three HTTP calls).
  */
-export async function addedTimePerRequest(emulator: FalEmulator, runs: number) {
+export async function addedTimePerRequest(emulator: RemoteEmulator, runs: number) {
 	const added: number[] = [];
 	for (let i = 0; i < runs; i++) {
-		emulator.reset();
+		await emulator.reset();
 		const result = await runWorkflow({ ...triggerThen({ audioUrl: AUDIO }), timeoutMs: HOUR });
-		const [job] = [...emulator.jobs.values()];
+		const [job] = await emulator.jobs();
 		const server = (job.completedAt ?? 0) - (job.startedAt ?? 0);
 		added.push(result.runData[NODE_NAME][0].executionTime - server);
 	}
@@ -96,10 +96,10 @@ export async function addedTimePerRequest(emulator: FalEmulator, runs: number) {
 }
 
 /** (c) A large binary file: bytes that reached fal, and the process's memory peak while the node ran. */
-export async function largeBinary(emulator: FalEmulator, dir: string, megabytes: number) {
+export async function largeBinary(emulator: RemoteEmulator, dir: string, megabytes: number) {
 	const path = join(dir, `bench-${megabytes}mb.wav`);
 	writeFileSync(path, wav(megabytes * 1024 * 1024));
-	emulator.reset();
+	await emulator.reset();
 	const { result, memory } = await measurePeakMemory(() =>
 		runWorkflow({
 			binaryMode: 'filesystem',
@@ -109,8 +109,9 @@ export async function largeBinary(emulator: FalEmulator, dir: string, megabytes:
 			timeoutMs: HOUR,
 		}),
 	);
-	const uploads = emulator.requests.filter((request) => request.route === 'upload' || request.route === 'upload-part');
-	const jsonBytes = emulator.requests
+	const requests = await emulator.requests();
+	const uploads = requests.filter((request) => request.route === 'upload' || request.route === 'upload-part');
+	const jsonBytes = requests
 		.filter((request) => request.route !== 'upload' && request.route !== 'upload-part')
 		.reduce((sum, request) => sum + request.bytes, 0);
 	return {
@@ -128,20 +129,20 @@ export async function largeBinary(emulator: FalEmulator, dir: string, megabytes:
  * Heap across runs of growing size: while the run's outputs are still referenced, and after they are
  * released. The second number staying flat as items grow shows that nothing is kept per item.
  */
-export async function heapGrowth(emulator: FalEmulator, sizes: number[]) {
+export async function heapGrowth(emulator: RemoteEmulator, sizes: number[]) {
 	const points = [];
 	for (const count of sizes) {
-		emulator.reset();
+		await emulator.reset();
 		const before = heapUsedMb();
 		let run: Awaited<ReturnType<typeof nodeBatch>> | undefined = await nodeBatch(count, 50);
 		const held = heapUsedMb();
 		const outputs = run.output.length;
 		run = undefined;
 		// The emulator records every request it served; that is the test double's memory, not the node's.
-		emulator.reset();
+		await emulator.reset();
 		// n8n-core's DI container keeps the last execution's services until the next run resets it.
 		await nodeBatch(1, 1);
-		emulator.reset();
+		await emulator.reset();
 		const released = heapUsedMb();
 		points.push({ items: count, outputs, heldMb: round(held - before, 3), retainedAfterReleaseMb: round(released - before, 3) });
 	}
@@ -152,9 +153,9 @@ export async function heapGrowth(emulator: FalEmulator, sizes: number[]) {
  * (e) Stopping an execution: `count` items whose fal jobs would run for a minute are stopped after
  * `afterMs`; how long until the run has ended, and how many of the fal jobs were cancelled.
  */
-export async function cancellation(emulator: FalEmulator, count: number, afterMs: number) {
-	emulator.reset();
-	emulator.setLatency(60_000);
+export async function cancellation(emulator: RemoteEmulator, count: number, afterMs: number) {
+	await emulator.reset();
+	await emulator.setLatency(60_000);
 	let cancelledAt = 0;
 	const result = await runWorkflow({
 		...triggerThen({ audioUrl: AUDIO, options: { concurrency: count } }, items(count)),
@@ -167,7 +168,7 @@ export async function cancellation(emulator: FalEmulator, count: number, afterMs
 		timeoutMs: 120_000,
 	});
 	const endedMs = performance.now() - cancelledAt;
-	const jobs = [...emulator.jobs.values()];
-	emulator.setLatency(0);
+	const jobs = await emulator.jobs();
+	await emulator.setLatency(0);
 	return { items: count, status: result.run.status, msFromStopToEnd: round(endedMs), jobs: jobs.length, jobsCancelled: jobs.filter((job) => job.cancelled).length };
 }

@@ -18,6 +18,8 @@ const { countDelivery } = require('./records');
 function createHeldResponses(queue) {
 	/** @type {Set<Response>} */
 	const held = new Set();
+	/** Status events written on all streams since the last reset: what clients had to read and parse. */
+	let eventsSent = 0;
 
 	/**
 	 * @param {Response} res
@@ -70,6 +72,7 @@ function createHeldResponses(queue) {
 			if (silent || res.writableEnded || res.destroyed) return;
 			res.write(`data: ${JSON.stringify(queue.statusOf(j, withLogs))}\n\n`);
 			events += 1;
+			eventsSent += 1;
 			if (j.status === 'COMPLETED') res.end();
 			else if (cut?.afterEvents !== undefined && events >= cut.afterEvents) doCut();
 		};
@@ -100,9 +103,11 @@ function createHeldResponses(queue) {
 		streamStatus,
 		syncRun,
 		/** Ends every held response (their jobs are being dropped). */
+		eventsSent: () => eventsSent,
 		destroyAll() {
 			for (const res of held) res.destroy();
 			held.clear();
+			eventsSent = 0;
 		},
 	};
 }

@@ -43,7 +43,7 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   request history also lists jobs not finished yet (history.js).
  * @typedef {{
  *   peakInProgress: number, inProgress: number, queued: number, peakQueued: number, concurrency: number,
- *   requests: number, routes: Record<string, number>,
+ *   requests: number, routes: Record<string, number>, streamEvents: number,
  * }} FalEmulatorStats
  * @typedef {import('./webhook').WebhookDelivery} WebhookDelivery
  * @typedef {{
@@ -267,7 +267,7 @@ async function startFalEmulator(options = {}) {
 		respondWith: (fn) => {
 			respondWith = fn;
 		},
-		stats: () => ({ ...queue.stats(), requests: requests.length, routes: { ...routeCounts } }),
+		stats: () => ({ ...queue.stats(), requests: requests.length, routes: { ...routeCounts }, streamEvents: held.eventsSent() }),
 		setConcurrency: (n) => queue.setConcurrency(n),
 		leftRunning: records.leftRunning,
 		undelivered: records.undelivered,

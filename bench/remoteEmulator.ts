@@ -1,0 +1,58 @@
+// The bench's handle on the emulator thread (emulatorWorker.ts): the emulator's records and controls as
+// async calls. Traffic goes over 127.0.0.1 as with a remote fal; route.ts sends fal's hosts there.
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+import type { FalEmulatorOptions, FalEmulatorStats } from '../test/emulator/server';
+import type { EmulatorCall } from './emulatorWorker';
+
+export interface JobClock {
+	createdAt: number;
+	startedAt?: number | null;
+	completedAt?: number | null;
+	cancelled?: boolean;
+}
+
+export interface RemoteEmulator {
+	url: string;
+	reset(): Promise<void>;
+	stats(): Promise<FalEmulatorStats>;
+	setLatency(ms: number): Promise<void>;
+	jobs(): Promise<JobClock[]>;
+	requests(): Promise<Array<{ route: string; bytes: number }>>;
+	close(): Promise<void>;
+}
+
+export async function startRemoteEmulator(options: FalEmulatorOptions): Promise<RemoteEmulator> {
+	const worker = new Worker(join(__dirname, 'emulatorWorker.js'), { workerData: options });
+	const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
+	let nextId = 0;
+	const url = await new Promise<string>((resolve, reject) => {
+		worker.once('error', reject);
+		worker.on('message', (message: { ready?: string; id?: number; result?: unknown; error?: string }) => {
+			if (message.ready) return resolve(message.ready);
+			const call = pending.get(message.id!);
+			pending.delete(message.id!);
+			if (message.error) call?.reject(new Error(message.error));
+			else call?.resolve(message.result);
+		});
+	});
+	const call = <T>(request: EmulatorCall) =>
+		new Promise<T>((resolve, reject) => {
+			const id = nextId++;
+			pending.set(id, { resolve, reject });
+			worker.postMessage({ id, call: request });
+		});
+	return {
+		url,
+		reset: () => call({ op: 'reset' }),
+		stats: () => call({ op: 'stats' }),
+		setLatency: (ms) => call({ op: 'setLatency', ms }),
+		jobs: () => call({ op: 'jobs' }),
+		requests: () => call({ op: 'requests' }),
+		close: async () => {
+			await call({ op: 'close' });
+			await worker.terminate();
+		},
+	};
+}
