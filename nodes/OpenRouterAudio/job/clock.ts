@@ -1,6 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 import type { TimeLimits } from '../params/timeouts';
+import { TIMER_CANCELLED } from '../transport/abort';
 
 /** Which limit an item ran out of: "Timeout (Seconds)" or "Max Queue Wait (Seconds)". */
 export class TimeLimitReached extends Error {
@@ -76,7 +77,7 @@ export class ItemClock {
 			() => (this.remainingMs() <= 0 ? this.fire() : this.arm()),
 			() => {},
 		);
-		this.disarm = () => timer.abort();
+		this.disarm = () => timer.abort(TIMER_CANCELLED);
 	}
 
 	private fire(): void {

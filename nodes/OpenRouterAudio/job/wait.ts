@@ -4,6 +4,7 @@ import { FalRequestFailed } from '../transport/attempts';
 import type { QueueStatus } from '../transport/fal';
 import { fetchStatus, openStatusStream } from '../transport/queue';
 import type { FalSession } from '../transport/session';
+import { inactivity } from './inactivity';
 
 /**
  * A status stream that sends nothing for this long is treated as stalled and reopened: a reopened stream
@@ -18,23 +19,6 @@ const POLL_MAX_MS = 5000;
 const POLLS_BEFORE_STREAM = 10;
 
 type StreamOutcome = { completed: true } | { completed: false; news: boolean };
-
-/**
- * Resolves when no `touch()` came for `ms`. Each touch cancels the previous timer (n8n-workflow's `sleep`
- * clears it on abort), so a busy stream leaves no timers behind, and `stop()` releases the last one.
- */
-function inactivity(ms: number) {
-	let fire = () => {};
-	const stalled = new Promise<'stalled'>((resolve) => (fire = () => resolve('stalled')));
-	let timer = new AbortController();
-	const touch = () => {
-		timer.abort();
-		timer = new AbortController();
-		sleep(ms, timer.signal).then(fire, () => {});
-	};
-	touch();
-	return { stalled, touch, stop: () => timer.abort() };
-}
 
 async function watchStream(
 	session: FalSession,

@@ -120,10 +120,10 @@ async function readBody(response: Response): Promise<ArrayBuffer | null> {
 	return await response.arrayBuffer();
 }
 
-function jsonBroken(response: Response, bytes: ArrayBuffer | null): boolean {
-	if (!bytes || !(response.headers.get('content-type') ?? '').includes('application/json')) return false;
+function jsonBroken(response: Response, text: string): boolean {
+	if (!text || !(response.headers.get('content-type') ?? '').includes('application/json')) return false;
 	try {
-		JSON.parse(new TextDecoder().decode(bytes));
+		JSON.parse(text);
 		return false;
 	} catch {
 		return true;
@@ -179,17 +179,18 @@ export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof
 				} else {
 					const { bytes } = read;
 					const text = bytes ? new TextDecoder().decode(bytes) : '';
-					const about = { kind, host, attempts, status: response.status, excerpt: excerptOf(text) };
-					if (response.ok && jsonBroken(response, bytes)) {
-						failure = new FalRequestFailed({ ...about, type: 'unreadable', uncertain: true });
+					// Built only for a failure: an answer handed to the client is parsed there.
+					const about = () => ({ kind, host, attempts, status: response.status, excerpt: excerptOf(text) });
+					if (response.ok && jsonBroken(response, text)) {
+						failure = new FalRequestFailed({ ...about(), type: 'unreadable', uncertain: true });
 					} else if (kind === 'submit' && RETRIED_IF_IDEMPOTENT.has(response.status)) {
 						// fal may have queued the job before this error: never submit again blindly.
-						failure = new FalRequestFailed({ ...about, type: 'http', uncertain: true });
+						failure = new FalRequestFailed({ ...about(), type: 'http', uncertain: true });
 					} else if (ALWAYS_RETRIED.has(response.status) || (kind !== 'submit' && RETRIED_IF_IDEMPOTENT.has(response.status))) {
-						failure = new FalRequestFailed({ ...about, type: 'http', retryAfterMs, uncertain: false });
+						failure = new FalRequestFailed({ ...about(), type: 'http', retryAfterMs, uncertain: false });
 					} else if (kind === 'upload' && !response.ok) {
 						// The signed upload URL refused the file: not the API key, and asking again does not help.
-						failure = new FalRequestFailed({ ...about, type: 'http', uncertain: false });
+						failure = new FalRequestFailed({ ...about(), type: 'http', uncertain: false });
 						final = true;
 					} else {
 						// An answer for the client: 2xx, or an error it reports without retrying (401, 404, 422, ...).
