@@ -5,10 +5,13 @@
 
 export type JobState = 'submitting' | 'queued' | 'running';
 
-/** The first window: the limit of a new fal account. */
-export const INITIAL_WINDOW = 2;
 /** Jobs kept waiting at fal beyond the learned limit, at least this many. */
 export const MIN_AHEAD = 2;
+/**
+ * The first window: a new fal account's limit (2) and its queue ahead, where the window of such an account
+ * settles anyway. A larger account's window grows from here, one round of reports sooner than from 2.
+ */
+export const INITIAL_WINDOW = 2 + MIN_AHEAD;
 
 /**
  * Queue ahead of a learned limit: as many jobs again, at least 2. A job ending at fal is replaced by a
@@ -76,12 +79,14 @@ export class AdaptiveWindow {
 		return id;
 	}
 
-	report(id: number, state: 'queued' | 'running'): void {
+	/** Returns false when the report changes nothing (fal repeats a status, e.g. each queue position). */
+	report(id: number, state: 'queued' | 'running'): boolean {
 		const before = this.jobs.get(id);
-		if (before === undefined || before === state) return;
+		if (before === undefined || before === state) return false;
 		this.move(id, before, state);
 		if (before === 'queued') this.startsAhead++;
 		this.learn();
+		return true;
 	}
 
 	closeJob(id: number): void {

@@ -1,6 +1,9 @@
 import { AdaptiveWindow } from './adaptive';
 import type { JobSlot, JobSlots } from './slots';
 
+/** Items prepared ahead of the window at least: while it doubles from 2, the next items are ready. */
+export const PREPARED_AHEAD = 8;
+
 interface Waiter {
 	grant: (slot: JobSlot) => void;
 	signal: AbortSignal;
@@ -41,11 +44,12 @@ export class AdaptiveDispatcher implements JobSlots {
 
 	/**
 	 * Items that may be started (preparing, uploading, waiting for a slot or running a job): the window and
-	 * half as many again, so uploads go on ahead of the jobs. A window of 1 runs items one after another.
+	 * half as many again, at least PREPARED_AHEAD, so items read their fields and upload while earlier jobs
+	 * start, and a growing window finds them ready to submit. A window of 1 runs items one after another.
 	 */
 	itemsAhead(): number {
 		const { window } = this.window;
-		return window <= 1 ? 1 : window + Math.ceil(window / 2);
+		return window <= 1 ? 1 : window + Math.max(PREPARED_AHEAD, Math.ceil(window / 2));
 	}
 
 	onChange(listener: () => void): () => void {
@@ -57,22 +61,23 @@ export class AdaptiveDispatcher implements JobSlots {
 		const id = this.window.openJob();
 		let released = false;
 		return {
+			// A queued job hears of every move up fal's queue: only a change of state is worth a look at the line.
 			queued: () => {
-				if (!released) this.changed(() => this.window.report(id, 'queued'));
+				if (!released && this.window.report(id, 'queued')) this.changed();
 			},
 			running: () => {
-				if (!released) this.changed(() => this.window.report(id, 'running'));
+				if (!released && this.window.report(id, 'running')) this.changed();
 			},
 			release: () => {
 				if (released) return;
 				released = true;
-				this.changed(() => this.window.closeJob(id));
+				this.window.closeJob(id);
+				this.changed();
 			},
 		};
 	}
 
-	private changed(update: () => void) {
-		update();
+	private changed() {
 		while (this.waiters.length > 0 && this.window.hasRoom()) {
 			const waiter = this.waiters.shift()!;
 			waiter.signal.removeEventListener('abort', waiter.onAbort);

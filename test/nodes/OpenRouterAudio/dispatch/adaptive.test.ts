@@ -61,7 +61,7 @@ describe('AdaptiveWindow', () => {
 			seen.push(window.window);
 			account.fill();
 		}
-		expect(seen).toEqual([2, 4, 8, 16]);
+		expect(seen).toEqual([4, 8, 16, 32]);
 		expect(account.waiting).toEqual([]);
 	});
 

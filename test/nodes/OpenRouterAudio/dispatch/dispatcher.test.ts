@@ -9,21 +9,21 @@ describe('AdaptiveDispatcher', () => {
 		const never = new AbortController().signal;
 		const granted: number[] = [];
 		const slots: JobSlot[] = [];
-		for (let n = 0; n < 6; n++) {
+		for (let n = 0; n < 10; n++) {
 			void dispatcher.acquire(never).then((slot) => {
 				granted.push(n);
 				slots.push(slot);
 			});
 		}
 		await tick();
-		expect(granted).toEqual([0, 1]);
-		// Both run at once at fal: the window doubles and the next two in line get theirs.
+		expect(granted).toEqual([0, 1, 2, 3]);
+		// All four run at once at fal: the window doubles and the next four in line get theirs.
 		for (const slot of [...slots]) slot.running();
 		await tick();
-		expect(granted).toEqual([0, 1, 2, 3]);
+		expect(granted).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
 		slots[0].release();
 		await tick();
-		expect(granted).toEqual([0, 1, 2, 3, 4]);
+		expect(granted).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
 	});
 
 	test('a waiter whose signal aborts leaves the line and the next one gets its turn', async () => {
@@ -52,5 +52,22 @@ describe('AdaptiveDispatcher', () => {
 		expect(dispatcher.window.open).toBe(0);
 		slot.release();
 		expect(dispatcher.window.open).toBe(0);
+	});
+
+	test('a job moving up fal\'s queue wakes no listener; a change of state does', async () => {
+		const dispatcher = new AdaptiveDispatcher(Infinity);
+		const slot = await dispatcher.acquire(new AbortController().signal);
+		let heard = 0;
+		dispatcher.onChange(() => heard++);
+		const report = reportStatus(slot);
+		report({ status: 'IN_QUEUE', queue_position: 5 });
+		expect(heard).toBe(1);
+		for (let position = 4; position >= 0; position--) report({ status: 'IN_QUEUE', queue_position: position });
+		expect(heard).toBe(1);
+		report({ status: 'IN_PROGRESS' });
+		report({ status: 'IN_PROGRESS' });
+		expect(heard).toBe(2);
+		report({ status: 'COMPLETED' });
+		expect(heard).toBe(3);
 	});
 });
