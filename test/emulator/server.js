@@ -43,7 +43,7 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   request history also lists jobs not finished yet (history.js).
  * @typedef {{
  *   peakInProgress: number, inProgress: number, queued: number, peakQueued: number, concurrency: number,
- *   requests: number, routes: Record<string, number>, streamEvents: number,
+ *   requests: number, routes: Record<string, number>, streamEvents: number, connections: number,
  * }} FalEmulatorStats
  * @typedef {import('./webhook').WebhookDelivery} WebhookDelivery
  * @typedef {{
@@ -248,6 +248,9 @@ async function startFalEmulator(options = {}) {
 			else res.destroy();
 		});
 	});
+	// TCP connections clients opened: with keep-alive, far fewer than requests.
+	let connections = 0;
+	server.on('connection', () => connections++);
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(0, '127.0.0.1', () => resolve(undefined));
@@ -267,7 +270,7 @@ async function startFalEmulator(options = {}) {
 		respondWith: (fn) => {
 			respondWith = fn;
 		},
-		stats: () => ({ ...queue.stats(), requests: requests.length, routes: { ...routeCounts }, streamEvents: held.eventsSent() }),
+		stats: () => ({ ...queue.stats(), requests: requests.length, routes: { ...routeCounts }, streamEvents: held.eventsSent(), connections }),
 		setConcurrency: (n) => queue.setConcurrency(n),
 		leftRunning: records.leftRunning,
 		undelivered: records.undelivered,
@@ -279,6 +282,7 @@ async function startFalEmulator(options = {}) {
 			webhooks.abort();
 			requests.length = 0;
 			routeCounts = {};
+			connections = 0;
 			cancelRequests.length = 0;
 			queue.clear();
 			storage.reset();
