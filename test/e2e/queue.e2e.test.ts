@@ -1,14 +1,16 @@
 /**
  * Production queue mode: PostgreSQL (a fresh cluster of Debian's `postgresql` on a free port), Redis,
  * one n8n main and two `n8n worker`s, binary data in the database. A batch of webhook uploads runs on
- * the workers and every answer comes back; then a worker is killed (SIGKILL) while its fal jobs run,
+ * the workers and every answer comes back; an SRT file written by "Put Output in File" on a worker lands
+ * in the database and the main serves it back; then a worker is killed (SIGKILL) while its fal jobs run,
  * and the test measures from the emulator's records and n8n's REST API what became of them.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { parse } from 'flatted';
 import { killGroup } from '../../scripts/n8n-env.cjs';
 import { audioFixture } from './n8n/fixtures';
-import { startPostgres } from './n8n/postgres';
+import { startPostgres, type Postgres } from './n8n/postgres';
 import { freePort, startN8n, tail, type N8nServer } from './n8n/process';
 import { startRedis } from './n8n/redis';
 import { waitFor } from './n8n/wait';
@@ -16,12 +18,13 @@ import { createFalCredential, postAudio, publishUploadWebhook, useN8n } from './
 
 const BATCH = 10;
 
+let postgres: Postgres;
 // the main: `n8n start` in queue mode, signed in as the owner
 const n8n = useN8n('queue', {
 	// each job takes a while at fal, so one worker alone can't drain the batch before the other polls
 	latencyMs: 1500,
 	extra: async () => ({
-		...(await startPostgres()).env,
+		...(postgres = await startPostgres()).env,
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 		QUEUE_BULL_REDIS_PORT: String(await startRedis()),
@@ -48,6 +51,11 @@ beforeAll(async () => {
 		workers.push(await startN8n(env, { command: ['worker', '--concurrency=2'], readyPort: healthPort }));
 	}
 });
+
+/** Execution ids a worker logged as started (n8n: "Worker started execution 12 (job 7)"). */
+function executionsStartedBy(worker: N8nServer): string[] {
+	return [...worker.logs().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]);
+}
 
 test(`a batch of ${BATCH} webhook uploads runs on both workers and every answer comes back`, async () => {
 	const { emulator, rest, server: main } = n8n;
@@ -89,10 +97,76 @@ test(`a batch of ${BATCH} webhook uploads runs on both workers and every answer 
 	expect(elapsed).toBeLessThan(BATCH * 1500);
 });
 
-/** Execution ids a worker logged as started (n8n: "Worker started execution 12 (job 7)"). */
-function executionsStartedBy(worker: N8nServer): string[] {
-	return [...worker.logs().matchAll(/Worker started execution (\d+)/g)].map((m) => m[1]);
-}
+
+// The emulator's Segments answer for the default model and prompt (test/emulator/segments.js).
+const SRT =
+	'1\n00:00:00,000 --> 00:00:02,500\nSpeaker 1: Echo from google/gemini-3-flash-preview.\n\n' +
+	'2\n00:00:02,500 --> 00:00:05,250\nSpeaker 2: Transcribe this audio verbatim.\n\n' +
+	'3\n00:00:05,250 --> 00:01:02,345\nSpeaker 1: Thanks & bye <3\n';
+
+test('Put Output in File srt on a worker writes the file to the database, and the main serves it back', async () => {
+	const { rest, server: main } = n8n;
+	const credential = await createFalCredential(rest, 'Fal (e2e queue srt)');
+	await publishUploadWebhook(main, rest, 'e2e-queue-srt', { id: credential.id, name: credential.name }, {
+		transcriptOutput: 'segments',
+		speakerLabels: true,
+		options: { putOutputInFile: 'srt', keepBinary: true, outputBinaryPropertyName: 'subtitles' },
+	});
+	const before = workers.map(executionsStartedBy);
+	const response = await postAudio(main, 'e2e-queue-srt', readFileSync(audioFixture('speech.wav')), 'standup.wav');
+	expect(response.status).toBe(200);
+	expect(JSON.parse(response.text).segments).toHaveLength(3);
+
+	// A worker ran it, not the main.
+	const started = workers.flatMap((worker, k) => executionsStartedBy(worker).filter((id) => !before[k].includes(id)));
+	expect(started).toHaveLength(1);
+	const [executionId] = started;
+	expect(main.logs()).not.toMatch(/Worker started execution/);
+
+	// The run data the worker saved names the file by its database id. (The webhook answers from the
+	// Respond to Webhook node, before the execution is saved as finished.)
+	const execution = await waitFor(
+		`execution ${executionId} saved`,
+		async () => {
+			const found = await rest.ok<any>('GET', `/rest/executions/${executionId}`);
+			return found.status === 'success' && found;
+		},
+		30_000,
+		250,
+	);
+	const item = parse(execution.data).resultData.runData['OpenRouter Audio'][0].data.main[0][0];
+	const file = item.binary.subtitles;
+	expect(file).toMatchObject({ fileName: 'standup.srt', mimeType: 'application/x-subrip', fileExtension: 'srt' });
+	expect(file.id).toMatch(/^database:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+	// The kept upload is in the database too, beside it under its own name.
+	expect(item.binary.data).toMatchObject({ fileName: 'standup.wav', id: expect.stringMatching(/^database:/) });
+
+	// The database's own row: the bytes, written for this execution.
+	const fileId = file.id.slice('database:'.length);
+	expect(
+		await postgres.query(
+			`SELECT "sourceType", "sourceId", "fileName", "mimeType", "fileSize", encode(data, 'hex') AS hex FROM binary_data WHERE "fileId" = '${fileId}'`,
+		),
+	).toEqual([
+		{
+			sourceType: 'execution',
+			sourceId: executionId,
+			fileName: 'standup.srt',
+			mimeType: 'application/x-subrip',
+			fileSize: Buffer.byteLength(SRT),
+			hex: Buffer.from(SRT).toString('hex'),
+		},
+	]);
+
+	// The main reads it back from the database, as the editor's Download button does.
+	const download = await fetch(`${main.url}/rest/binary-data?id=${encodeURIComponent(file.id)}&action=download`, {
+		headers: { cookie: rest.cookie, 'browser-id': 'e2e-browser' },
+	});
+	expect(download.status).toBe(200);
+	expect(download.headers.get('content-type')).toMatch(/^application\/x-subrip/);
+	expect(download.headers.get('content-disposition')).toBe('attachment; filename="standup.srt"');
+	expect(await download.text()).toBe(SRT);
+});
 
 // Two workers x 2 slots: with jobs this long at fal every upload of the batch is running when the kill comes.
 const KILL_BATCH = 4;

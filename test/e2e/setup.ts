@@ -77,18 +77,19 @@ export async function publishWorkflow(rest: Rest, wf: Record<string, unknown>): 
 }
 
 /**
- * Webhook (POST, multipart audio in binary `data`) -> OpenRouter Audio (transcribe) -> Respond to
- * Webhook, published; resolves once n8n serves the production webhook at `path`.
+ * Webhook (POST, multipart audio in binary `data`) -> OpenRouter Audio (transcribe, plus `parameters`)
+ * -> Respond to Webhook, published; resolves once n8n serves the production webhook at `path`.
  */
 export async function publishUploadWebhook(
 	server: N8nServer,
 	rest: Rest,
 	path: string,
 	credential: { id: string; name: string },
+	parameters: Record<string, unknown> = {},
 ): Promise<void> {
 	const wf = workflow(`e2e-${path}`, `E2E ${path}`, [
 		webhook(path),
-		openRouterAudio({ operation: 'analyze', audioSource: 'binary', binaryPropertyName: 'data', task: 'transcribe' }, credential),
+		openRouterAudio({ operation: 'analyze', audioSource: 'binary', binaryPropertyName: 'data', task: 'transcribe', ...parameters }, credential),
 		respondToWebhook(),
 	]);
 	await publishWorkflow(rest, wf);

@@ -1,14 +1,17 @@
 // Self-test of the engine harness with a throwaway node, so it is trusted before the product node exists.
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { Echo, EchoApi, ECHO_TYPE, cancelSeen } from './echo-node';
 import { runWorkflow } from './run';
+import { useS3Server } from './s3';
 import { triggerThen } from './workflow';
 
 const echo = { nodeTypes: { [ECHO_TYPE]: new Echo() }, credentialTypes: { echoApi: new EchoApi() } };
 const fixture = join(__dirname, 'fixtures', 'tiny.wav');
+const s3 = useS3Server();
 const opts = { nodeType: ECHO_TYPE, nodeName: 'Echo', credentials: { echoApi: { id: '1', name: 'Echo' } } };
 
 describe('engine harness', () => {
@@ -39,8 +42,34 @@ describe('engine harness', () => {
 		expect(binary.id).toMatch(/^filesystem(-v2)?:/);
 		expect(binary.data).not.toMatch(/^UklG/); // no inline base64
 		expect(binary).toMatchObject({ fileName: 'tiny.wav', mimeType: 'audio/wav' });
-		expect(await binaryBuffer(binary)).toEqual(require('node:fs').readFileSync(fixture));
+		expect(await binaryBuffer(binary)).toEqual(readFileSync(fixture));
 		// The node read the same bytes back through this.helpers.getBinaryDataBuffer.
+		expect(items('Echo')[0].json).toMatchObject({ bytes: 42, text: expect.stringContaining('fake-audio') });
+	});
+
+	it('stores binary data in s3 mode as one object in the bucket, read back by its id', async () => {
+		const { items, binaryBuffer, executionId } = await runWorkflow({
+			...echo,
+			binaryMode: 's3',
+			s3: s3(),
+			...triggerThen({ mode: 'binary', binaryPropertyName: 'audio' }, [{}], {
+				...opts,
+				binaryFiles: [{ path: fixture, property: 'audio', mimeType: 'audio/wav' }],
+			}),
+		});
+		const binary = items('Binary')[0].binary!.audio;
+		const key = `workflows/harness-workflow/executions/${executionId}/binary_data/`;
+		expect(binary.id).toMatch(new RegExp(`^s3:${key}[0-9a-f-]{36}$`));
+		// S3's own record: the bytes, MIME type and file name n8n sent with the PUT.
+		const bytes = readFileSync(fixture);
+		expect(await s3().objects()).toEqual([
+			{
+				key: binary.id!.slice('s3:'.length),
+				body: bytes,
+				metadata: expect.objectContaining({ 'content-type': 'audio/wav', 'x-amz-meta-filename': 'tiny.wav' }),
+			},
+		]);
+		expect(await binaryBuffer(binary)).toEqual(bytes);
 		expect(items('Echo')[0].json).toMatchObject({ bytes: 42, text: expect.stringContaining('fake-audio') });
 	});
 

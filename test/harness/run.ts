@@ -2,7 +2,6 @@
 // and returns the run with small accessors for node output.
 import { Container } from '@n8n/di';
 import {
-	BinaryDataConfig,
 	BinaryDataService,
 	ExecutionLifecycleHooks,
 	ExternalSecretsProxy,
@@ -23,17 +22,21 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
+import { initBinaryData, type BinaryMode } from './binaryData';
 import { DEFAULT_TEST_CREDENTIALS, TestCredentialsHelper, type TestCredentials } from './credentials';
 import { loadPackage, packageName } from './loader';
 import { createNodeTypes, type NodeTypeMap, type TestNodeTypes } from './nodes';
+import type { S3Server } from './s3';
 
 export interface RunWorkflowOptions {
 	nodes: INode[];
 	connections: IConnections;
 	/** Decrypted credentials by type. Default: `{ falApi: { apiKey: 'test-key' } }`. */
 	credentials?: TestCredentials;
-	/** 'filesystem' initialises n8n's BinaryDataService (items carry an `id`); 'default' keeps base64 inline. */
-	binaryMode?: 'default' | 'filesystem';
+	/** n8n's binary data mode (see binaryData.ts): 'default' keeps base64 inline; the others give items an `id`. */
+	binaryMode?: BinaryMode;
+	/** The S3 server of binaryMode 's3' (useS3Server in s3.ts). */
+	s3?: S3Server;
 	/** Cancel the execution this long after it starts (fires the nodes' getExecutionCancelSignal()). */
 	cancelAfterMs?: number;
 	/** Called once the execution has started; `cancel()` stops it like the n8n UI's Stop button. */
@@ -97,11 +100,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	// n8n-core's per-container services (e.g. SSHClientsManager) hook process 'exit'; a real n8n has one
 	// container, the tests have one per run, so the hooks of a finished run are removed with it.
 	const exitListeners = new Set(process.listeners('exit'));
-	if (options.binaryMode === 'filesystem') {
-		// Same as n8n's start-up in filesystem mode: files under <N8N_USER_FOLDER>/.n8n/storage.
-		Container.get(BinaryDataConfig).mode = 'filesystem';
-		await Container.get(BinaryDataService).init();
-	}
+	await initBinaryData(options.binaryMode ?? 'default', options.s3);
 
 	// Only load dist/ when the workflow uses the package, so the harness works before it is built.
 	const usesPackage = options.nodes.some((node) => node.type.startsWith(`${packageName}.`));

@@ -21,6 +21,8 @@ export interface Postgres {
 	/** n8n's environment for this database. */
 	env: Record<string, string>;
 	logs: () => string;
+	/** The rows of a query as JSON (psql as the superuser), for asserting what n8n stored. */
+	query: <T = Record<string, unknown>>(sql: string) => Promise<T[]>;
 }
 
 /** Folder of initdb/postgres/pg_isready: Debian keeps them in /usr/lib/postgresql/<major>/bin, off PATH. */
@@ -80,10 +82,16 @@ export async function startPostgres(): Promise<Postgres> {
 
 	const database = 'n8n';
 	await exec(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database]);
+	const query = async (sql: string) => {
+		const json = `SELECT coalesce(json_agg(t), '[]') FROM (${sql}) t`;
+		const { stdout } = await exec('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database, '-At', '-c', json]);
+		return JSON.parse(stdout);
+	};
 	return {
 		port,
 		database,
 		logs,
+		query,
 		env: {
 			DB_TYPE: 'postgresdb',
 			DB_POSTGRESDB_HOST: '127.0.0.1',

@@ -4,24 +4,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { runWorkflow } from '../../harness/run';
+import { useS3Server } from '../../harness/s3';
 import { BINARY_NAME, NODE_NAME, triggerThen } from '../../harness/workflow';
 import { FIXTURES, submittedBodies, useFalEmulator } from './useFalEmulator';
 
 const emulator = useFalEmulator();
+const s3 = useS3Server();
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('OpenRouter Audio with binary input, through the n8n engine', () => {
-	test.each(['filesystem', 'default'] as const)(
+	// In s3 mode the audio lives in the (fake) S3 bucket and the node reads it from there to upload it.
+	test.each(['filesystem', 'default', 's3'] as const)(
 		'%s binary mode: the file is uploaded once as bytes, then sent by its fal URL',
 		async (binaryMode) => {
 			const path = `${FIXTURES}/speech.wav`;
 			const result = await runWorkflow({
 				binaryMode,
+				...(binaryMode === 's3' ? { s3: s3() } : {}),
 				...triggerThen({ audioSource: 'binary' }, [{}], { binaryFiles: [{ path, mimeType: 'audio/wav' }] }),
 			});
 			expect(result.error(NODE_NAME)).toBeUndefined();
 			const binary = result.items(BINARY_NAME)[0].binary!.data;
-			expect(binary.id !== undefined).toBe(binaryMode === 'filesystem');
+			expect(binary.id?.split(':')[0]).toBe({ filesystem: 'filesystem-v2', default: undefined, s3: 's3' }[binaryMode]);
+			if (binaryMode === 's3') {
+				const stored = (await s3().objects()).find((object) => `s3:${object.key}` === binary.id);
+				expect(stored?.body).toEqual(readFileSync(path));
+			}
 
 			const initiate = emulator().requests.filter((request) => request.route === 'initiate');
 			expect(initiate.map((request) => request.body)).toEqual([{ content_type: 'audio/wav', file_name: 'speech.wav' }]);

@@ -2,21 +2,24 @@
  * Transcripts as data and as files, through the n8n engine against the fal emulator: the Segments output
  * (the emulator answers a Segments request with a deterministic JSON transcript), bad answers under both
  * "If the Answer Is Not JSON" choices, "Put Output in File" in every format and in the binary data modes
- * the harness runs (default = inline base64, filesystem = n8n's BinaryDataService on disk; database and
- * S3 modes need n8n's database / an S3 store and go through the same prepareBinaryData call), and the
- * checks that refuse before anything is sent.
+ * the harness runs (default = inline base64, filesystem = n8n's BinaryDataService on disk, s3 = objects in
+ * a fake S3; database mode needs n8n's database and is tested end to end in test/e2e/queue.e2e.test.ts),
+ * and the checks that refuse before anything is sent.
  */
 import { readFileSync } from 'node:fs';
 import type { IBinaryData, INodeParameters } from 'n8n-workflow';
 
 import { SEGMENTS_INSTRUCTION, SEGMENTS_INSTRUCTION_NO_SPEAKERS } from '../../../nodes/OpenRouterAudio/transcript/segments';
 import { badSegmentsAnswer, BAD_SEGMENTS_OUTPUTS } from '../../emulator/segments';
+import type { BinaryMode } from '../../harness/binaryData';
 import type { BinaryFileSpec } from '../../harness/nodes';
 import { runWorkflow } from '../../harness/run';
+import { useS3Server } from '../../harness/s3';
 import { NODE_NAME, triggerThen } from '../../harness/workflow';
 import { FIXTURES, submittedBodies, useFalEmulator } from './useFalEmulator';
 
 const emulator = useFalEmulator();
+const s3 = useS3Server();
 
 const MODEL = 'google/gemini-3-flash-preview';
 const PROMPT = 'Transcribe this audio verbatim.';
@@ -41,9 +44,10 @@ const VTT =
 	`00:00:02.500 --> 00:00:05.250\n<v Speaker 2>${PROMPT}\n\n` +
 	'00:00:05.250 --> 00:01:02.345\n<v Speaker 1>Thanks &amp; bye &lt;3\n';
 
-async function run(params: INodeParameters, options: { binaryMode?: 'default' | 'filesystem'; files?: BinaryFileSpec[]; items?: object[] } = {}) {
+async function run(params: INodeParameters, options: { binaryMode?: BinaryMode; files?: BinaryFileSpec[]; items?: object[] } = {}) {
 	const result = await runWorkflow({
 		binaryMode: options.binaryMode ?? 'default',
+		...(options.binaryMode === 's3' ? { s3: s3() } : {}),
 		...triggerThen(params, options.items ?? [{}], options.files ? { binaryFiles: options.files } : {}),
 	});
 	return { result, item: result.items(NODE_NAME)[0], error: result.error(NODE_NAME) };
@@ -130,7 +134,9 @@ describe('Segments output', () => {
 describe('Put Output in File', () => {
 	const usage = (item: { json: Record<string, unknown> }) => item.json.usage;
 
-	test.each(['default', 'filesystem'] as const)('%s binary mode: SRT, VTT, txt, md and json with exact content, MIME type and name', async (binaryMode) => {
+	const idPrefix: Record<BinaryMode, RegExp | undefined> = { default: undefined, filesystem: /^filesystem-v2:/, s3: /^s3:/ };
+
+	test.each(['default', 'filesystem', 's3'] as const)('%s binary mode: SRT, VTT, txt, md and json with exact content, MIME type and name', async (binaryMode) => {
 		const expected = {
 			srt: { mimeType: 'application/x-subrip', content: () => SRT },
 			vtt: { mimeType: 'text/vtt', content: () => VTT },
@@ -154,19 +160,28 @@ describe('Put Output in File', () => {
 			expect(error).toBeUndefined();
 			const file = item.binary!.data as IBinaryData;
 			expect(file).toMatchObject({ fileName: `standup call.${format}`, mimeType: want.mimeType, fileExtension: format });
-			expect(file.id !== undefined).toBe(binaryMode === 'filesystem');
+			if (idPrefix[binaryMode]) expect(file.id).toMatch(idPrefix[binaryMode]!);
+			else expect(file.id).toBeUndefined();
 			expect((await result.binaryBuffer(file)).toString('utf8')).toBe(want.content(item));
+			if (binaryMode === 's3') {
+				// S3's own record of the object n8n wrote: the bytes, and the MIME type and name sent with the PUT
+				// (n8n's ObjectStoreService URI-encodes the name into x-amz-meta-filename).
+				const stored = (await s3().objects()).find((object) => `s3:${object.key}` === file.id);
+				expect(stored?.body.toString('utf8')).toBe(want.content(item));
+				expect(stored?.metadata).toMatchObject({ 'content-type': want.mimeType, 'x-amz-meta-filename': `standup%20call.${format}` });
+			}
 			// The JSON fields stay on the item.
 			expect(item.json.segments).toEqual(SEGMENTS);
 		}
 	});
 
-	test('named after the input binary file; Keep Binary Data keeps the audio beside it under its own name', async () => {
+	test.each(['filesystem', 's3'] as const)('%s binary mode: named after the input binary file; Keep Binary Data keeps the audio beside it under its own name', async (binaryMode) => {
 		const path = `${FIXTURES}/speech.mp3`;
 		const { item, result } = await run(
 			labelled({ audioSource: 'binary', binaryPropertyName: 'audio', options: { putOutputInFile: 'srt', keepBinary: true, outputBinaryPropertyName: 'subtitles' } }),
-			{ binaryMode: 'filesystem', files: [{ path, property: 'audio', fileName: 'folder/meeting.mp3' }] },
+			{ binaryMode, files: [{ path, property: 'audio', fileName: 'folder/meeting.mp3' }] },
 		);
+		expect(item.binary!.subtitles.id).toMatch(idPrefix[binaryMode]!);
 		expect(Object.keys(item.binary!)).toEqual(['audio', 'subtitles']);
 		expect(item.binary!.subtitles).toMatchObject({ fileName: 'meeting.srt', mimeType: 'application/x-subrip' });
 		expect((await result.binaryBuffer(item.binary!.subtitles)).toString('utf8')).toBe(SRT);
