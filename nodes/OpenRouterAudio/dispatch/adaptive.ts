@@ -31,9 +31,11 @@ export class AdaptiveWindow {
 	private target: number;
 	private learned = 0;
 	/**
-	 * While jobs wait at fal, every job that ends there lets a waiting one start. Starts reported minus ends
-	 * reported: above 0, a start was heard before the end that made room for it (reports come on separate
-	 * streams), and the running count is that much too high.
+	 * Every job that ends at fal lets a waiting one start. Starts of waiting jobs reported minus ends reported:
+	 * above 0, a start was heard before the end that made room for it (reports come on separate streams), and
+	 * the running count is that much too high until those ends are heard, also after the queue has emptied
+	 * (a whole wave of equal jobs ends together and the whole queue starts). Below 0 (ends heard first) it
+	 * stops at the number of jobs still waiting, which are the starts to come.
 	 */
 	private startsAhead = 0;
 	/** While jobs wait at fal: the most seen running in the current run of samples, to notice a lower limit. */
@@ -83,8 +85,10 @@ export class AdaptiveWindow {
 	report(id: number, state: 'queued' | 'running'): boolean {
 		const before = this.jobs.get(id);
 		if (before === undefined || before === state) return false;
+		// fal's queue is first in, first out: while a job of ours waits, a job of ours that starts took the place
+		// of one that ended, whether it waited (heard queued) or was just submitted.
+		if (before === 'queued' || (state === 'running' && this.counts.queued > 0)) this.startsAhead++;
 		this.move(id, before, state);
-		if (before === 'queued') this.startsAhead++;
 		this.learn();
 		return true;
 	}
@@ -94,9 +98,9 @@ export class AdaptiveWindow {
 		if (before === undefined) return;
 		this.counts[before]--;
 		this.jobs.delete(id);
-		if (before === 'running' && this.counts.queued > 0) this.startsAhead = Math.max(-this.counts.queued, this.startsAhead - 1);
+		if (before === 'running') this.startsAhead = Math.max(-this.counts.queued, this.startsAhead - 1);
+		else this.startsAhead = Math.max(-this.counts.queued, this.startsAhead);
 		if (this.counts.queued > 0) this.sample();
-		else this.startsAhead = 0;
 	}
 
 	private move(id: number, from: JobState, to: JobState) {
@@ -107,13 +111,15 @@ export class AdaptiveWindow {
 
 	/**
 	 * The window follows the learned limit. While every job runs, each new most-running raises it, so the
-	 * window doubles per round of reports; once jobs wait, it stays at the limit plus the queue ahead.
+	 * window doubles per round of reports; once jobs wait, it stays at the limit plus the queue ahead, and
+	 * only samples move it: more jobs reported running than the limit while one of ours waits means the
+	 * reports of jobs that ended are late (a busy event loop), not room.
 	 */
 	private learn() {
+		if (this.counts.queued > 0) return this.sample();
+		this.startsAhead = Math.max(0, this.startsAhead);
 		const running = this.runningAtFal();
 		if (running > this.learned) this.learned = running;
-		if (this.counts.queued > 0) return this.sample();
-		this.startsAhead = 0;
 		this.retarget();
 	}
 
@@ -128,7 +134,8 @@ export class AdaptiveWindow {
 	/**
 	 * While jobs wait at fal, the account is full: the running count is its limit. Over a run of samples as
 	 * long as the window, the most seen running replaces the learned limit, so a lower limit (another
-	 * workflow sharing the account, a changed plan) shrinks the window; a higher one shows up at once.
+	 * workflow sharing the account, a changed plan) shrinks the window, and a higher one grows it once the
+	 * ends of the jobs before the extra starts have been heard.
 	 */
 	private sample() {
 		this.sampleMax = Math.max(this.sampleMax, this.runningAtFal());
