@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { accountLimits } from '../dispatch/accountLimits';
 import { AdaptiveDispatcher } from '../dispatch/dispatcher';
 import { unboundedSlots, type JobSlots } from '../dispatch/slots';
 import { toNodeError } from '../errors/nodeError';
@@ -21,17 +22,28 @@ const FIXED_AT_ONCE = 5;
  * How items flow. Analyze waits for its jobs, so an adaptive window of job slots follows what fal reports
  * and items prepare (and upload) just ahead of it. Submit Job and Get Job only make quick requests.
  */
-function dispatchFor(ctx: IExecuteFunctions, operation: Operation): { slots: JobSlots; admission: Admission } {
+interface Dispatch {
+	slots: JobSlots;
+	admission: Admission;
+	/** When the items are done: what was learned about the account is kept for the next execution. */
+	finished?: () => void;
+}
+
+function dispatchFor(ctx: IExecuteFunctions, operation: Operation, apiKey: string): Dispatch {
 	if (operation === 'getJob') return { slots: unboundedSlots(), admission: { limit: () => FIXED_AT_ONCE } };
 	const max = readMaxConcurrentJobs(ctx);
 	if (operation === 'submit') {
 		const atOnce = Number.isFinite(max) ? max : FIXED_AT_ONCE;
 		return { slots: unboundedSlots(), admission: { limit: () => atOnce } };
 	}
-	const dispatcher = new AdaptiveDispatcher(max);
+	const dispatcher = new AdaptiveDispatcher(max, accountLimits.recall(apiKey));
 	return {
 		slots: dispatcher,
 		admission: { limit: () => dispatcher.itemsAhead(), onChange: (listener) => dispatcher.onChange(listener) },
+		// Under a user's bound the account may allow more than was seen: only an automatic run teaches.
+		finished: () => {
+			if (!Number.isFinite(max)) accountLimits.remember(apiKey, dispatcher.window.limit);
+		},
 	};
 }
 
@@ -45,7 +57,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const { apiKey } = await this.getCredentials<{ apiKey: string }>('falApi');
 	const cancelSignal = this.getExecutionCancelSignal();
 	const session = createFalSession(apiKey, cancelSignal);
-	const { slots, admission } = dispatchFor(this, operation);
+	const { slots, admission, finished } = dispatchFor(this, operation, apiKey);
 
 	// With Retry On Fail, n8n runs the node again with every item. Letting the other items finish now means a
 	// retry finds their jobs (job/memory.ts) and pays for none of them again; stopping them would waste them.
@@ -62,6 +74,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			}
 			throw nodeError;
 		}
-	}, { finishAll });
+	}, { finishAll }).finally(finished);
 	return [results];
 }

@@ -42,9 +42,16 @@ export class AdaptiveWindow {
 	private sampleMax = 0;
 	private samples = 0;
 
-	/** `max`: the user's upper bound (Infinity = automatic). */
-	constructor(readonly max: number) {
-		this.target = Math.min(max, INITIAL_WINDOW);
+	/**
+	 * `max`: the user's upper bound (Infinity = automatic). `known`: the limit an earlier execution learned for
+	 * this account, to start from instead of growing from INITIAL_WINDOW; samples correct it as usual.
+	 */
+	constructor(
+		readonly max: number,
+		known = 0,
+	) {
+		this.learned = known > 0 ? known : 0;
+		this.target = Math.min(max, known > 0 ? known + aheadFor(known) : INITIAL_WINDOW);
 	}
 
 	/** Jobs that may be submitted and unfinished at once now. */

@@ -20,9 +20,9 @@ export class AdaptiveDispatcher implements JobSlots {
 	private readonly waiters: Waiter[] = [];
 	private readonly listeners = new Set<() => void>();
 
-	/** `max`: "Max Concurrent Jobs", Infinity when automatic. */
-	constructor(max: number) {
-		this.window = new AdaptiveWindow(max);
+	/** `max`: "Max Concurrent Jobs", Infinity when automatic; `known`: the account's limit learned before. */
+	constructor(max: number, known?: number) {
+		this.window = new AdaptiveWindow(max, known);
 	}
 
 	async acquire(signal: AbortSignal): Promise<JobSlot> {

@@ -10,7 +10,9 @@ import { runWorkflow } from '../../harness/run';
 import { NODE_NAME, triggerThen } from '../../harness/workflow';
 import { useFalEmulator } from './useFalEmulator';
 
-const emulator = useFalEmulator();
+/** fal accounts: the harness's default key and one per test that learns its own account's limit. */
+const ACCOUNTS = ['account-new', 'account-learned', 'account-other'];
+const emulator = useFalEmulator({ apiKeys: ['test-key', ...ACCOUNTS] });
 const AUDIO = 'https://audio.example/batch.mp3';
 const items = (count: number) => Array.from({ length: count }, (_, n) => ({ n }));
 const batch = (count: number, options: INodeParameters = {}) =>
@@ -63,15 +65,47 @@ describe('automatic dispatch (Max Concurrent Jobs unset)', () => {
 		expect(emulator().leftRunning()).toEqual([]);
 	}, 120_000);
 
-	test('the first window is small and goes to the first items', async () => {
-		emulator().setConcurrency(3);
-		emulator().setLatency(50);
-		await runWorkflow(batch(15));
-		// Two jobs before fal has said anything; which of the two arrives first is up to the network.
-		const [first, second] = jobsInSubmitOrder();
-		expect([promptOf(first), promptOf(second)].sort()).toEqual(['Item 0', 'Item 1']);
-		expect(jobsInSubmitOrder()[2].createdAt).toBeGreaterThanOrEqual(Math.min(first.startedAt!, second.startedAt!));
-	});
+	// Each of these tests is its own fal account (its own key): what one execution learns about an account is
+	// where the next execution on that account starts (dispatch/accountLimits.ts).
+	const STREAM_DELAY_MS = 600;
+	/** Jobs fal had before it could have answered any status stream: the node's window before any report. */
+	const jobsBeforeFirstReport = () => {
+		const streams = emulator().requests.filter((request) => request.route === 'stream');
+		const firstReport = Math.min(...streams.map((request) => request.at)) + STREAM_DELAY_MS;
+		return jobsInSubmitOrder().filter((job) => job.createdAt < firstReport);
+	};
+
+	test('a new account: the first window is 4 jobs, for the first items, until fal reports on them', async () => {
+		const account = { falApi: { apiKey: ACCOUNTS[0] } };
+		emulator().setConcurrency(10);
+		emulator().setLatency(1000);
+		emulator().fault({ route: 'stream', delayMs: STREAM_DELAY_MS, times: Infinity });
+		await runWorkflow({ ...batch(12), credentials: account, timeoutMs: 60_000 });
+		expect(jobsBeforeFirstReport().map(promptOf).sort()).toEqual(['Item 0', 'Item 1', 'Item 2', 'Item 3']);
+	}, 60_000);
+
+	test('a later execution on the same account starts at the limit an earlier one learned', async () => {
+		const account = { falApi: { apiKey: ACCOUNTS[1] } };
+		emulator().setConcurrency(10);
+		emulator().setLatency(300);
+		await runWorkflow({ ...batch(40), credentials: account, timeoutMs: 60_000 });
+		expect(emulator().stats().peakInProgress).toBe(10);
+
+		emulator().reset();
+		emulator().setLatency(1000);
+		emulator().fault({ route: 'stream', delayMs: STREAM_DELAY_MS, times: Infinity });
+		const result = await runWorkflow({ ...batch(30), credentials: account, timeoutMs: 60_000 });
+		// The learned limit and as many again waiting, at once: no growing from 4 again.
+		expect(jobsBeforeFirstReport()).toHaveLength(20);
+		expect(emulator().stats().peakQueued).toBe(10);
+		expect(result.items(NODE_NAME)).toHaveLength(30);
+
+		// Another account (another key) still starts from 4.
+		emulator().reset();
+		emulator().fault({ route: 'stream', delayMs: STREAM_DELAY_MS, times: Infinity });
+		await runWorkflow({ ...batch(8), credentials: { falApi: { apiKey: ACCOUNTS[2] } }, timeoutMs: 60_000 });
+		expect(jobsBeforeFirstReport()).toHaveLength(4);
+	}, 90_000);
 
 	test('0 and an empty value also mean automatic', async () => {
 		emulator().setConcurrency(8);

@@ -202,6 +202,17 @@ describe('AdaptiveWindow', () => {
 		expect(window.window).toBe(3 + aheadFor(3));
 	});
 
+	test('starts from a limit learned before: the window at once, and samples still correct it', () => {
+		const window = new AdaptiveWindow(Infinity, 10);
+		expect(window.limit).toBe(10);
+		expect(window.window).toBe(10 + aheadFor(10));
+		const account = new Account(window, 6);
+		account.run(200);
+		expect(window.limit).toBe(6);
+		expect(window.window).toBe(6 + aheadFor(6));
+		expect(new AdaptiveWindow(5, 10).window).toBe(5);
+	});
+
 	test('repeated and late reports are harmless', () => {
 		const window = new AdaptiveWindow(Infinity);
 		const id = window.openJob();
