@@ -1,3 +1,8 @@
+import { sleep } from 'n8n-workflow';
+
+/** Items started in one turn of the event loop at most (see pump). */
+const START_BURST = 8;
+
 /** How many items may be in flight, and a way to hear when that may have changed. */
 export interface Admission {
 	limit(): number;
@@ -42,11 +47,27 @@ export async function mapAdmitted<T>(
 					pump();
 				});
 		};
+		let resumeScheduled = false;
 		const pump = () => {
 			if (settled) return;
 			// At least one item runs, whatever the limit says, so a batch always moves.
 			const going = !failure || finishAll;
-			while (going && next < count && (active === 0 || active < admission.limit())) start(next++);
+			let burst = 0;
+			while (going && next < count && (active === 0 || active < admission.limit())) {
+				// Each item reads its fields before its first request; dozens started in one go would hold back the
+				// requests of the first ones until all were read. The rest start on the event loop's next turn.
+				if (burst++ === START_BURST) {
+					if (!resumeScheduled) {
+						resumeScheduled = true;
+						void sleep(0).then(() => {
+							resumeScheduled = false;
+							pump();
+						});
+					}
+					return;
+				}
+				start(next++);
+			}
 			if (active > 0 || (going && next < count)) return;
 			settled = true;
 			unsubscribe?.();

@@ -88,4 +88,22 @@ describe('mapAdmitted', () => {
 		await expect(run).resolves.toEqual([0, 1, 2, 3, 4, 5]);
 		expect(listeners.size).toBe(0);
 	});
+
+	test('starts at most 8 items in one turn of the event loop, the rest on the next turns', async () => {
+		const started: number[] = [];
+		const gates: Array<() => void> = [];
+		const run = mapAdmitted(20, { limit: () => 20 }, async (index) => {
+			started.push(index);
+			await new Promise<void>((resolve) => gates.push(resolve));
+			return index;
+		});
+		// The first requests of the first items go out before later items read their fields.
+		expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		expect(started.length).toBeGreaterThan(8);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(started).toEqual(Array.from({ length: 20 }, (_, n) => n));
+		for (const gate of gates.splice(0)) gate();
+		await expect(run).resolves.toEqual(Array.from({ length: 20 }, (_, n) => n));
+	});
 });
