@@ -31,6 +31,13 @@ export class AdaptiveWindow {
 	private target: number;
 	private learned = 0;
 	/**
+	 * The account was seen full (a job of ours waited at fal) or its limit is known from before. From then on
+	 * the limit grows by one per job end heard, not to whatever count is reported running: a start heard
+	 * before the end that made room for it would otherwise pass for room (a busy event loop hears late).
+	 */
+	private proven = false;
+	private mayRaise = false;
+	/**
 	 * Every job that ends at fal lets a waiting one start. Starts of waiting jobs reported minus ends reported:
 	 * above 0, a start was heard before the end that made room for it (reports come on separate streams), and
 	 * the running count is that much too high until those ends are heard, also after the queue has emptied
@@ -51,6 +58,7 @@ export class AdaptiveWindow {
 		known = 0,
 	) {
 		this.learned = known > 0 ? known : 0;
+		this.proven = known > 0;
 		this.target = Math.min(max, known > 0 ? known + aheadFor(known) : INITIAL_WINDOW);
 	}
 
@@ -105,7 +113,10 @@ export class AdaptiveWindow {
 		if (before === undefined) return;
 		this.counts[before]--;
 		this.jobs.delete(id);
-		if (before === 'running') this.startsAhead = Math.max(-this.counts.queued, this.startsAhead - 1);
+		if (before === 'running') {
+			this.startsAhead = Math.max(-this.counts.queued, this.startsAhead - 1);
+			this.mayRaise = true;
+		}
 		else this.startsAhead = Math.max(-this.counts.queued, this.startsAhead);
 		if (this.counts.queued > 0) this.sample();
 	}
@@ -123,10 +134,17 @@ export class AdaptiveWindow {
 	 * reports of jobs that ended are late (a busy event loop), not room.
 	 */
 	private learn() {
-		if (this.counts.queued > 0) return this.sample();
+		if (this.counts.queued > 0) {
+			this.proven = true;
+			return this.sample();
+		}
 		this.startsAhead = Math.max(0, this.startsAhead);
 		const running = this.runningAtFal();
-		if (running > this.learned) this.learned = running;
+		if (running > this.learned && !this.proven) this.learned = running;
+		else if (running > this.learned && this.mayRaise) {
+			this.learned++;
+			this.mayRaise = false;
+		}
 		this.retarget();
 	}
 

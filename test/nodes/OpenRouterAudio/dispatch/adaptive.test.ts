@@ -213,6 +213,24 @@ describe('AdaptiveWindow', () => {
 		expect(new AdaptiveWindow(5, 10).window).toBe(5);
 	});
 
+	test('once the account was seen full, starts heard before the ends that made room raise the limit by one per end', () => {
+		const window = new AdaptiveWindow(Infinity, 4);
+		const first = Array.from({ length: 4 }, () => window.openJob());
+		for (const id of first) window.report(id, 'running');
+		// fal ended the first four (not heard yet) and started the next four, heard at once: nothing waits.
+		const next = Array.from({ length: 4 }, () => window.openJob());
+		for (const id of next) window.report(id, 'running');
+		expect(window.running).toBe(8);
+		expect(window.limit).toBe(4);
+		expect(window.window).toBe(8);
+		// Each end heard lets the limit rise by one at the next start above it, no more.
+		window.closeJob(first[0]);
+		window.report(window.openJob(), 'running');
+		expect(window.limit).toBe(5);
+		for (const id of first.slice(1)) window.closeJob(id);
+		expect(window.limit).toBe(5);
+	});
+
 	test('repeated and late reports are harmless', () => {
 		const window = new AdaptiveWindow(Infinity);
 		const id = window.openJob();
