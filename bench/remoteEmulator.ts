@@ -1,9 +1,10 @@
-// The bench's handle on the emulator thread (emulatorWorker.ts): the emulator's records and controls as
-// async calls. Traffic goes over 127.0.0.1 as with a remote fal; route.ts sends fal's hosts there.
+// The bench's handle on the emulator: in its own thread (emulatorWorker.ts) or on the bench's event loop,
+// the emulator's records and controls as async calls. Traffic goes over 127.0.0.1 either way; route.ts
+// sends fal's hosts there.
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import type { FalEmulatorOptions, FalEmulatorStats } from '../test/emulator/server';
+import { startFalEmulator, type FalEmulatorOptions, type FalEmulatorStats } from '../test/emulator/server';
 import type { EmulatorCall } from './emulatorWorker';
 
 export interface JobClock {
@@ -54,5 +55,22 @@ export async function startRemoteEmulator(options: FalEmulatorOptions): Promise<
 			await call({ op: 'close' });
 			await worker.terminate();
 		},
+	};
+}
+
+/**
+ * The emulator on the bench's own event loop, behind the same interface. For latency and memory: no thread
+ * hop in each request's time, no second V8 heap in the process's memory. Its CPU is the node's thread's.
+ */
+export async function startLocalEmulator(options: FalEmulatorOptions): Promise<RemoteEmulator> {
+	const emulator = await startFalEmulator(options);
+	return {
+		url: emulator.url,
+		reset: async () => emulator.reset(),
+		stats: async () => emulator.stats(),
+		setLatency: async (ms) => emulator.setLatency(ms),
+		jobs: async () => [...emulator.jobs.values()],
+		requests: async () => emulator.requests.map(({ route, bytes }) => ({ route, bytes })),
+		close: async () => await emulator.close(),
 	};
 }
