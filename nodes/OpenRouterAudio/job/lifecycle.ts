@@ -43,13 +43,17 @@ export const SUBMIT_GRACE_MS = 10_000;
 /** How long the answer of a job that completed as its item's time ran out may take to fetch. */
 const LATE_RESULT_MS = 30_000;
 
-/** A signal that aborts `ms` after `signal` does. */
-function graceAfter(signal: AbortSignal, ms: number): AbortSignal {
+/**
+ * A signal that aborts `ms` after `signal` does, and `dispose` for when it is no longer needed. Node keeps a
+ * signal from AbortSignal.any alive while it has an abort listener, so a listener left on the item's signal
+ * would hold the item's job in memory for the life of the process.
+ */
+function graceAfter(signal: AbortSignal, ms: number): { signal: AbortSignal; dispose: () => void } {
 	const controller = new AbortController();
 	const arm = () => AbortSignal.timeout(ms).addEventListener('abort', () => controller.abort(signal.reason), { once: true });
 	if (signal.aborted) arm();
 	else signal.addEventListener('abort', arm, { once: true });
-	return controller.signal;
+	return { signal: controller.signal, dispose: () => signal.removeEventListener('abort', arm) };
 }
 
 export class JobLifecycle {
@@ -129,7 +133,9 @@ export class JobLifecycle {
 		this.clock.enter('paused');
 		this.slot = await this.run.slots.acquire(this.signal);
 		this.clock.enter('active');
-		const submitting = this.submitOnce(input, webhookUrl, graceAfter(this.signal, SUBMIT_GRACE_MS));
+		const grace = graceAfter(this.signal, SUBMIT_GRACE_MS);
+		const submitting = this.submitOnce(input, webhookUrl, grace.signal);
+		void submitting.finally(grace.dispose).catch(() => {});
 		this.submitting = submitting;
 		submitting.catch(() => {});
 		const requestId = await untilAborted(this.signal, async () => await submitting);

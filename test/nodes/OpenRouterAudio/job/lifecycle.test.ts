@@ -1,4 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { getEventListeners } from 'node:events';
 
 import type { ItemRun } from '../../../../nodes/OpenRouterAudio/actions/item';
 import type { JobSlot, JobSlots } from '../../../../nodes/OpenRouterAudio/dispatch/slots';
@@ -65,6 +66,9 @@ test('prepared → uploaded → submitted → running → completed, with the sl
 	expect(events.at(-1)).toBe('release');
 	// An operator can recover a paid answer from n8n's log if the process dies.
 	expect(logged).toEqual([`fal job ${job.requestId} submitted for item 0 of node "${node.name}" (execution exec-1)`]);
+	// Node keeps a signal from AbortSignal.any alive while it has an abort listener: one left behind would hold
+	// every finished item's job in memory for the life of the n8n process.
+	expect(getEventListeners(job.signal, 'abort')).toEqual([]);
 });
 
 test('a job that waits in fal\'s queue is reported queued with its position', async () => {
