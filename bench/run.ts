@@ -18,6 +18,7 @@ import {
 	largeBinary,
 	LATENCY_MS,
 	plainSubscribeLoop,
+	repeatedRuns,
 	round,
 	type BatchRow,
 } from './scenarios';
@@ -132,6 +133,12 @@ async function main() {
 				`(${perItemKb} KB per item, outputs and run data); after release: +${small.retainedAfterReleaseMb} MB and +${large.retainedAfterReleaseMb} MB`,
 		);
 		return { points, heldKbPerItem: perItemKb };
+	});
+
+	results.repeatedRuns = await withEmulator({ latencyMs: 0 }, async (emulator) => {
+		const repeated = await repeatedRuns(emulator, QUICK ? 400 : 1000, 4);
+		console.log(`\n(d2) ${repeated.items} items run 4 times in one process: heap above the start after each run ${repeated.heapAboveStartMb.map((mb) => `+${mb} MB`).join(', ')}`);
+		return repeated;
 	});
 
 	results.cancellation = await withEmulator({}, async (emulator) => {

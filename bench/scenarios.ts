@@ -238,3 +238,24 @@ export async function bareClientBatch(emulator: RemoteEmulator, count: number) {
 	const { seconds } = await timed(() => Promise.all(Array.from({ length: 2 * limit }, worker)));
 	return { seconds };
 }
+
+/**
+ * (d2) The same batch run again and again in one process, outputs released after each: the heap after each
+ * run above its level before the first. A leak shows as steady growth; the Retry On Fail memory (bounded)
+ * adds a few hundred bytes per item.
+ */
+export async function repeatedRuns(emulator: RemoteEmulator, count: number, runs: number) {
+	await emulator.reset();
+	await nodeBatch(count, 50); // loads and optimizes the code first: not the runs' cost
+	await emulator.reset();
+	const before = heapUsedMb();
+	const afterEach: number[] = [];
+	for (let run = 0; run < runs; run++) {
+		await nodeBatch(count, 50);
+		await emulator.reset();
+		await nodeBatch(1, 1); // n8n-core keeps the last execution's services until the next one
+		await emulator.reset();
+		afterEach.push(round(heapUsedMb() - before, 1));
+	}
+	return { items: count, heapAboveStartMb: afterEach };
+}
