@@ -14,8 +14,7 @@
  *   https://openrouter.ai/api/v1/models -> http://127.0.0.1:PORT/openrouter.ai/api/v1/models
  */
 const http = require('node:http');
-const https = require('node:https');
-const { requestUrl } = require('./route-https');
+const { routeHttps } = require('./route-https');
 
 const OPENROUTER_HOST = 'openrouter.ai';
 
@@ -115,21 +114,6 @@ async function startOpenRouterModels(initial = {}) {
 }
 
 /**
- * The overloads of `https.request(url?, options?, callback?)`, as route-https.js reads them.
- * @param {unknown[]} args
- */
-function parseArgs(args) {
-	/** @type {any[]} */
-	const rest = [...args];
-	const first = rest[0];
-	const isUrl = typeof first === 'string' || Boolean(first?.href && first.protocol && first.auth === undefined && first.path === undefined);
-	const url = isUrl ? rest.shift() : undefined;
-	const options = rest[0] && typeof rest[0] === 'object' ? rest.shift() : {};
-	const callback = typeof rest[0] === 'function' ? rest[0] : undefined;
-	return { url, options, callback };
-}
-
-/**
  * Sends `https.request`/`https.get` calls for openrouter.ai to the stand-in; every other host passes
  * through to whatever was installed before (the real https, or route-https.js's fal routing).
  * @param {string} serverUrl
@@ -137,43 +121,10 @@ function parseArgs(args) {
  */
 function routeHttpsToOpenRouter(serverUrl) {
 	const base = String(serverUrl).replace(/\/+$/, '');
-	/** @type {any} */
-	const mod = https;
-	const previousRequest = mod.request;
-	const previousGet = mod.get;
-	let active = true;
-
-	/** @param {unknown[]} args */
-	function rewrite(args) {
-		if (!active) return undefined;
-		const parsed = parseArgs(args);
-		const url = requestUrl(parsed);
-		if (!url) return undefined;
+	return routeHttps((url) => {
 		const target = new URL(url);
-		if (target.hostname !== OPENROUTER_HOST) return undefined;
-		const { method, headers, timeout, signal } = parsed.options;
-		const options = Object.fromEntries(Object.entries({ method, headers, timeout, signal }).filter(([, v]) => v !== undefined));
-		return { target: `${base}/${OPENROUTER_HOST}${target.pathname}${target.search}`, options, callback: parsed.callback };
-	}
-
-	/** @param {unknown[]} args */
-	function openRouterHttpsRequest(...args) {
-		const routed = rewrite(args);
-		return routed ? http.request(routed.target, routed.options, routed.callback) : previousRequest.apply(mod, args);
-	}
-	/** @param {unknown[]} args */
-	function openRouterHttpsGet(...args) {
-		const routed = rewrite(args);
-		return routed ? http.get(routed.target, routed.options, routed.callback) : previousGet.apply(mod, args);
-	}
-	mod.request = openRouterHttpsRequest;
-	mod.get = openRouterHttpsGet;
-
-	return function restore() {
-		active = false; // stays a pass-through if someone wrapped https on top of us
-		if (mod.request === openRouterHttpsRequest) mod.request = previousRequest;
-		if (mod.get === openRouterHttpsGet) mod.get = previousGet;
-	};
+		return target.hostname === OPENROUTER_HOST ? `${base}/${OPENROUTER_HOST}${target.pathname}${target.search}` : undefined;
+	});
 }
 
 module.exports = { startOpenRouterModels, routeHttpsToOpenRouter, OPENROUTER_MODELS, OPENROUTER_HOST };

@@ -104,54 +104,58 @@ function keptOptions(options) {
 }
 
 /**
- * Replaces `https.request` and `https.get` so that requests to fal hosts go to the emulator.
- * @param {string} emulatorUrl e.g. emulator.url (http://127.0.0.1:PORT)
+ * Replaces `https.request` and `https.get` so that the requests `rewrite` gives a new (http) URL for go
+ * there; every other request passes through to whatever was installed before (the real https, or another
+ * routing installed earlier: fal's and openrouter.ai's stack).
+ * @param {(url: string) => string | undefined} rewrite the https URL of a request -> where to send it
  * @returns {() => void} restore: undo the routing
  */
-function routeHttpsToEmulator(emulatorUrl) {
-	const base = String(emulatorUrl).replace(/\/+$/, '');
+function routeHttps(rewrite) {
 	/** @type {any} */
 	const mod = https;
 	const previousRequest = mod.request;
 	const previousGet = mod.get;
 	let active = true;
 
-	/**
-	 * The emulator URL for these arguments, or undefined when they are not for a fal host.
-	 * @param {unknown[]} args
-	 */
-	function rewrite(args) {
+	/** @param {unknown[]} args */
+	function routed(args) {
 		if (!active) return undefined;
 		const parsed = parseArgs(args);
 		const url = requestUrl(parsed);
-		const target = url === undefined ? undefined : rewriteUrl(base, url);
-		return target === undefined ? undefined : { target, parsed };
+		const target = url === undefined ? undefined : rewrite(url);
+		return target === undefined ? undefined : { target, options: keptOptions(parsed.options), callback: parsed.callback };
 	}
 
 	/** @param {unknown[]} args */
-	function falEmulatorHttpsRequest(...args) {
-		const routed = rewrite(args);
-		if (!routed) return previousRequest.apply(mod, args);
-		const { target, parsed } = routed;
-		return http.request(target, keptOptions(parsed.options), parsed.callback);
+	function routedHttpsRequest(...args) {
+		const to = routed(args);
+		return to ? http.request(to.target, to.options, to.callback) : previousRequest.apply(mod, args);
 	}
 
 	/** @param {unknown[]} args */
-	function falEmulatorHttpsGet(...args) {
-		const routed = rewrite(args);
-		if (!routed) return previousGet.apply(mod, args);
-		const { target, parsed } = routed;
-		return http.get(target, keptOptions(parsed.options), parsed.callback);
+	function routedHttpsGet(...args) {
+		const to = routed(args);
+		return to ? http.get(to.target, to.options, to.callback) : previousGet.apply(mod, args);
 	}
 
-	mod.request = falEmulatorHttpsRequest;
-	mod.get = falEmulatorHttpsGet;
+	mod.request = routedHttpsRequest;
+	mod.get = routedHttpsGet;
 
 	return function restore() {
 		active = false; // stays a pass-through if someone wrapped https on top of us
-		if (mod.request === falEmulatorHttpsRequest) mod.request = previousRequest;
-		if (mod.get === falEmulatorHttpsGet) mod.get = previousGet;
+		if (mod.request === routedHttpsRequest) mod.request = previousRequest;
+		if (mod.get === routedHttpsGet) mod.get = previousGet;
 	};
 }
 
-module.exports = { routeHttpsToEmulator, requestUrl };
+/**
+ * Sends requests to fal hosts to the emulator.
+ * @param {string} emulatorUrl e.g. emulator.url (http://127.0.0.1:PORT)
+ * @returns {() => void} restore: undo the routing
+ */
+function routeHttpsToEmulator(emulatorUrl) {
+	const base = String(emulatorUrl).replace(/\/+$/, '');
+	return routeHttps((url) => rewriteUrl(base, url));
+}
+
+module.exports = { routeHttps, routeHttpsToEmulator, requestUrl };
