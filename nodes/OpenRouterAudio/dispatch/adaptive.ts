@@ -57,8 +57,8 @@ export class AdaptiveWindow {
 		readonly max: number,
 		known = 0,
 	) {
-		this.learned = known > 0 ? known : 0;
 		this.proven = known > 0;
+		this.learned = this.proven ? known : 0;
 		this.target = Math.min(max, known > 0 ? known + aheadFor(known) : INITIAL_WINDOW);
 	}
 
@@ -114,10 +114,10 @@ export class AdaptiveWindow {
 		this.counts[before]--;
 		this.jobs.delete(id);
 		if (before === 'running') {
-			this.startsAhead = Math.max(-this.counts.queued, this.startsAhead - 1);
+			this.startsAhead--;
 			this.mayRaise = true;
 		}
-		else this.startsAhead = Math.max(-this.counts.queued, this.startsAhead);
+		this.startsAhead = Math.max(-this.counts.queued, this.startsAhead);
 		if (this.counts.queued > 0) this.sample();
 	}
 
@@ -140,10 +140,12 @@ export class AdaptiveWindow {
 		}
 		this.startsAhead = Math.max(0, this.startsAhead);
 		const running = this.runningAtFal();
-		if (running > this.learned && !this.proven) this.learned = running;
-		else if (running > this.learned && this.mayRaise) {
-			this.learned++;
-			this.mayRaise = false;
+		if (running > this.learned) {
+			if (!this.proven) this.learned = running;
+			else if (this.mayRaise) {
+				this.learned++;
+				this.mayRaise = false;
+			}
 		}
 		this.retarget();
 	}
