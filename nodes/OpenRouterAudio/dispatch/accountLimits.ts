@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 
+import { ExpiringMap } from '../process/expiringMap';
+
 // A fal account's limit on running jobs does not change from one execution to the next (it rises with
 // purchased credits), so what one execution learned is where the next one starts: a workflow that runs
 // batches all day ramps up once per n8n process, not once per batch. Kept in memory only, by a digest of
@@ -10,27 +12,18 @@ const MAX_ACCOUNTS = 100;
 const TTL_MS = 24 * 60 * 60 * 1000;
 
 export class AccountLimits {
-	private readonly limits = new Map<string, { limit: number; expiresAt: number }>();
+	private readonly limits: ExpiringMap<number>;
 
-	constructor(private readonly now: () => number = Date.now) {}
+	constructor(now: () => number = Date.now) {
+		this.limits = new ExpiringMap({ maxEntries: MAX_ACCOUNTS, ttlMs: TTL_MS }, now);
+	}
 
 	recall(apiKey: string): number | undefined {
-		const id = digest(apiKey);
-		const entry = this.limits.get(id);
-		if (!entry) return undefined;
-		if (entry.expiresAt <= this.now()) {
-			this.limits.delete(id);
-			return undefined;
-		}
-		return entry.limit;
+		return this.limits.get(digest(apiKey));
 	}
 
 	remember(apiKey: string, limit: number): void {
-		if (!(limit > 0)) return;
-		const id = digest(apiKey);
-		this.limits.delete(id); // re-inserted last: the oldest entry is the first in the map
-		this.limits.set(id, { limit, expiresAt: this.now() + TTL_MS });
-		if (this.limits.size > MAX_ACCOUNTS) this.limits.delete(this.limits.keys().next().value!);
+		if (limit > 0) this.limits.set(digest(apiKey), limit);
 	}
 
 	get size(): number {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 
+import { ExpiringMap } from '../process/expiringMap';
+
 // n8n's "Retry On Fail" runs the node again, with every input item, in the same process and execution. So
 // that a retry does not pay twice, each item's fal job is remembered here by execution, node and item, with
 // a fingerprint of what was asked: a retry re-attaches to a job that is still running, takes the answer of
@@ -20,7 +22,6 @@ export interface RememberedJob {
 
 interface Entry extends RememberedJob {
 	fingerprint: string;
-	expiresAt: number;
 }
 
 export interface JobMemoryLimits {
@@ -49,19 +50,18 @@ function stableJson(value: unknown): string {
 }
 
 export class JobMemory {
-	private readonly entries = new Map<string, Entry>();
+	private readonly entries: ExpiringMap<Entry>;
 
-	constructor(
-		private readonly limits: JobMemoryLimits = DEFAULT_LIMITS,
-		private readonly now: () => number = Date.now,
-	) {}
+	constructor(limits: JobMemoryLimits = DEFAULT_LIMITS, now: () => number = Date.now) {
+		this.entries = new ExpiringMap(limits, now);
+	}
 
 	/** The job this item already has for the same request, if any. A changed request is not served. */
 	recall(key: JobKey, print: string): RememberedJob | undefined {
 		const id = keyOf(key);
 		const entry = this.entries.get(id);
 		if (!entry) return undefined;
-		if (entry.expiresAt <= this.now() || entry.fingerprint !== print) {
+		if (entry.fingerprint !== print) {
 			this.entries.delete(id);
 			return undefined;
 		}
@@ -70,10 +70,7 @@ export class JobMemory {
 
 	/** fal accepted a job for this item. */
 	submitted(key: JobKey, print: string, requestId: string): void {
-		const id = keyOf(key);
-		this.entries.delete(id); // re-inserted last: the Map's order is the eviction order
-		this.entries.set(id, { requestId, completed: false, fingerprint: print, expiresAt: this.now() + this.limits.ttlMs });
-		this.evict();
+		this.entries.set(keyOf(key), { requestId, completed: false, fingerprint: print });
 	}
 
 	/** fal reported the item's job COMPLETED. */
@@ -89,14 +86,6 @@ export class JobMemory {
 
 	get size(): number {
 		return this.entries.size;
-	}
-
-	private evict(): void {
-		const now = this.now();
-		for (const [id, entry] of this.entries) {
-			if (this.entries.size <= this.limits.maxEntries && entry.expiresAt > now) break;
-			this.entries.delete(id);
-		}
 	}
 }
 
