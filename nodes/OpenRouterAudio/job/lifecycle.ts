@@ -135,9 +135,9 @@ export class JobLifecycle {
 		this.clock.enter('active');
 		const grace = graceAfter(this.signal, SUBMIT_GRACE_MS);
 		const submitting = this.submitOnce(input, webhookUrl, grace.signal);
-		void submitting.finally(grace.dispose).catch(() => {});
+		// Handled here too: a submit left to finish on the wire after a Stop has nobody else waiting for it.
+		submitting.finally(grace.dispose).catch(() => {});
 		this.submitting = submitting;
-		submitting.catch(() => {});
 		const requestId = await untilAborted(this.signal, async () => await submitting);
 		this.submitted(requestId);
 		return requestId;
