@@ -15,10 +15,10 @@ const { createHash } = require('node:crypto');
  *   route: Route, method: string, host: string, path: string,
  *   query: Record<string, string>, headers: Record<string, string>,
  *   body: unknown, bytes: number,
- *   at: number, answeredAt: number | null,
+ *   at: number, answeredAt: number | null, answerStatus: number | null,
  * }} RecordedRequest
  *   `at`: when the request arrived; `answeredAt`: when its answer was written in full (null while open,
- *   or if the socket was destroyed first). Date.now() times, like a Job's.
+ *   or if the socket was destroyed first), `answerStatus` its HTTP status. Date.now() times, like a Job's.
 
  * @typedef {{ route: Route, app?: string, requestId?: string, token?: string, part?: number }} RouteInfo
  */

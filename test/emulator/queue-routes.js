@@ -2,7 +2,9 @@
 'use strict';
 /**
  * fal's queue routes for one job (queue.fal.run/<app>/requests/<id>...):
- *   GET  .../status           200 status JSON (queue_position while IN_QUEUE, logs with ?logs=1)
+ *   GET  .../status           status JSON (queue_position while IN_QUEUE, logs with ?logs=1): 202
+ *                             while IN_QUEUE or IN_PROGRESS, 200 once COMPLETED
+ *                             (fal.ai/docs/api-reference/inference-api, "Queue request lifecycle")
  *   GET  .../status/stream    SSE of status JSON until COMPLETED (held.js)
  *   GET  .../<id>             the result: its stored status/body; 400 while still running
  *   PUT  .../cancel           202 { status: 'CANCELLATION_REQUESTED' } while IN_QUEUE/IN_PROGRESS,
@@ -40,7 +42,7 @@ function createQueueRoutes(queue, held, cancelRequests) {
 		if (route === 'cancel') return cancel(res, requestId, job);
 		if (!job) return sendJson(res, 404, { detail: 'Request not found' });
 		const idHeader = { 'x-fal-request-id': job.requestId };
-		if (route === 'status') return sendJson(res, 200, queue.statusOf(job, o.withLogs), idHeader);
+		if (route === 'status') return sendJson(res, job.status === 'COMPLETED' ? 200 : 202, queue.statusOf(job, o.withLogs), idHeader);
 		if (route === 'stream') return held.streamStatus(res, job, o.withLogs, o.cut);
 		if (!job.result) return sendJson(res, 400, { detail: 'Request is still in progress' }, idHeader);
 		countDelivery(res, job);

@@ -4,6 +4,11 @@
  * fal's queue: jobs wait IN_QUEUE (with queue_position) until one of `concurrency` slots is free,
  * run IN_PROGRESS for their latency, then are COMPLETED with a stored result (a success or an error:
  * fal reports app failures on the result request, not on the status).
+ *
+ * One queue per endpoint, `normal` priority before `low`, first in first out within a priority; a
+ * request is never dropped or rejected for concurrency, at most `concurrency` (the account's limit)
+ * run at once (fal.ai/docs/documentation/deployment/requests,
+ * fal.ai/docs/model-apis/model-endpoints/reliability).
  */
 const { randomUUID } = require('node:crypto');
 
@@ -11,8 +16,9 @@ const { randomUUID } = require('node:crypto');
  * @typedef {{ status: number, body: unknown }} JobResult
  * @typedef {{ output: unknown, usage?: unknown } | { error: { status: number, body: unknown } }} Answer
  * @typedef {(input: any, job: Job) => Answer | Promise<Answer>} RespondWith
+ * @typedef {import('./submit-headers').Priority} Priority
  * @typedef {{
- *   requestId: string, index: number, input: unknown,
+ *   requestId: string, index: number, input: unknown, priority: Priority,
  *   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED',
  *   createdAt: number, startedAt: number | null, completedAt: number | null,
  *   cancelled: boolean, cancelledAt: number | null, cancelledWhile: 'IN_QUEUE' | 'IN_PROGRESS' | null,
@@ -39,7 +45,7 @@ const REQUESTS_BASE = 'https://queue.fal.run/openrouter/router/requests';
 function createQueue(opts) {
 	/** @type {Map<string, Job>} */
 	const jobs = new Map();
-	/** @type {Job[]} FIFO of IN_QUEUE jobs */
+	/** @type {Job[]} IN_QUEUE jobs in start order: normal ones, then low ones, each FIFO */
 	const waiting = [];
 	/** @type {Map<string, NodeJS.Timeout>} running job -> its completion timer */
 	const timers = new Map();
@@ -107,6 +113,17 @@ function createQueue(opts) {
 		timers.set(job.requestId, timer);
 	}
 
+	/**
+	 * Queues a job behind those of its priority and ahead of lower ones, which move down.
+	 * @param {Job} job
+	 */
+	function enqueue(job) {
+		const firstLow = job.priority === 'normal' ? waiting.findIndex((w) => w.priority === 'low') : -1;
+		if (firstLow < 0) return void waiting.push(job);
+		waiting.splice(firstLow, 0, job);
+		for (const moved of waiting.slice(firstLow + 1)) notify(moved);
+	}
+
 	/** Starts waiting jobs while slots are free; the jobs left behind move up the queue. */
 	function pump() {
 		let moved = false;
@@ -122,7 +139,7 @@ function createQueue(opts) {
 
 		/**
 		 * @param {unknown} input
-		 * @param {{ webhookUrl?: string | null, sync?: boolean, parseError?: boolean }} [o]
+		 * @param {{ webhookUrl?: string | null, sync?: boolean, parseError?: boolean, priority?: Priority }} [o]
 		 */
 		submit(input, o = {}) {
 			/** @type {Job} */
@@ -130,6 +147,7 @@ function createQueue(opts) {
 				requestId: randomUUID(),
 				index: nextIndex++,
 				input,
+				priority: o.priority ?? 'normal',
 				status: 'IN_QUEUE',
 				createdAt: Date.now(),
 				startedAt: null,
@@ -147,7 +165,7 @@ function createQueue(opts) {
 				logs: [],
 			};
 			jobs.set(job.requestId, job);
-			waiting.push(job);
+			enqueue(job);
 			pump();
 			peakQueued = Math.max(peakQueued, waiting.length);
 			return job;

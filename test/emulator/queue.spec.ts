@@ -3,6 +3,7 @@ import { ValidationError, createFalClient, type FalClient } from '@fal-ai/client
 import { caught, emu, fal, input, MODEL, useRoutedClient, type FalEmulator } from './client';
 import { routeFetchToEmulator } from './route';
 import { startFalEmulator, ENDPOINT_ID } from './server';
+import { until } from './use-emulator';
 import { defaultAnswer } from './validate';
 
 useRoutedClient();
@@ -32,6 +33,10 @@ describe('queue', () => {
 		expect(emu.requests[0].body).toEqual(input());
 		expect(emu.requests[1].path).toBe(`/openrouter/router/requests/${result.requestId}/status`);
 		expect(emu.requests[1].query).toEqual({ logs: '1' });
+		// 202 while the job is not done, 200 once COMPLETED; the client polls through both.
+		const statusCodes = emu.requests.filter((r) => r.route === 'status').map((r) => r.answerStatus);
+		expect(statusCodes.length).toBeGreaterThanOrEqual(2);
+		expect(statusCodes).toEqual([...statusCodes.slice(0, -1).map(() => 202), 200]);
 	});
 
 	it('subscribe (streaming) gets status over SSE, then the result', async () => {
@@ -142,6 +147,12 @@ describe('concurrency', () => {
 		unroute();
 		await capped.close();
 	});
+	afterEach(() => {
+		capped.reset();
+		capped.setConcurrency(2);
+		capped.setLatency(150);
+		capped.respondWith(undefined);
+	});
 
 	it('keeps jobs over the cap IN_QUEUE with a queue_position', async () => {
 		const submitted = [];
@@ -159,5 +170,39 @@ describe('concurrency', () => {
 		expect(capped.stats()).toMatchObject({ peakInProgress: 2, inProgress: 0, queued: 0 });
 		const starts = [...capped.jobs.values()].map((j) => j.startedAt!).sort((a, b) => a - b);
 		expect(starts[4] - starts[0]).toBeGreaterThanOrEqual(250); // three waves of 150 ms
+	});
+
+	it('starts normal priority before low, first in first out within each; an unknown priority is a 400', async () => {
+		const started: string[] = []; // with one slot, the order the app is called in is the start order
+		capped.respondWith((inp) => (started.push(inp.prompt), defaultAnswer(inp)));
+		capped.setConcurrency(1);
+		capped.setLatency(10_000);
+		const blocker = await client.queue.submit(ENDPOINT_ID, { input: input({ prompt: 'blocker' }) });
+		const ids: Record<string, string> = {};
+		for (const [prompt, priority] of [['low-1', 'low'], ['normal-1', undefined], ['low-2', 'low'], ['normal-2', 'normal']] as const) {
+			ids[prompt] = (await client.queue.submit(ENDPOINT_ID, { input: input({ prompt }), priority })).request_id;
+		}
+		expect(capped.requests.filter((r) => r.route === 'submit').map((r) => r.headers['x-fal-queue-priority'])).toEqual([
+			'normal', 'low', 'normal', 'low', 'normal',
+		]);
+		const positions: Record<string, unknown> = {};
+		for (const [prompt, requestId] of Object.entries(ids)) {
+			positions[prompt] = ((await client.queue.status(ENDPOINT_ID, { requestId })) as any).queue_position;
+		}
+		expect(positions).toEqual({ 'normal-1': 0, 'normal-2': 1, 'low-1': 2, 'low-2': 3 });
+		expect(capped.requests.filter((r) => r.route === 'status').map((r) => r.answerStatus)).toEqual([202, 202, 202, 202]);
+
+		capped.setLatency(0);
+		await client.queue.cancel(ENDPOINT_ID, { requestId: blocker.request_id });
+		await until(() => capped.leftRunning().length === 0);
+		expect(started).toEqual(['normal-1', 'normal-2', 'low-1', 'low-2']);
+
+		const bad = await fetch(`https://queue.fal.run/${ENDPOINT_ID}`, {
+			method: 'POST',
+			headers: { authorization: 'Key test-key', 'content-type': 'application/json', 'x-fal-queue-priority': 'urgent' },
+			body: JSON.stringify(input()),
+		});
+		expect([bad.status, await bad.json()]).toEqual([400, { detail: "X-Fal-Queue-Priority must be 'normal' or 'low', got 'urgent'" }]);
+		expect(capped.jobs.size).toBe(5);
 	});
 });

@@ -18,6 +18,7 @@ const { createQueueRoutes } = require('./queue-routes');
 const { createRecords } = require('./records');
 const { listRequests } = require('./history');
 const { validateInput, defaultAnswer } = require('./validate');
+const { parseSubmitHeaders } = require('./submit-headers');
 const {
 	classify, readJsonBody, hashBody, sendJson, lowerCaseHeaders, isAuthorized, PUBLIC_ROUTES, BYTE_ROUTES,
 } = require('./http');
@@ -128,9 +129,12 @@ async function startFalEmulator(options = {}) {
 		const info = classify(method, host, path);
 		const headers = lowerCaseHeaders(req);
 		/** @type {RecordedRequest} */
-		const record = { route: info.route, method, host, path, query: Object.fromEntries(url.searchParams), headers, body: undefined, bytes: 0, at: Date.now(), answeredAt: null };
+		const record = { route: info.route, method, host, path, query: Object.fromEntries(url.searchParams), headers, body: undefined, bytes: 0, at: Date.now(), answeredAt: null, answerStatus: null };
 		requests.push(record);
-		res.once('finish', () => (record.answeredAt = Date.now()));
+		res.once('finish', () => {
+			record.answeredAt = Date.now();
+			record.answerStatus = res.statusCode;
+		});
 		routeCounts[info.route] = (routeCounts[info.route] ?? 0) + 1;
 
 		// A gateway answering before the body is read (nothing reached the app).
@@ -172,9 +176,17 @@ async function startFalEmulator(options = {}) {
 			return sendJson(res, 404, { detail: `Application '${info.app}' not found` });
 		}
 
+		/** @type {import('./submit-headers').SubmitHeaders | undefined} */
+		let submitted;
+		if (info.route === 'submit' || info.route === 'run') {
+			const parsed = parseSubmitHeaders(headers);
+			if ('error' in parsed) return sendJson(res, 400, { detail: parsed.error });
+			submitted = parsed;
+		}
+
 		switch (info.route) {
 			case 'submit': {
-				const job = queue.submit(body, { webhookUrl: url.searchParams.get('fal_webhook'), parseError });
+				const job = queue.submit(body, { ...submitted, webhookUrl: url.searchParams.get('fal_webhook'), parseError });
 				const s = queue.statusOf(job, false);
 				return sendJson(
 					res,
@@ -190,7 +202,7 @@ async function startFalEmulator(options = {}) {
 				);
 			}
 			case 'run':
-				return held.syncRun(res, queue.submit(body, { sync: true, parseError }));
+				return held.syncRun(res, queue.submit(body, { ...submitted, sync: true, parseError }));
 			case 'status':
 			case 'stream':
 			case 'result':
