@@ -92,7 +92,7 @@ function createHeldResponses(queue) {
 		const reply = () => {
 			const r = job.result ?? { status: 500, body: { detail: 'Internal Server Error' } };
 			countDelivery(res, job);
-			sendJson(res, r.status, r.body, { 'x-fal-request-id': job.requestId });
+			sendJson(res, r.status, r.body, { ...r.headers, 'x-fal-request-id': job.requestId });
 		};
 		if (job.status === 'COMPLETED') return reply();
 		// A caller that gives up (abort/timeout) stops the job, like a closed connection on fal.

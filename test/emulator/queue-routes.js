@@ -6,7 +6,7 @@
  *                             while IN_QUEUE or IN_PROGRESS, 200 once COMPLETED
  *                             (fal.ai/docs/api-reference/inference-api, "Queue request lifecycle")
  *   GET  .../status/stream    SSE of status JSON until COMPLETED (held.js)
- *   GET  .../<id>             the result: its stored status/body; 400 while still running
+ *   GET  .../<id>             the result: its stored status, body and headers; 400 while still running
  *   PUT  .../cancel           202 { status: 'CANCELLATION_REQUESTED' } while IN_QUEUE/IN_PROGRESS,
  *                             400 { status: 'ALREADY_COMPLETED' } once finished,
  *                             404 { status: 'NOT_FOUND' } for an unknown id
@@ -46,7 +46,7 @@ function createQueueRoutes(queue, held, cancelRequests) {
 		if (route === 'stream') return held.streamStatus(res, job, o.withLogs, o.cut);
 		if (!job.result) return sendJson(res, 400, { detail: 'Request is still in progress' }, idHeader);
 		countDelivery(res, job);
-		return sendJson(res, job.result.status, job.result.body, idHeader);
+		return sendJson(res, job.result.status, job.result.body, { ...job.result.headers, ...idHeader });
 	}
 
 	/**

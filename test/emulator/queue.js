@@ -9,11 +9,17 @@
  * request is never dropped or rejected for concurrency, at most `concurrency` (the account's limit)
  * run at once (fal.ai/docs/documentation/deployment/requests,
  * fal.ai/docs/model-apis/model-endpoints/reliability).
+ *
+ * A submit may set a start timeout: a deadline to start, counted from submission. A job no runner has
+ * started by then is ended by fal: it never runs, is not billed, is COMPLETED, and its result is a 504
+ * marked as the user's timeout (docs.fal.ai/documentation/model-apis/common-parameters, body as in
+ * fal.ai/docs/documentation/model-apis/request-errors). A started job runs to its end regardless.
  */
 const { randomUUID } = require('node:crypto');
 
 /**
- * @typedef {{ status: number, body: unknown }} JobResult
+ * @typedef {{ status: number, body: unknown, headers?: Record<string, string> }} JobResult
+ *   headers: sent with the stored result (e.g. the timeout type the client reads)
  * @typedef {{ output: unknown, usage?: unknown } | { error: { status: number, body: unknown } }} Answer
  * @typedef {(input: any, job: Job) => Answer | Promise<Answer>} RespondWith
  * @typedef {import('./submit-headers').Priority} Priority
@@ -21,6 +27,7 @@ const { randomUUID } = require('node:crypto');
  *   requestId: string, index: number, input: unknown, priority: Priority,
  *   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED',
  *   createdAt: number, startedAt: number | null, completedAt: number | null,
+ *   startDeadline: number | null, endedUnstarted: 'start-timeout' | 'cancelled' | null,
  *   cancelled: boolean, cancelledAt: number | null, cancelledWhile: 'IN_QUEUE' | 'IN_PROGRESS' | null,
  *   result: JobResult | null, deliveries: number, cancelRequests: CancelRequest[], key: string | undefined,
  *   webhookUrl: string | null, sync: boolean, parseError: boolean,
@@ -41,6 +48,13 @@ const { randomUUID } = require('node:crypto');
 /** Where the client looks for the job: built like the client builds it, without `/audio`. */
 const REQUESTS_BASE = 'https://queue.fal.run/openrouter/router/requests';
 
+/** @returns {JobResult} the stored result of a job ended by its start timeout */
+const startTimeoutResult = () => ({
+	status: 504,
+	body: { detail: 'Request timed out before it started', error_type: 'request_timeout' },
+	headers: { 'x-fal-request-timeout-type': 'user', 'x-fal-error-type': 'request_timeout' },
+});
+
 /** @param {QueueOptions} opts */
 function createQueue(opts) {
 	/** @type {Map<string, Job>} */
@@ -49,6 +63,8 @@ function createQueue(opts) {
 	const waiting = [];
 	/** @type {Map<string, NodeJS.Timeout>} running job -> its completion timer */
 	const timers = new Map();
+	/** @type {Map<string, NodeJS.Timeout>} waiting job -> its start deadline timer */
+	const deadlines = new Map();
 	/** @type {Map<string, Set<(job: Job) => void>>} */
 	const listeners = new Map();
 	let inProgress = 0;
@@ -89,8 +105,26 @@ function createQueue(opts) {
 		pump();
 	}
 
+	/**
+	 * Ends a waiting job without running it; the jobs behind it move up.
+	 * @param {Job} job
+	 * @param {'start-timeout' | 'cancelled'} why
+	 * @param {JobResult} result
+	 */
+	function endUnstarted(job, why, result) {
+		const i = waiting.indexOf(job);
+		waiting.splice(i, 1);
+		clearTimeout(deadlines.get(job.requestId));
+		deadlines.delete(job.requestId);
+		job.endedUnstarted = why;
+		for (const w of waiting.slice(i)) notify(w);
+		finish(job, result);
+	}
+
 	/** @param {Job} job */
 	function start(job) {
+		clearTimeout(deadlines.get(job.requestId));
+		deadlines.delete(job.requestId);
 		job.status = 'IN_PROGRESS';
 		job.startedAt = Date.now();
 		inProgress += 1;
@@ -128,7 +162,10 @@ function createQueue(opts) {
 	function pump() {
 		let moved = false;
 		while (inProgress < concurrency && waiting.length > 0) {
-			start(/** @type {Job} */ (waiting.shift()));
+			const job = waiting[0];
+			// Never started late, even when a slot frees before the deadline timer has fired.
+			if (job.startDeadline !== null && Date.now() > job.startDeadline) endUnstarted(job, 'start-timeout', startTimeoutResult());
+			else start(/** @type {Job} */ (waiting.shift()));
 			moved = true;
 		}
 		if (moved) for (const job of waiting) notify(job);
@@ -139,9 +176,13 @@ function createQueue(opts) {
 
 		/**
 		 * @param {unknown} input
-		 * @param {{ webhookUrl?: string | null, sync?: boolean, parseError?: boolean, priority?: Priority }} [o]
+		 * @param {{
+		 *   webhookUrl?: string | null, sync?: boolean, parseError?: boolean, priority?: Priority,
+		 *   startTimeoutMs?: number,
+		 * }} [o]
 		 */
 		submit(input, o = {}) {
+			const createdAt = Date.now();
 			/** @type {Job} */
 			const job = {
 				requestId: randomUUID(),
@@ -149,9 +190,11 @@ function createQueue(opts) {
 				input,
 				priority: o.priority ?? 'normal',
 				status: 'IN_QUEUE',
-				createdAt: Date.now(),
+				createdAt,
 				startedAt: null,
 				completedAt: null,
+				startDeadline: o.startTimeoutMs === undefined ? null : createdAt + o.startTimeoutMs,
+				endedUnstarted: null,
 				cancelled: false,
 				cancelledAt: null,
 				cancelledWhile: null,
@@ -168,6 +211,13 @@ function createQueue(opts) {
 			enqueue(job);
 			pump();
 			peakQueued = Math.max(peakQueued, waiting.length);
+			const deadline = job.startDeadline;
+			if (deadline !== null && job.status === 'IN_QUEUE') {
+				deadlines.set(
+					job.requestId,
+					setTimeout(() => endUnstarted(job, 'start-timeout', startTimeoutResult()), Math.max(0, deadline - Date.now())),
+				);
+			}
 			return job;
 		},
 
@@ -202,13 +252,12 @@ function createQueue(opts) {
 			if (job.status === 'COMPLETED') return false;
 			if (jobs.get(job.requestId) !== job) return false; // dropped by reset()
 			clearTimeout(timers.get(job.requestId));
-			const i = waiting.indexOf(job);
-			if (i >= 0) waiting.splice(i, 1);
 			job.cancelled = true;
 			job.cancelledAt = Date.now();
 			job.cancelledWhile = job.status;
-			finish(job, { status: 400, body: { detail: 'Request was cancelled' } });
-			if (i >= 0) for (const w of waiting.slice(i)) notify(w);
+			const result = { status: 400, body: { detail: 'Request was cancelled' } };
+			if (job.status === 'IN_QUEUE') endUnstarted(job, 'cancelled', result);
+			else finish(job, result);
 			return true;
 		},
 
@@ -244,8 +293,9 @@ function createQueue(opts) {
 		/** Drops every job and timer (reset() and close()). */
 		clear() {
 			generation += 1;
-			for (const t of timers.values()) clearTimeout(t);
+			for (const t of [...timers.values(), ...deadlines.values()]) clearTimeout(t);
 			timers.clear();
+			deadlines.clear();
 			listeners.clear();
 			waiting.length = 0;
 			jobs.clear();

@@ -3,8 +3,8 @@
 /**
  * The emulator's own records, for tests to assert on (not the node's view of things): what fal
  * would bill and what a client actually received. Each Job carries its own record (queue.js):
- * key, status, createdAt/startedAt/completedAt, cancelled/cancelledAt/cancelledWhile,
- * deliveries (result responses written in full) and cancelRequests.
+ * key, status, createdAt/startedAt/completedAt, startDeadline/endedUnstarted,
+ * cancelled/cancelledAt/cancelledWhile, deliveries (result responses written in full) and cancelRequests.
  */
 
 /**
@@ -26,12 +26,19 @@ function createRecords(jobs, cancelRequests) {
 		},
 
 		/**
-		 * Jobs that finished (not cancelled) but whose result no client ever received in full:
+		 * Jobs that ran to their end (not cancelled) but whose result no client ever received in full:
 		 * paid for and thrown away. A result GET (or sync run response) destroyed or replaced by
 		 * a fault does not count as delivered.
 		 */
 		undelivered() {
-			return [...jobs.values()].filter((j) => j.status === 'COMPLETED' && !j.cancelled && j.deliveries === 0);
+			return [...jobs.values()].filter(
+				(j) => j.status === 'COMPLETED' && !j.cancelled && j.endedUnstarted === null && j.deliveries === 0,
+			);
+		},
+
+		/** Jobs started after their start deadline: fal never does that, so this stays empty. */
+		startedAfterDeadline() {
+			return [...jobs.values()].filter((j) => j.startedAt !== null && j.startDeadline !== null && j.startedAt > j.startDeadline);
 		},
 
 		/**

@@ -60,6 +60,7 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   setConcurrency: (n: number) => void,
  *   leftRunning: () => Job[],
  *   undelivered: () => Job[],
+ *   startedAfterDeadline: () => Job[],
  *   jobsBy: <K>(keyFn: (job: Job) => K) => Map<K, Job[]>,
  *   cancelRequests: CancelRequest[],
  *   reset: () => void,
@@ -286,6 +287,7 @@ async function startFalEmulator(options = {}) {
 		setConcurrency: (n) => queue.setConcurrency(n),
 		leftRunning: records.leftRunning,
 		undelivered: records.undelivered,
+		startedAfterDeadline: records.startedAfterDeadline,
 		jobsBy: records.jobsBy,
 		cancelRequests,
 		reset() {

@@ -5,14 +5,19 @@
  * submit options:
  *   X-Fal-Queue-Priority: normal (the client's default) | low
  *     (fal.ai/docs/documentation/deployment/requests)
- * Where the docs are silent, the emulator answers a value it cannot use with 400 { detail } and
- * queues nothing.
+ *   X-Fal-Request-Start-Timeout, or its older name X-Fal-Request-Timeout (the one the client sends for
+ *   `startTimeout`): seconds, a float > 0.1, for the request to start; else a 400 with a detail
+ *     (docs.fal.ai/documentation/model-apis/common-parameters, "X-Fal-Request-Timeout (start_timeout)")
+ * Where the docs are silent, the emulator answers an unknown priority with 400 { detail } too; a bad
+ * header queues nothing.
  */
 
 /**
  * @typedef {'normal' | 'low'} Priority
- * @typedef {{ priority: Priority }} SubmitHeaders
+ * @typedef {{ priority: Priority, startTimeoutMs?: number }} SubmitHeaders
  */
+
+const START_TIMEOUT_HEADERS = ['x-fal-request-start-timeout', 'x-fal-request-timeout'];
 
 /**
  * @param {Record<string, string>} headers lower-case
@@ -23,7 +28,13 @@ function parseSubmitHeaders(headers) {
 	if (priority !== 'normal' && priority !== 'low') {
 		return { error: `X-Fal-Queue-Priority must be 'normal' or 'low', got '${priority}'` };
 	}
-	return { priority };
+	const name = START_TIMEOUT_HEADERS.find((h) => headers[h] !== undefined);
+	if (name === undefined) return { priority };
+	const seconds = Number(headers[name]);
+	if (!Number.isFinite(seconds) || seconds <= 0.1) {
+		return { error: `${name} must be a number of seconds greater than 0.1, got '${headers[name]}'` };
+	}
+	return { priority, startTimeoutMs: Math.round(seconds * 1000) };
 }
 
 module.exports = { parseSubmitHeaders };
