@@ -3,6 +3,7 @@
  * @fal-ai/client: jobs per item, jobs left running, undelivered results, cancels, queue peaks.
  */
 import { ENDPOINT_ID } from './server';
+import { defaultAnswer } from './validate';
 import { caught, input, until, useEmulator } from './use-emulator';
 
 const ctx = useEmulator({ itemKey: (inp) => inp?.prompt });
@@ -62,14 +63,53 @@ describe('cancel, as fal documents it', () => {
 		});
 		expect([res.status, await res.json()]).toEqual([202, { status: 'CANCELLATION_REQUESTED' }]);
 		const job = emu.jobs.get(queued.request_id)!;
-		expect(job).toMatchObject({ status: 'COMPLETED', cancelled: true, cancelledWhile: 'IN_QUEUE', startedAt: null });
+		expect(job).toMatchObject({
+			status: 'COMPLETED', cancelled: true, cancelledWhile: 'IN_QUEUE', endedUnstarted: 'cancelled', startedAt: null,
+		});
+		expect(job.cancelRequestedAt).not.toBeNull();
 		expect(job.cancelledAt).not.toBeNull();
+		const e = await caught(fal.queue.result(ENDPOINT_ID, { requestId: queued.request_id }));
+		expect([e.status, e.body]).toEqual([400, { detail: 'Request was cancelled' }]);
 		// The slot it waited for frees up: it still never runs.
 		await fal.queue.cancel(ENDPOINT_ID, { requestId: first.request_id });
-		expect(emu.jobs.get(first.request_id)).toMatchObject({ cancelled: true, cancelledWhile: 'IN_PROGRESS' });
+		expect(emu.jobs.get(first.request_id)).toMatchObject({ cancelled: true, cancelledWhile: 'IN_PROGRESS', endedUnstarted: null });
 		expect(job.startedAt).toBeNull();
 		expect(emu.leftRunning()).toEqual([]);
 		expect(emu.undelivered()).toEqual([]);
+		expect(emu.billed().map((j) => j.key)).toEqual(['first']); // it ran until stopped; the queued one never did
+	});
+
+	it('a running job only gets the signal: a cancellation-aware app stops with 499, another runs on; both billed', async () => {
+		const { emu, fal } = ctx;
+		let release = () => {};
+		const running = new Promise<void>((r) => (release = r)); // jobs stay IN_PROGRESS until released
+		emu.respondWith(async (inp) => (await running, defaultAnswer(inp)));
+		emu.setCancelBehaviour((inp) => (inp.prompt === 'aware' ? 'stop' : 'ignore'));
+		const aware = await fal.queue.submit(ENDPOINT_ID, { input: input('aware') });
+		const deaf = await fal.queue.submit(ENDPOINT_ID, { input: input('deaf') });
+		await fal.queue.cancel(ENDPOINT_ID, { requestId: aware.request_id });
+		await fal.queue.cancel(ENDPOINT_ID, { requestId: deaf.request_id });
+		await fal.queue.cancel(ENDPOINT_ID, { requestId: deaf.request_id }); // asked again: same answer
+		expect(emu.cancelRequests.map((c) => [c.jobStatus, c.status, c.answer])).toEqual([
+			['IN_PROGRESS', 202, { status: 'CANCELLATION_REQUESTED' }],
+			['IN_PROGRESS', 202, { status: 'CANCELLATION_REQUESTED' }],
+			['IN_PROGRESS', 202, { status: 'CANCELLATION_REQUESTED' }],
+		]);
+		const awareJob = emu.jobs.get(aware.request_id)!;
+		const deafJob = emu.jobs.get(deaf.request_id)!;
+		expect(awareJob).toMatchObject({ status: 'COMPLETED', cancelled: true, cancelledWhile: 'IN_PROGRESS', endedUnstarted: null });
+		expect(awareJob.cancelRequestedAt).toBe(emu.cancelRequests[0].at);
+		expect(deafJob).toMatchObject({ status: 'IN_PROGRESS', cancelled: false, cancelledAt: null, cancelledWhile: 'IN_PROGRESS' });
+		expect(deafJob.cancelRequestedAt).toBe(emu.cancelRequests[1].at); // the first 202
+
+		const stopped = await caught(fal.queue.result(ENDPOINT_ID, { requestId: aware.request_id }));
+		expect([stopped.status, stopped.body]).toEqual([499, { detail: 'Request cancelled' }]);
+		release();
+		await until(() => deafJob.status === 'COMPLETED');
+		expect(deafJob.cancelled).toBe(false);
+		expect(emu.undelivered()).toEqual([deafJob]); // it ran on: a result paid for that nobody fetched yet
+		expect((await fal.queue.result(ENDPOINT_ID, { requestId: deaf.request_id })).data).toEqual(defaultAnswer(input('deaf')));
+		expect(emu.billed()).toEqual([awareJob, deafJob]);
 	});
 
 	it('a finished job answers 400 ALREADY_COMPLETED; an unknown id 404 NOT_FOUND; all recorded', async () => {
@@ -86,6 +126,17 @@ describe('cancel, as fal documents it', () => {
 			['nope', null, 404],
 		]);
 		expect(emu.jobs.get(request_id)!.cancelRequests).toHaveLength(1);
+	});
+});
+
+describe('billing', () => {
+	it('billed(): jobs that ran and ended below 500, whatever the answer; not the 5xx ones', async () => {
+		const { emu, fal } = ctx;
+		emu.respondWith((inp) => (inp.prompt === 'crash' ? { error: { status: 503, body: { detail: 'runner lost' } } } : defaultAnswer(inp)));
+		for (const p of ['ok', '', 'crash']) await fal.queue.submit(ENDPOINT_ID, { input: input(p) }); // '' fails validation: 422
+		await until(() => emu.leftRunning().length === 0);
+		expect([...emu.jobs.values()].map((j) => [j.key, j.result!.status])).toEqual([['ok', 200], ['', 422], ['crash', 503]]);
+		expect(emu.billed().map((j) => j.key)).toEqual(['ok', '']);
 	});
 });
 

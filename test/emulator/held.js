@@ -95,7 +95,7 @@ function createHeldResponses(queue) {
 			sendJson(res, r.status, r.body, { ...r.headers, 'x-fal-request-id': job.requestId });
 		};
 		if (job.status === 'COMPLETED') return reply();
-		// A caller that gives up (abort/timeout) stops the job, like a closed connection on fal.
+		// A caller that gives up (abort/timeout) cancels the job, like a closed connection on fal.
 		hold(res, job, (j) => j.status === 'COMPLETED' && reply(), () => res.writableEnded || queue.cancel(job));
 	}
 

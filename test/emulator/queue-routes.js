@@ -11,7 +11,7 @@
  *                             400 { status: 'ALREADY_COMPLETED' } once finished,
  *                             404 { status: 'NOT_FOUND' } for an unknown id
  *                             (fal.ai/docs/inference-api/queue/cancel; a queued job is removed and
- *                             never runs, a running one stops and is recorded as cancelled)
+ *                             never runs, a running one gets the signal: queue.js)
  * Unknown ids answer 404 on every route.
  */
 const { sendJson } = require('./http');

@@ -14,6 +14,10 @@
  * started by then is ended by fal: it never runs, is not billed, is COMPLETED, and its result is a 504
  * marked as the user's timeout (docs.fal.ai/documentation/model-apis/common-parameters, body as in
  * fal.ai/docs/documentation/model-apis/request-errors). A started job runs to its end regardless.
+ *
+ * Cancel (fal.ai/docs/inference-api/queue/cancel, docs.fal.ai/documentation/development/handle-cancellations):
+ * a queued job is removed and never runs; a running job only gets a signal and its app decides
+ * (`cancelBehaviour`): 'stop' ends it at once with 499, 'ignore' runs on to its normal result.
  */
 const { randomUUID } = require('node:crypto');
 
@@ -28,13 +32,16 @@ const { randomUUID } = require('node:crypto');
  *   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED',
  *   createdAt: number, startedAt: number | null, completedAt: number | null,
  *   startDeadline: number | null, endedUnstarted: 'start-timeout' | 'cancelled' | null,
- *   cancelled: boolean, cancelledAt: number | null, cancelledWhile: 'IN_QUEUE' | 'IN_PROGRESS' | null,
+ *   cancelRequestedAt: number | null, cancelledWhile: 'IN_QUEUE' | 'IN_PROGRESS' | null,
+ *   cancelled: boolean, cancelledAt: number | null,
  *   result: JobResult | null, deliveries: number, cancelRequests: CancelRequest[], key: string | undefined,
  *   webhookUrl: string | null, sync: boolean, parseError: boolean,
  *   logs: { message: string, level: string, source: string, timestamp: string }[],
  * }} Job
  * @typedef {{ at: number, jobStatus: Job['status'] | null, status: number, answer: unknown, requestId: string }} CancelRequest
  *   One PUT .../cancel as the emulator answered it (jobStatus: the job's status when it arrived).
+ * @typedef {'stop' | 'ignore'} CancelAnswer how a running app answers the cancel signal
+ * @typedef {CancelAnswer | ((input: any, job: Job) => CancelAnswer)} CancelBehaviour
  * @typedef {{
  *   concurrency: number,
  *   keyOf?: (input: any) => string | undefined,
@@ -42,6 +49,7 @@ const { randomUUID } = require('node:crypto');
  *   validate: (input: unknown, parseError: boolean) => unknown[],
  *   answer: (input: any, job: Job) => Promise<JobResult>,
  *   onFinish: (job: Job) => void,
+ *   cancelBehaviour: (job: Job) => CancelAnswer,
  * }} QueueOptions
  */
 
@@ -195,9 +203,10 @@ function createQueue(opts) {
 				completedAt: null,
 				startDeadline: o.startTimeoutMs === undefined ? null : createdAt + o.startTimeoutMs,
 				endedUnstarted: null,
+				cancelRequestedAt: null,
+				cancelledWhile: null,
 				cancelled: false,
 				cancelledAt: null,
-				cancelledWhile: null,
 				result: null,
 				deliveries: 0,
 				cancelRequests: [],
@@ -245,19 +254,28 @@ function createQueue(opts) {
 		},
 
 		/**
+		 * A cancel request (PUT .../cancel, or a sync caller going away). `cancelled` is set only when
+		 * the job ends because of it; a running app asked again may still decide to stop.
 		 * @param {Job} job
 		 * @returns {boolean} false when the job had already completed
 		 */
 		cancel(job) {
 			if (job.status === 'COMPLETED') return false;
 			if (jobs.get(job.requestId) !== job) return false; // dropped by reset()
-			clearTimeout(timers.get(job.requestId));
+			if (job.cancelRequestedAt === null) {
+				job.cancelRequestedAt = Date.now();
+				job.cancelledWhile = job.status;
+			}
+			const stop = job.status === 'IN_QUEUE' || opts.cancelBehaviour(job) === 'stop';
+			if (!stop) return true;
 			job.cancelled = true;
 			job.cancelledAt = Date.now();
-			job.cancelledWhile = job.status;
-			const result = { status: 400, body: { detail: 'Request was cancelled' } };
-			if (job.status === 'IN_QUEUE') endUnstarted(job, 'cancelled', result);
-			else finish(job, result);
+			if (job.status === 'IN_QUEUE') {
+				endUnstarted(job, 'cancelled', { status: 400, body: { detail: 'Request was cancelled' } });
+			} else {
+				clearTimeout(timers.get(job.requestId));
+				finish(job, { status: 499, body: { detail: 'Request cancelled' } });
+			}
 			return true;
 		},
 

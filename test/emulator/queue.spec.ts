@@ -97,16 +97,16 @@ describe('queue', () => {
 		expect(noKey.status).toBe(401);
 	});
 
-	it('cancels a running job', async () => {
+	it('cancels a running job: by default the app stops at once with 499', async () => {
 		emu.setLatency(10_000);
 		const { request_id } = await fal.queue.submit(ENDPOINT_ID, { input: input() });
 		await fal.queue.cancel(ENDPOINT_ID, { requestId: request_id });
-		expect(emu.requests[emu.requests.length - 1]).toMatchObject({ route: 'cancel', method: 'PUT' });
+		expect(emu.requests[emu.requests.length - 1]).toMatchObject({ route: 'cancel', method: 'PUT', answerStatus: 202 });
 		const job = emu.jobs.get(request_id)!;
 		expect(job).toMatchObject({ status: 'COMPLETED', cancelled: true });
 		const e = await caught(fal.queue.result(ENDPOINT_ID, { requestId: request_id }));
-		expect(e.status).toBe(400);
-		expect(e.body).toEqual({ detail: 'Request was cancelled' });
+		expect(e.status).toBe(499);
+		expect(e.body).toEqual({ detail: 'Request cancelled' });
 		const again = await caught(fal.queue.cancel(ENDPOINT_ID, { requestId: request_id }));
 		expect(again.status).toBe(400);
 		expect(again.body).toEqual({ status: 'ALREADY_COMPLETED' });

@@ -3,8 +3,8 @@
 /**
  * The emulator's own records, for tests to assert on (not the node's view of things): what fal
  * would bill and what a client actually received. Each Job carries its own record (queue.js):
- * key, status, createdAt/startedAt/completedAt, startDeadline/endedUnstarted,
- * cancelled/cancelledAt/cancelledWhile, deliveries (result responses written in full) and cancelRequests.
+ * key, status, createdAt/startedAt/completedAt, startDeadline/endedUnstarted, cancelRequestedAt/
+ * cancelledWhile/cancelled/cancelledAt, deliveries (result responses written in full) and cancelRequests.
  */
 
 /**
@@ -34,6 +34,15 @@ function createRecords(jobs, cancelRequests) {
 			return [...jobs.values()].filter(
 				(j) => j.status === 'COMPLETED' && !j.cancelled && j.endedUnstarted === null && j.deliveries === 0,
 			);
+		},
+
+		/**
+		 * What fal would charge for: jobs that ran and ended with a result below 500 (5xx answers are
+		 * not billed: fal.ai/docs/model-apis/model-endpoints/reliability), including a running job
+		 * stopped by a cancel (499) or one that ran on; never a job that ended unstarted.
+		 */
+		billed() {
+			return [...jobs.values()].filter((j) => j.startedAt !== null && j.result !== null && j.result.status < 500);
 		},
 
 		/** Jobs started after their start deadline: fal never does that, so this stays empty. */

@@ -33,15 +33,18 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  * @typedef {import('./faults').FaultRule} FaultRule
  * @typedef {import('./faults').ActiveFault} ActiveFault
  * @typedef {import('./queue').CancelRequest} CancelRequest
+ * @typedef {import('./queue').CancelBehaviour} CancelBehaviour
  * @typedef {import('./faults').StreamCut} StreamCut
  * @typedef {import('./storage').Upload} Upload
  * @typedef {{
  *   latencyMs?: number, concurrency?: number, apiKeys?: string[], seed?: number,
  *   respondWith?: RespondWith, jobLatency?: (input: any, index: number) => number,
  *   itemKey?: (input: any) => string | undefined, historyIncludesPending?: boolean,
+ *   onCancel?: CancelBehaviour,
  * }} FalEmulatorOptions
  *   itemKey: sets each Job's `key` at submit (e.g. from the prompt); historyIncludesPending: the
- *   request history also lists jobs not finished yet (history.js).
+ *   request history also lists jobs not finished yet (history.js); onCancel: how the app answers a
+ *   cancel while running, 'stop' (default: it ends with 499) or 'ignore' (it runs on), see queue.js.
  * @typedef {{
  *   peakInProgress: number, inProgress: number, queued: number, peakQueued: number, concurrency: number,
  *   requests: number, routes: Record<string, number>, streamEvents: number, connections: number,
@@ -58,8 +61,10 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   respondWith: (fn: RespondWith | undefined) => void,
  *   stats: () => FalEmulatorStats,
  *   setConcurrency: (n: number) => void,
+ *   setCancelBehaviour: (b: CancelBehaviour) => void,
  *   leftRunning: () => Job[],
  *   undelivered: () => Job[],
+ *   billed: () => Job[],
  *   startedAfterDeadline: () => Job[],
  *   jobsBy: <K>(keyFn: (job: Job) => K) => Map<K, Job[]>,
  *   cancelRequests: CancelRequest[],
@@ -75,6 +80,7 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
 async function startFalEmulator(options = {}) {
 	let latencyMs = options.latencyMs ?? 0;
 	let respondWith = options.respondWith;
+	let cancelBehaviour = options.onCancel ?? 'stop';
 	const apiKeys = options.apiKeys ?? ['test-key'];
 	/** @type {RecordedRequest[]} */
 	const requests = [];
@@ -99,6 +105,7 @@ async function startFalEmulator(options = {}) {
 			return 'error' in a ? { status: a.error.status, body: a.error.body } : { status: 200, body: a };
 		},
 		onFinish: (job) => webhooks.deliver(job),
+		cancelBehaviour: (job) => (typeof cancelBehaviour === 'function' ? cancelBehaviour(job.input, job) : cancelBehaviour),
 		keyOf: options.itemKey,
 	});
 	const held = createHeldResponses(queue);
@@ -285,8 +292,12 @@ async function startFalEmulator(options = {}) {
 		},
 		stats: () => ({ ...queue.stats(), requests: requests.length, routes: { ...routeCounts }, streamEvents: held.eventsSent(), connections }),
 		setConcurrency: (n) => queue.setConcurrency(n),
+		setCancelBehaviour: (b) => {
+			cancelBehaviour = b;
+		},
 		leftRunning: records.leftRunning,
 		undelivered: records.undelivered,
+		billed: records.billed,
 		startedAfterDeadline: records.startedAfterDeadline,
 		jobsBy: records.jobsBy,
 		cancelRequests,
@@ -296,6 +307,8 @@ async function startFalEmulator(options = {}) {
 			webhooks.abort();
 			requests.length = 0;
 			routeCounts = {};
+			// The app's cancel behaviour returns to the start option; latency and concurrency stay as set.
+			cancelBehaviour = options.onCancel ?? 'stop';
 			connections = 0;
 			cancelRequests.length = 0;
 			queue.clear();

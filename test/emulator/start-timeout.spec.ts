@@ -33,6 +33,7 @@ describe('start timeout', () => {
 		expect(emu.stats().routes.run).toBe(1);
 
 		expect(emu.undelivered()).toEqual([]); // it never ran: nothing was paid for and thrown away
+		expect(emu.billed()).toEqual([]); // neither did the sync one; the blocker is still running
 		expect(emu.startedAfterDeadline()).toEqual([]);
 	}, 20_000);
 

@@ -52,6 +52,7 @@ export function useEmulator(options: FalEmulatorOptions = {}): { emu: FalEmulato
 		ctx.emu.reset();
 		ctx.emu.setLatency(options.latencyMs ?? 0);
 		ctx.emu.setConcurrency(options.concurrency ?? Infinity);
+		ctx.emu.respondWith(options.respondWith);
 	});
 	afterAll(async () => {
 		restore();
