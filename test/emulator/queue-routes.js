@@ -6,7 +6,10 @@
  *                             while IN_QUEUE or IN_PROGRESS, 200 once COMPLETED
  *                             (fal.ai/docs/api-reference/inference-api, "Queue request lifecycle")
  *   GET  .../status/stream    SSE of status JSON until COMPLETED (held.js)
- *   GET  .../<id>             the result: its stored status, body and headers; 400 while still running
+ *   GET  .../<id>             the result: its stored status, body and headers; 400 while still running;
+ *                             404 { detail: 'Request not found' } once past resultExpiresAt (queue.js;
+ *                             the docs do not say what an expired result answers), while the status
+ *                             stays COMPLETED
  *   PUT  .../cancel           202 { status: 'CANCELLATION_REQUESTED' } while IN_QUEUE/IN_PROGRESS,
  *                             400 { status: 'ALREADY_COMPLETED' } once finished,
  *                             404 { status: 'NOT_FOUND' } for an unknown id
@@ -45,6 +48,7 @@ function createQueueRoutes(queue, held, cancelRequests) {
 		if (route === 'status') return sendJson(res, job.status === 'COMPLETED' ? 200 : 202, queue.statusOf(job, o.withLogs), idHeader);
 		if (route === 'stream') return held.streamStatus(res, job, o.withLogs, o.cut);
 		if (!job.result) return sendJson(res, 400, { detail: 'Request is still in progress' }, idHeader);
+		if (Date.now() >= /** @type {number} */ (job.resultExpiresAt)) return sendJson(res, 404, { detail: 'Request not found' });
 		countDelivery(res, job);
 		return sendJson(res, job.result.status, job.result.body, { ...job.result.headers, ...idHeader });
 	}

@@ -18,6 +18,10 @@
  * Cancel (fal.ai/docs/inference-api/queue/cancel, docs.fal.ai/documentation/development/handle-cancellations):
  * a queued job is removed and never runs; a running job only gets a signal and its app decides
  * (`cancelBehaviour`): 'stop' ends it at once with 499, 'ignore' runs on to its normal result.
+ *
+ * A stored result is kept 1 hour after completion, 6 minutes when its JSON body is 10 KB or larger
+ * (fal.ai/docs/inference-api/queue/result): `retention`, read when the job completes, sets the Job's
+ * `resultExpiresAt`.
  */
 const { randomUUID } = require('node:crypto');
 
@@ -32,6 +36,7 @@ const { randomUUID } = require('node:crypto');
  *   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED',
  *   createdAt: number, startedAt: number | null, completedAt: number | null,
  *   startDeadline: number | null, endedUnstarted: 'start-timeout' | 'cancelled' | null,
+ *   resultExpiresAt: number | null,
  *   cancelRequestedAt: number | null, cancelledWhile: 'IN_QUEUE' | 'IN_PROGRESS' | null,
  *   cancelled: boolean, cancelledAt: number | null,
  *   result: JobResult | null, deliveries: number, cancelRequests: CancelRequest[], key: string | undefined,
@@ -40,6 +45,8 @@ const { randomUUID } = require('node:crypto');
  * }} Job
  * @typedef {{ at: number, jobStatus: Job['status'] | null, status: number, answer: unknown, requestId: string }} CancelRequest
  *   One PUT .../cancel as the emulator answered it (jobStatus: the job's status when it arrived).
+ * @typedef {{ ms: number, largeMs: number, largeBytes: number }} Retention
+ *   how long results are kept: `largeMs` for JSON bodies of `largeBytes` or more, else `ms`
  * @typedef {'stop' | 'ignore'} CancelAnswer how a running app answers the cancel signal
  * @typedef {CancelAnswer | ((input: any, job: Job) => CancelAnswer)} CancelBehaviour
  * @typedef {{
@@ -50,6 +57,7 @@ const { randomUUID } = require('node:crypto');
  *   answer: (input: any, job: Job) => Promise<JobResult>,
  *   onFinish: (job: Job) => void,
  *   cancelBehaviour: (job: Job) => CancelAnswer,
+ *   retention: () => Retention,
  * }} QueueOptions
  */
 
@@ -106,6 +114,9 @@ function createQueue(opts) {
 		job.status = 'COMPLETED';
 		job.completedAt = Date.now();
 		job.result = result;
+		const r = opts.retention();
+		const large = Buffer.byteLength(JSON.stringify(result.body) ?? '') >= r.largeBytes;
+		job.resultExpiresAt = job.completedAt + (large ? r.largeMs : r.ms);
 		log(job, job.cancelled ? 'Request cancelled' : `Finished with HTTP ${result.status}`);
 		notify(job);
 		listeners.delete(job.requestId);
@@ -203,6 +214,7 @@ function createQueue(opts) {
 				completedAt: null,
 				startDeadline: o.startTimeoutMs === undefined ? null : createdAt + o.startTimeoutMs,
 				endedUnstarted: null,
+				resultExpiresAt: null,
 				cancelRequestedAt: null,
 				cancelledWhile: null,
 				cancelled: false,

@@ -23,6 +23,9 @@ const {
 	classify, readJsonBody, hashBody, sendJson, lowerCaseHeaders, isAuthorized, PUBLIC_ROUTES, BYTE_ROUTES,
 } = require('./http');
 
+/** fal keeps a result 1 h, 6 min when it is 10 KB or larger (fal.ai/docs/inference-api/queue/result). */
+const DEFAULT_RETENTION = { ms: 3_600_000, largeMs: 360_000, largeBytes: 10_240 };
+
 /** The client builds request URLs from owner/alias only, so both forms name this app. */
 const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
 
@@ -34,17 +37,19 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  * @typedef {import('./faults').ActiveFault} ActiveFault
  * @typedef {import('./queue').CancelRequest} CancelRequest
  * @typedef {import('./queue').CancelBehaviour} CancelBehaviour
+ * @typedef {import('./queue').Retention} Retention
  * @typedef {import('./faults').StreamCut} StreamCut
  * @typedef {import('./storage').Upload} Upload
  * @typedef {{
  *   latencyMs?: number, concurrency?: number, apiKeys?: string[], seed?: number,
  *   respondWith?: RespondWith, jobLatency?: (input: any, index: number) => number,
  *   itemKey?: (input: any) => string | undefined, historyIncludesPending?: boolean,
- *   onCancel?: CancelBehaviour,
+ *   onCancel?: CancelBehaviour, retention?: Partial<Retention>,
  * }} FalEmulatorOptions
  *   itemKey: sets each Job's `key` at submit (e.g. from the prompt); historyIncludesPending: the
  *   request history also lists jobs not finished yet (history.js); onCancel: how the app answers a
- *   cancel while running, 'stop' (default: it ends with 499) or 'ignore' (it runs on), see queue.js.
+ *   cancel while running, 'stop' (default: it ends with 499) or 'ignore' (it runs on), see queue.js;
+ *   retention: how long results are kept, over DEFAULT_RETENTION.
  * @typedef {{
  *   peakInProgress: number, inProgress: number, queued: number, peakQueued: number, concurrency: number,
  *   requests: number, routes: Record<string, number>, streamEvents: number, connections: number,
@@ -62,6 +67,7 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   stats: () => FalEmulatorStats,
  *   setConcurrency: (n: number) => void,
  *   setCancelBehaviour: (b: CancelBehaviour) => void,
+ *   setRetention: (r: Partial<Retention>) => void,
  *   leftRunning: () => Job[],
  *   undelivered: () => Job[],
  *   billed: () => Job[],
@@ -81,6 +87,7 @@ async function startFalEmulator(options = {}) {
 	let latencyMs = options.latencyMs ?? 0;
 	let respondWith = options.respondWith;
 	let cancelBehaviour = options.onCancel ?? 'stop';
+	let retention = { ...DEFAULT_RETENTION, ...options.retention };
 	const apiKeys = options.apiKeys ?? ['test-key'];
 	/** @type {RecordedRequest[]} */
 	const requests = [];
@@ -106,6 +113,7 @@ async function startFalEmulator(options = {}) {
 		},
 		onFinish: (job) => webhooks.deliver(job),
 		cancelBehaviour: (job) => (typeof cancelBehaviour === 'function' ? cancelBehaviour(job.input, job) : cancelBehaviour),
+		retention: () => retention,
 		keyOf: options.itemKey,
 	});
 	const held = createHeldResponses(queue);
@@ -295,6 +303,9 @@ async function startFalEmulator(options = {}) {
 		setCancelBehaviour: (b) => {
 			cancelBehaviour = b;
 		},
+		setRetention: (r) => {
+			retention = { ...retention, ...r };
+		},
 		leftRunning: records.leftRunning,
 		undelivered: records.undelivered,
 		billed: records.billed,
@@ -307,8 +318,10 @@ async function startFalEmulator(options = {}) {
 			webhooks.abort();
 			requests.length = 0;
 			routeCounts = {};
-			// The app's cancel behaviour returns to the start option; latency and concurrency stay as set.
+			// The app's cancel behaviour and the retention return to the start options; latency and
+			// concurrency stay as set.
 			cancelBehaviour = options.onCancel ?? 'stop';
+			retention = { ...DEFAULT_RETENTION, ...options.retention };
 			connections = 0;
 			cancelRequests.length = 0;
 			queue.clear();
