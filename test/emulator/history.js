@@ -12,12 +12,19 @@
  * request_id, expand=payloads (adds json_input/json_output), limit (1..100, default 50),
  * cursor (base64 of the page number, "Mg==" is page 2).
  *
+ * The docs' item schema requires request_id, endpoint_id, sent_at and started_at, and lets ended_at,
+ * status_code and duration be null. So a request is listed once it has started: one waiting IN_QUEUE
+ * never is, even when it ends unstarted (cancelled while queued, or by its start timeout); a running
+ * one is, with its end fields (and json_output) null. Like fal's metrics, which have been reported
+ * arriving late (fal's status page), a request appears `lagMs` after it started and its end fields
+ * `lagMs` after it ended. json_output is the stored result body, also once the result route has
+ * forgotten it (retention, queue.js).
+ *
  * Where the docs are silent, the emulator chooses:
- * - jobs still IN_QUEUE/IN_PROGRESS are not listed (the list is sorted by end time, so every item
- *   has one); `includePending` lists them with ended_at, status_code and duration null;
- * - start/end filter on sent_at (the submit time); newest first;
+ * - start/end filter on sent_at (the submit time); sorted by end time, newest first, requests whose
+ *   end is not shown yet first;
  * - sort_by=duration sorts longest first (the docs name the sort, not the parameter);
- * - status: success = 2xx, user_error = 4xx (incl. cancelled: 400), error = everything else;
+ * - status: success = 2xx, user_error = 4xx (incl. a run stopped by a cancel: 499), error = everything else;
  * - a bad parameter is a FastAPI-style 422 { detail: [{ loc, msg, type }] }.
  */
 const { ENDPOINT_ID } = require('./pricing');
@@ -26,33 +33,49 @@ const { ENDPOINT_ID } = require('./pricing');
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** @param {Job} job */
-function statusClass(job) {
-	const code = job.result?.status ?? 0;
+/**
+ * @typedef {{ job: Job, startedAt: number, endedAt: number | null, result: import('./queue').JobResult | null }} Shown
+ *   a job as the history shows it: its end (endedAt, result) only once that has arrived
+ */
+
+/**
+ * @param {Job} job
+ * @param {number} now
+ * @param {number} lagMs
+ * @returns {Shown | undefined} undefined while the history does not list it
+ */
+function shown(job, now, lagMs) {
+	if (job.startedAt === null || now < job.startedAt + lagMs) return undefined;
+	const ended = job.completedAt !== null && now >= job.completedAt + lagMs;
+	return { job, startedAt: job.startedAt, endedAt: ended ? job.completedAt : null, result: ended ? job.result : null };
+}
+
+/** @param {Shown} s */
+function statusClass(s) {
+	const code = s.result?.status ?? 0;
 	if (code >= 200 && code < 300) return 'success';
 	if (code >= 400 && code < 500) return 'user_error';
 	return 'error';
 }
 
 /**
- * @param {Job} job
+ * @param {Shown} s
  * @param {boolean} payloads
  */
-function itemOf(job, payloads) {
-	const iso = (/** @type {number | null} */ t) => (t === null ? null : new Date(t).toISOString());
+function itemOf({ job, startedAt, endedAt, result }, payloads) {
 	/** @type {Record<string, unknown>} */
 	const item = {
 		request_id: job.requestId,
 		endpoint_id: ENDPOINT_ID,
-		started_at: iso(job.startedAt),
-		sent_at: iso(job.createdAt),
-		ended_at: iso(job.completedAt),
-		status_code: job.result?.status ?? null,
-		duration: job.completedAt !== null && job.startedAt !== null ? (job.completedAt - job.startedAt) / 1000 : null,
+		started_at: new Date(startedAt).toISOString(),
+		sent_at: new Date(job.createdAt).toISOString(),
+		ended_at: endedAt === null ? null : new Date(endedAt).toISOString(),
+		status_code: result?.status ?? null,
+		duration: endedAt === null ? null : (endedAt - startedAt) / 1000,
 	};
 	if (payloads) {
 		item.json_input = job.input ?? null;
-		item.json_output = job.result?.body ?? null;
+		item.json_output = result?.body ?? null;
 	}
 	return item;
 }
@@ -66,7 +89,7 @@ const invalid = (loc, msg) => ({ status: 422, body: { detail: [{ loc: ['query', 
 /**
  * @param {URLSearchParams} q
  * @param {Iterable<Job>} jobs
- * @param {{ includePending?: boolean, now?: number }} [o]
+ * @param {{ lagMs?: number, now?: number }} [o]
  * @returns {{ status: number, body: unknown }}
  */
 function listRequests(q, jobs, o = {}) {
@@ -97,19 +120,20 @@ function listRequests(q, jobs, o = {}) {
 	}
 	const payloads = multi('expand').includes('payloads');
 
-	const matching = [...jobs].filter(
-		(job) =>
-			endpointIds.includes(ENDPOINT_ID) &&
-			(o.includePending || job.status === 'COMPLETED') &&
-			job.createdAt >= start &&
-			job.createdAt < end &&
-			(requestId === null || job.requestId === requestId) &&
-			(status === null || (job.status === 'COMPLETED' && statusClass(job) === status)),
+	const matching = /** @type {Shown[]} */ (
+		endpointIds.includes(ENDPOINT_ID) ? [...jobs].map((job) => shown(job, now, o.lagMs ?? 0)) : []
+	).filter(
+		(s) =>
+			s !== undefined &&
+			s.job.createdAt >= start &&
+			s.job.createdAt < end &&
+			(requestId === null || s.job.requestId === requestId) &&
+			(status === null || (s.result !== null && statusClass(s) === status)),
 	);
-	const endOf = (/** @type {Job} */ j) => j.completedAt ?? Infinity;
-	const durationOf = (/** @type {Job} */ j) => (j.completedAt ?? now) - (j.startedAt ?? now);
+	const endOf = (/** @type {Shown} */ s) => s.endedAt ?? Infinity;
+	const durationOf = (/** @type {Shown} */ s) => (s.endedAt ?? now) - s.startedAt;
 	matching.sort(q.get('sort_by') === 'duration' ? (a, b) => durationOf(b) - durationOf(a) : (a, b) => Math.sign(endOf(b) - endOf(a)) || 0);
-	const items = matching.slice((page - 1) * limit, page * limit).map((job) => itemOf(job, payloads));
+	const items = matching.slice((page - 1) * limit, page * limit).map((s) => itemOf(s, payloads));
 	const hasMore = matching.length > page * limit;
 	return {
 		status: 200,

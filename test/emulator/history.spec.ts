@@ -2,8 +2,7 @@
  * fal's request history (GET api.fal.ai/v1/models/requests/by-endpoint), the way a client
  * reconciles an uncertain submit: find the job fal ran though its submit answer was lost.
  */
-import { startFalEmulator, ENDPOINT_ID } from './server';
-import { routeFetchToEmulator } from './route';
+import { ENDPOINT_ID } from './server';
 import { caught, input, until, useEmulator } from './use-emulator';
 
 const ctx = useEmulator();
@@ -48,7 +47,7 @@ describe('request history by endpoint', () => {
 		expect(emu.undelivered()).toEqual([job]);
 	});
 
-	it('filters by request_id, status and time window; running jobs are not listed', async () => {
+	it('filters by request_id, status and time window; a running job has no status yet', async () => {
 		const { emu, fal } = ctx;
 		emu.respondWith((inp) => (inp.prompt === 'bad' ? { error: { status: 500, body: { detail: 'boom' } } } : { output: 'ok' }));
 		try {
@@ -57,10 +56,10 @@ describe('request history by endpoint', () => {
 			const invalid = await fal.queue.submit(ENDPOINT_ID, { input: input('') }); // 422
 			await until(() => emu.leftRunning().length === 0);
 			emu.setLatency(10_000);
-			await fal.queue.submit(ENDPOINT_ID, { input: input('running') });
+			const running = await fal.queue.submit(ENDPOINT_ID, { input: input('running') });
 			const ids = async (q: Record<string, string>) =>
 				(await history({ endpoint_id: ENDPOINT_ID, ...q })).body.items.map((i: any) => i.request_id).sort();
-			expect(await ids({})).toEqual([ok.request_id, bad.request_id, invalid.request_id].sort());
+			expect(await ids({})).toEqual([ok.request_id, bad.request_id, invalid.request_id, running.request_id].sort());
 			expect(await ids({ request_id: bad.request_id })).toEqual([bad.request_id]);
 			expect(await ids({ status: 'success' })).toEqual([ok.request_id]);
 			expect(await ids({ status: 'error' })).toEqual([bad.request_id]);
@@ -103,24 +102,64 @@ describe('request history by endpoint', () => {
 	});
 });
 
-describe('request history with historyIncludesPending', () => {
-	it('lists jobs not finished yet with null end fields', async () => {
-		const emu = await startFalEmulator({ historyIncludesPending: true, latencyMs: 10_000 });
-		const restore = routeFetchToEmulator(emu.url);
-		try {
-			const res = await fetch(`https://queue.fal.run/${ENDPOINT_ID}`, {
-				method: 'POST',
-				headers: { authorization: 'Key test-key', 'content-type': 'application/json' },
-				body: JSON.stringify(input()),
-			});
-			const { request_id } = (await res.json()) as { request_id: string };
-			const { body } = await history({ endpoint_id: ENDPOINT_ID });
-			expect(body.items).toEqual([
-				expect.objectContaining({ request_id, ended_at: null, status_code: null, duration: null }),
-			]);
-		} finally {
-			restore();
-			await emu.close();
-		}
+describe('what the history lists', () => {
+	it('a running job, first, with null end fields; never a queued one, even once it ended unstarted', async () => {
+		const { emu, fal } = ctx;
+		const done = await fal.queue.submit(ENDPOINT_ID, { input: input('done') });
+		await until(() => emu.leftRunning().length === 0);
+		emu.setConcurrency(1);
+		emu.setLatency(10_000);
+		const running = await fal.queue.submit(ENDPOINT_ID, { input: input('running') });
+		await fal.queue.submit(ENDPOINT_ID, { input: input('queued') });
+		const cancelled = await fal.queue.submit(ENDPOINT_ID, { input: input('cancelled while queued') });
+		await fal.queue.cancel(ENDPOINT_ID, { requestId: cancelled.request_id });
+		const timedOut = await fal.queue.submit(ENDPOINT_ID, { input: input('timed out'), headers: { 'x-fal-request-start-timeout': '0.2' } });
+		await until(() => emu.jobs.get(timedOut.request_id)!.status === 'COMPLETED');
+		expect([...emu.jobs.values()].map((j) => [(j.input as any).prompt, j.status, j.endedUnstarted])).toEqual([
+			['done', 'COMPLETED', null],
+			['running', 'IN_PROGRESS', null],
+			['queued', 'IN_QUEUE', null],
+			['cancelled while queued', 'COMPLETED', 'cancelled'],
+			['timed out', 'COMPLETED', 'start-timeout'],
+		]);
+
+		const { body } = await history({ endpoint_id: ENDPOINT_ID, expand: 'payloads' });
+		const job = emu.jobs.get(running.request_id)!;
+		expect(body.items.map((i: any) => i.request_id)).toEqual([running.request_id, done.request_id]);
+		expect(body.items[0]).toEqual({
+			request_id: running.request_id,
+			endpoint_id: ENDPOINT_ID,
+			sent_at: new Date(job.createdAt).toISOString(),
+			started_at: new Date(job.startedAt!).toISOString(),
+			ended_at: null,
+			status_code: null,
+			duration: null,
+			json_input: input('running'),
+			json_output: null,
+		});
+		// Not even by request_id, which widens the window to 90 days.
+		expect((await history({ endpoint_id: ENDPOINT_ID, request_id: timedOut.request_id })).body.items).toEqual([]);
 	});
+
+	it('shows a job historyLagMs after it started, and its end historyLagMs after it ended', async () => {
+		const { emu, fal } = ctx;
+		emu.setLatency(1500);
+		const { request_id } = await fal.queue.submit(ENDPOINT_ID, { input: input('late metrics') });
+		const job = emu.jobs.get(request_id)!;
+		await until(() => job.status === 'COMPLETED', 15_000);
+		const listed = async () => (await history({ endpoint_id: ENDPOINT_ID, expand: 'payloads' })).body.items;
+
+		emu.setHistoryLag(60_000); // it started less than a minute ago
+		expect(await listed()).toEqual([]);
+		// A lag that has passed since the start but not since the end: the end lies 1.5 s after the start.
+		emu.setHistoryLag(Date.now() - job.startedAt!);
+		expect(await listed()).toEqual([
+			expect.objectContaining({ request_id, started_at: new Date(job.startedAt!).toISOString(), ended_at: null, status_code: null, duration: null, json_output: null }),
+		]);
+		expect((await history({ endpoint_id: ENDPOINT_ID, status: 'success' })).body.items).toEqual([]);
+		emu.setHistoryLag(0);
+		expect(await listed()).toEqual([
+			expect.objectContaining({ request_id, ended_at: new Date(job.completedAt!).toISOString(), status_code: 200, json_output: job.result!.body }),
+		]);
+	}, 20_000);
 });

@@ -43,11 +43,11 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  * @typedef {{
  *   latencyMs?: number, concurrency?: number, apiKeys?: string[], seed?: number,
  *   respondWith?: RespondWith, jobLatency?: (input: any, index: number) => number,
- *   itemKey?: (input: any) => string | undefined, historyIncludesPending?: boolean,
+ *   itemKey?: (input: any) => string | undefined, historyLagMs?: number,
  *   onCancel?: CancelBehaviour, retention?: Partial<Retention>,
  * }} FalEmulatorOptions
- *   itemKey: sets each Job's `key` at submit (e.g. from the prompt); historyIncludesPending: the
- *   request history also lists jobs not finished yet (history.js); onCancel: how the app answers a
+ *   itemKey: sets each Job's `key` at submit (e.g. from the prompt); historyLagMs: how late the
+ *   request history shows a start and an end (history.js, default 0); onCancel: how the app answers a
  *   cancel while running, 'stop' (default: it ends with 499) or 'ignore' (it runs on), see queue.js;
  *   retention: how long results are kept, over DEFAULT_RETENTION.
  * @typedef {{
@@ -68,6 +68,7 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   setConcurrency: (n: number) => void,
  *   setCancelBehaviour: (b: CancelBehaviour) => void,
  *   setRetention: (r: Partial<Retention>) => void,
+ *   setHistoryLag: (ms: number) => void,
  *   leftRunning: () => Job[],
  *   undelivered: () => Job[],
  *   billed: () => Job[],
@@ -88,6 +89,7 @@ async function startFalEmulator(options = {}) {
 	let respondWith = options.respondWith;
 	let cancelBehaviour = options.onCancel ?? 'stop';
 	let retention = { ...DEFAULT_RETENTION, ...options.retention };
+	let historyLagMs = options.historyLagMs ?? 0;
 	const apiKeys = options.apiKeys ?? ['test-key'];
 	/** @type {RecordedRequest[]} */
 	const requests = [];
@@ -246,7 +248,7 @@ async function startFalEmulator(options = {}) {
 			case 'pricing':
 				return sendPricing(res, url.searchParams.getAll('endpoint_id'));
 			case 'history': {
-				const r = listRequests(url.searchParams, queue.jobs.values(), { includePending: options.historyIncludesPending });
+				const r = listRequests(url.searchParams, queue.jobs.values(), { lagMs: historyLagMs });
 				return sendJson(res, r.status, r.body);
 			}
 		}
@@ -306,6 +308,9 @@ async function startFalEmulator(options = {}) {
 		setRetention: (r) => {
 			retention = { ...retention, ...r };
 		},
+		setHistoryLag: (ms) => {
+			historyLagMs = ms;
+		},
 		leftRunning: records.leftRunning,
 		undelivered: records.undelivered,
 		billed: records.billed,
@@ -318,10 +323,11 @@ async function startFalEmulator(options = {}) {
 			webhooks.abort();
 			requests.length = 0;
 			routeCounts = {};
-			// The app's cancel behaviour and the retention return to the start options; latency and
-			// concurrency stay as set.
+			// The app's cancel behaviour, the retention and the history lag return to the start options;
+			// latency and concurrency stay as set.
 			cancelBehaviour = options.onCancel ?? 'stop';
 			retention = { ...DEFAULT_RETENTION, ...options.retention };
+			historyLagMs = options.historyLagMs ?? 0;
 			connections = 0;
 			cancelRequests.length = 0;
 			queue.clear();

@@ -15,8 +15,6 @@ const isLong = (n: number) => n % 50 === 3;
 const emulator = useFalEmulator({
 	seed: 42,
 	itemKey: (input) => input?.prompt,
-	// fal's history lists unfinished jobs too here, so a submit lost before fal acted can be sent again.
-	historyIncludesPending: true,
 	jobLatency: (input) => (isSlow(numberOf(input)) ? 60_000 : isLong(numberOf(input)) ? 1500 : 0),
 });
 

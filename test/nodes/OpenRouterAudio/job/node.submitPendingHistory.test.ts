@@ -6,7 +6,6 @@ import { useFalEmulator } from '../useFalEmulator';
 // input" can be trusted (a few seconds after the submit), and only then is the submit sent once more.
 const emulator = useFalEmulator({
 	itemKey: (input) => input?.prompt,
-	historyIncludesPending: true,
 	jobLatency: (input) => (input?.prompt === 'Slow' ? 8000 : 0),
 });
 const AUDIO = 'https://audio.example/a.mp3';
