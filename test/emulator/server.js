@@ -26,6 +26,13 @@ const {
 /** fal keeps a result 1 h, 6 min when it is 10 KB or larger (fal.ai/docs/inference-api/queue/result). */
 const DEFAULT_RETENTION = { ms: 3_600_000, largeMs: 360_000, largeBytes: 10_240 };
 
+/**
+ * fal's answer to a locked user (balance exhausted, or locked by an admin): new work and new uploads
+ * are refused with 403; what exists (status, stream, result, cancel, history) still answers.
+ */
+const LOCKED_ROUTES = new Set(['submit', 'run', 'initiate', 'initiate-multipart']);
+const EXHAUSTED_BALANCE = 'Exhausted balance. Top up your balance at fal.ai/dashboard/billing.';
+
 /** The client builds request URLs from owner/alias only, so both forms name this app. */
 const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
 
@@ -69,6 +76,8 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   setCancelBehaviour: (b: CancelBehaviour) => void,
  *   setRetention: (r: Partial<Retention>) => void,
  *   setHistoryLag: (ms: number) => void,
+ *   lockAccount: (reason?: string) => void,
+ *   unlockAccount: () => void,
  *   leftRunning: () => Job[],
  *   undelivered: () => Job[],
  *   billed: () => Job[],
@@ -90,6 +99,8 @@ async function startFalEmulator(options = {}) {
 	let cancelBehaviour = options.onCancel ?? 'stop';
 	let retention = { ...DEFAULT_RETENTION, ...options.retention };
 	let historyLagMs = options.historyLagMs ?? 0;
+	/** @type {string | null} why the account is locked; null while it is not */
+	let lockReason = null;
 	const apiKeys = options.apiKeys ?? ['test-key'];
 	/** @type {RecordedRequest[]} */
 	const requests = [];
@@ -192,6 +203,9 @@ async function startFalEmulator(options = {}) {
 		}
 		if (info.app !== undefined && !APP_IDS.has(info.app)) {
 			return sendJson(res, 404, { detail: `Application '${info.app}' not found` });
+		}
+		if (lockReason !== null && LOCKED_ROUTES.has(info.route)) {
+			return sendJson(res, 403, { detail: `User is locked. Reason: ${lockReason}` });
 		}
 
 		/** @type {import('./submit-headers').SubmitHeaders | undefined} */
@@ -311,6 +325,12 @@ async function startFalEmulator(options = {}) {
 		setHistoryLag: (ms) => {
 			historyLagMs = ms;
 		},
+		lockAccount: (reason = EXHAUSTED_BALANCE) => {
+			lockReason = reason;
+		},
+		unlockAccount: () => {
+			lockReason = null;
+		},
 		leftRunning: records.leftRunning,
 		undelivered: records.undelivered,
 		billed: records.billed,
@@ -328,6 +348,7 @@ async function startFalEmulator(options = {}) {
 			cancelBehaviour = options.onCancel ?? 'stop';
 			retention = { ...DEFAULT_RETENTION, ...options.retention };
 			historyLagMs = options.historyLagMs ?? 0;
+			lockReason = null;
 			connections = 0;
 			cancelRequests.length = 0;
 			queue.clear();
