@@ -2,7 +2,8 @@
 'use strict';
 /**
  * The emulator's own records, for tests to assert on (not the node's view of things): what fal
- * would bill and what a client actually received. Each Job carries its own record (queue.js):
+ * would bill (billed()), what a client actually received (undelivered()) and that no job started
+ * after its start deadline. Each Job carries its own record (queue.js):
  * key, status, createdAt/startedAt/completedAt, startDeadline/endedUnstarted, cancelRequestedAt/
  * cancelledWhile/cancelled/cancelledAt, deliveries (result responses written in full) and cancelRequests.
  */

@@ -4,7 +4,10 @@
  * A fal.ai emulator for `openrouter/router/audio`, speaking fal's HTTP protocol the way
  * `@fal-ai/client` 1.10.1 does: queue (submit/status/SSE status/result/cancel), sync run,
  * CDN storage uploads, the platform pricing and request-history APIs and webhooks, with fault
- * injection (faults.js) and records to assert on (records.js). Use with route.js; see README.md.
+ * injection (faults.js) and records to assert on (records.js). Each rule follows fal's docs, cited
+ * where it is kept: the queue, start timeout, cancel and retention in queue.js, the submit headers
+ * in submit-headers.js, the history in history.js, the locked account here. Use with route.js; see
+ * README.md.
  */
 const http = require('node:http');
 const { createQueue } = require('./queue');
@@ -208,16 +211,12 @@ async function startFalEmulator(options = {}) {
 			return sendJson(res, 403, { detail: `User is locked. Reason: ${lockReason}` });
 		}
 
-		/** @type {import('./submit-headers').SubmitHeaders | undefined} */
-		let submitted;
-		if (info.route === 'submit' || info.route === 'run') {
-			const parsed = parseSubmitHeaders(headers);
-			if ('error' in parsed) return sendJson(res, 400, { detail: parsed.error });
-			submitted = parsed;
-		}
-
 		switch (info.route) {
-			case 'submit': {
+			case 'submit':
+			case 'run': {
+				const submitted = parseSubmitHeaders(headers);
+				if ('error' in submitted) return sendJson(res, 400, { detail: submitted.error });
+				if (info.route === 'run') return held.syncRun(res, queue.submit(body, { ...submitted, sync: true, parseError }));
 				const job = queue.submit(body, { ...submitted, webhookUrl: url.searchParams.get('fal_webhook'), parseError });
 				const s = queue.statusOf(job, false);
 				return sendJson(
@@ -233,8 +232,6 @@ async function startFalEmulator(options = {}) {
 					{ 'x-fal-request-id': job.requestId },
 				);
 			}
-			case 'run':
-				return held.syncRun(res, queue.submit(body, { ...submitted, sync: true, parseError }));
 			case 'status':
 			case 'stream':
 			case 'result':
@@ -343,8 +340,8 @@ async function startFalEmulator(options = {}) {
 			webhooks.abort();
 			requests.length = 0;
 			routeCounts = {};
-			// The app's cancel behaviour, the retention and the history lag return to the start options;
-			// latency and concurrency stay as set.
+			// The app's cancel behaviour, the retention and the history lag return to the start options
+			// and the account is unlocked; latency and concurrency stay as set.
 			cancelBehaviour = options.onCancel ?? 'stop';
 			retention = { ...DEFAULT_RETENTION, ...options.retention };
 			historyLagMs = options.historyLagMs ?? 0;
