@@ -32,7 +32,7 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 		const status = await job.status();
 		const pairedItem = { item: itemIndex };
 		if (status.status !== 'COMPLETED') {
-			const queuePosition = status.status === 'IN_QUEUE' ? status.queue_position : undefined;
+			const { queuePosition } = status;
 			return { json: { requestId, status: status.status, ...(queuePosition !== undefined && { queuePosition }) }, pairedItem };
 		}
 		const result = await job.result();

@@ -3,6 +3,7 @@ import { ExecutionBaseError, NodeApiError, NodeOperationError } from 'n8n-workfl
 
 import { FalRequestFailed } from '../transport/attempts';
 import { ApiError, ValidationError } from '../transport/fal';
+import { endedUnstarted, ENDPOINT_ID, ResultUnavailable } from '../transport/queue';
 import { redact, redactJson, scrubError } from './redact';
 import { forItem } from './itemError';
 
@@ -55,6 +56,26 @@ function describeApiError(error: ApiError<unknown>): { message: string; descript
 		};
 	}
 	return { message: `fal returned HTTP ${status}: ${detail}`, description: 'See the error details for fal\'s full answer.' };
+}
+
+const KEEPING_ANSWERS =
+	'fal keeps a result 1 hour after the job completes, 6 minutes if it is 10 KB or larger (a transcript of about 10 minutes of speech). To keep answers, let "Analyze Audio" wait for them, give "Submit Job" a Webhook URL (fal posts the result there), or run "Get Job" within a few minutes of completion (for example after a Wait node).';
+
+/** fal's result store and request history both lack the answer (transport/queue.ts). */
+function describeUnavailable(error: ResultUnavailable): { message: string; description: string } {
+	const id = error.requestId;
+	const history = error.historyProblem ? ` fal's request history could not be asked: ${error.historyProblem}.` : '';
+	if (error.listed) {
+		const ended = error.listed.ended_at ? ` It ended at ${error.listed.ended_at}.` : '';
+		return {
+			message: `fal no longer has the answer of job ${id} (HTTP 404 from queue.fal.run)`,
+			description: `Its result has left fal's result store and fal's request history holds no copy of it.${ended} ${KEEPING_ANSWERS}`,
+		};
+	}
+	return {
+		message: `fal does not know request ${id} (HTTP 404 from queue.fal.run)`,
+		description: `Neither fal's queue nor its request history (the last 90 days) has a request with this ID for ${ENDPOINT_ID}.${history} Check the request ID. A request that never started (cancelled or ended while it waited in fal's queue) is not in the history either; an expired result is gone: ${KEEPING_ANSWERS}`,
+	};
 }
 
 const isAbort = (error: unknown) =>
@@ -119,6 +140,17 @@ export function toNodeError(
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return scrubError(error, apiKey);
 	if (error instanceof ExecutionBaseError) return scrubError(error, apiKey) as unknown as NodeOperationError;
 	const suffix = forItem('', itemIndex);
+	if (error instanceof ResultUnavailable) {
+		const { message, description } = describeUnavailable(error);
+		return new NodeOperationError(node, message + suffix, { itemIndex, description });
+	}
+	if (endedUnstarted(error)) {
+		const id = error.requestId || requestId;
+		return new NodeOperationError(node, `fal ended job ${id} unstarted: it waited in fal's queue past its start timeout (HTTP 504 from queue.fal.run)${suffix}`, {
+			itemIndex,
+			description: 'The job never ran and nothing was billed. Its start timeout was the "Max Queue Wait (Seconds)" of the node that submitted it. Submit it again with a longer Max Queue Wait, or with fewer items at once.',
+		});
+	}
 	if (error instanceof ApiError) {
 		const { message, description } = describeApiError(error);
 		const response: JsonObject = { status: error.status, requestId: error.requestId || requestId || null };

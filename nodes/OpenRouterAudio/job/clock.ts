@@ -22,9 +22,17 @@ export type Phase = 'active' | 'queued' | 'paused';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
+ * fal itself ends a job that waited past "Max Queue Wait" (its start timeout, sent with the submit). The node's
+ * own watch fires this much later, only for the case where fal's word never arrives: it then cancels the job,
+ * which fal removes from its queue unbilled.
+ */
+export const QUEUE_WAIT_GRACE_MS = 30_000;
+
+/**
  * An item's two time budgets. "Timeout" is spent while the item works (upload, submit, result) and while its
- * job runs; "Max Queue Wait" while the job waits IN_QUEUE; neither while the item waits for a dispatch slot.
- * `signal` aborts with TimeLimitReached when the current phase's budget is used up.
+ * job runs; "Max Queue Wait" while the job waits IN_QUEUE (enforced by fal, watched here with a grace); neither
+ * while the item waits for a dispatch slot or reconciles a lost submit. `signal` aborts with TimeLimitReached
+ * when the current phase's budget is used up.
  */
 export class ItemClock {
 	private readonly controller = new AbortController();
@@ -47,11 +55,11 @@ export class ItemClock {
 		this.arm();
 	}
 
-	/** Time left in the current phase (Infinity: no limit applies now). */
-	remainingMs(): number {
-		const limit = this.limitOf(this.phase);
+	/** Time left in `phase`, by default the current one (Infinity: no limit applies to it). */
+	remainingMs(phase: Phase = this.phase): number {
+		const limit = this.limitOf(phase);
 		if (!limit) return Infinity;
-		return limit - this.used[this.phase] - (Date.now() - this.since);
+		return limit - this.used[phase] - (phase === this.phase ? Date.now() - this.since : 0);
 	}
 
 	stop(): void {
@@ -61,7 +69,7 @@ export class ItemClock {
 
 	private limitOf(phase: Phase): number {
 		if (phase === 'active') return this.limits.timeoutMs;
-		if (phase === 'queued') return this.limits.queueWaitMs;
+		if (phase === 'queued') return this.limits.queueWaitMs && this.limits.queueWaitMs + QUEUE_WAIT_GRACE_MS;
 		return 0;
 	}
 
@@ -81,7 +89,7 @@ export class ItemClock {
 	}
 
 	private fire(): void {
-		const phase = this.phase === 'queued' ? 'queueWait' : 'timeout';
-		this.controller.abort(new TimeLimitReached(phase, this.limitOf(this.phase)));
+		const reached = this.phase === 'queued' ? new TimeLimitReached('queueWait', this.limits.queueWaitMs) : new TimeLimitReached('timeout', this.limits.timeoutMs);
+		this.controller.abort(reached);
 	}
 }

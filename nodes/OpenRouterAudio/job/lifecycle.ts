@@ -2,14 +2,22 @@ import { reportStatus, type JobSlot } from '../dispatch/slots';
 import type { TimeLimits } from '../params/timeouts';
 import { anySignal, untilAborted } from '../transport/abort';
 import { FalRequestFailed } from '../transport/attempts';
-import type { QueueStatus, Result } from '../transport/fal';
-import { cancelJob, fetchResult, fetchStatus, submitJob, type AudioRequest, type CancelOutcome } from '../transport/queue';
+import { ApiError, type QueueStatus, type Result } from '../transport/fal';
+import {
+	cancelJob,
+	endedUnstarted,
+	fetchJobStatus,
+	fetchResult,
+	submitJob,
+	type AudioRequest,
+	type JobStatus,
+} from '../transport/queue';
 import type { RetryPolicy } from '../transport/retry';
 import type { FalSession } from '../transport/session';
 import type { ItemRun } from '../actions/item';
 import { ItemClock, TimeLimitReached } from './clock';
-import { describeFailure, JobMayExist, type StopCause } from './failure';
-import { reconcile } from './reconcile';
+import { answerExists, describeFailure, JobMayExist, type JobFate, type SeenAs, type StopCause } from './failure';
+import { reconcile, type LostSubmit } from './reconcile';
 import type { RememberedItem } from './reuse';
 import { waitUntilCompleted } from './wait';
 
@@ -22,13 +30,17 @@ import { waitUntilCompleted } from './wait';
  * The guarantees every operation relies on:
  * - at most one job per item: a submit is repeated only where fal certainly did not create the job
  *   (transport/attempts.ts); when that is uncertain, fal's request history decides (reconcile.ts);
- * - no job outlives its failed item: whatever ends the item after submit (an error, its time limit, a failed
- *   sibling, a Stop) cancels the job unless fal completed it, also when the submit was still on the wire;
- * - a job that completed keeps its request ID in the item's error, so Get Job can fetch the paid answer.
+ * - every submit carries "Max Queue Wait" as fal's start timeout: a job no runner started in time is ended by fal
+ *   unstarted and unbilled, also when this process died or its cancel was lost;
+ * - no job outlives its failed item unasked: whatever ends the item after submit (an error, its time limit, a
+ *   failed sibling, a Stop) asks fal to cancel the job unless fal completed it, also when the submit was still on
+ *   the wire; the error says what fal answered (failure.ts);
+ * - a paid answer is not thrown away: a job that completed as its item's time ran out is delivered, and one
+ *   that completed otherwise keeps its request ID in the item's error, so Get Job can fetch it.
  */
-export type JobState = 'prepared' | 'uploaded' | 'submitted' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type LifecycleState = 'prepared' | 'uploaded' | 'submitted' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-const NEXT: Record<JobState, JobState[]> = {
+const NEXT: Record<LifecycleState, LifecycleState[]> = {
 	prepared: ['uploaded', 'failed'],
 	uploaded: ['submitted', 'failed'],
 	submitted: ['running', 'completed', 'failed', 'cancelled'],
@@ -40,8 +52,13 @@ const NEXT: Record<JobState, JobState[]> = {
 
 /** How long a submit already on the wire may still take after its item was stopped: its answer names the job to cancel. */
 export const SUBMIT_GRACE_MS = 10_000;
-/** How long the answer of a job that completed as its item's time ran out may take to fetch. */
-const LATE_RESULT_MS = 30_000;
+/**
+ * How long an item whose time ran out goes on watching a running job it asked fal to cancel (an app may ignore
+ * the cancel and run on to a billed answer, which is then delivered), and fetching an answer that completed.
+ */
+export const LATE_ANSWER_MS = 30_000;
+/** Reconciling a lost submit when neither limit bounds it ("Max Queue Wait" and "Timeout" both 0). */
+const RECONCILE_CAP_MS = 60 * 60 * 1000;
 
 /**
  * A signal that aborts `ms` after `signal` does, and `dispose` for when it is no longer needed. Node keeps a
@@ -57,7 +74,7 @@ function graceAfter(signal: AbortSignal, ms: number): { signal: AbortSignal; dis
 }
 
 export class JobLifecycle {
-	state: JobState = 'prepared';
+	state: LifecycleState = 'prepared';
 	requestId: string | undefined;
 	/** Aborts on a Stop, a failed sibling item, or the item's time limit. */
 	readonly signal: AbortSignal;
@@ -67,15 +84,17 @@ export class JobLifecycle {
 	private slot: JobSlot | undefined;
 	private submitting: Promise<string> | undefined;
 	private memory: RememberedItem | undefined;
-	private cancelOutcome: CancelOutcome | undefined;
-	private readonly policy: RetryPolicy;
+	/** Where fal last reported the job: what a cancel can do to it depends on it. */
+	private seen: SeenAs = 'unseen';
+	private fate: JobFate = { kind: 'none' };
+	/** The answer of a job that ran on after the item's time ran out, fetched while watching it end. */
+	private lateAnswer: Result<unknown> | undefined;
 
 	constructor(
 		private readonly run: ItemRun,
-		limits: TimeLimits,
-		policy: RetryPolicy,
+		private readonly limits: TimeLimits,
+		private readonly policy: RetryPolicy,
 	) {
-		this.policy = policy;
 		this.clock = new ItemClock(limits);
 		this.clock.enter('active');
 		this.signal = anySignal(run.stop, run.cancelSignal, this.clock.signal)!;
@@ -90,7 +109,7 @@ export class JobLifecycle {
 		return job;
 	}
 
-	private to(next: JobState): void {
+	private to(next: LifecycleState): void {
 		if (this.state === next) return;
 		if (!NEXT[this.state].includes(next)) throw new Error(`Job lifecycle: ${this.state} cannot become ${next}`);
 		this.state = next;
@@ -108,16 +127,14 @@ export class JobLifecycle {
 		const known = memory.recall();
 		if (!known) return undefined;
 		this.requestId = known.requestId;
-		this.session.owned.add(known.requestId);
+		this.session.owned.set(known.requestId, 0);
 		this.submitting = Promise.resolve(known.requestId); // ours: cancelled if the item fails
 		if (known.completed) {
 			this.state = 'completed';
 			return known.requestId;
 		}
 		this.state = 'submitted';
-		this.clock.enter('paused');
-		this.slot = await this.run.slots.acquire(this.signal);
-		this.clock.enter('active');
+		await this.takeSlot();
 		return known.requestId;
 	}
 
@@ -130,9 +147,7 @@ export class JobLifecycle {
 
 	/** uploaded → submitted: waits for a dispatch slot, submits once, reconciles an uncertain submit. */
 	async submit(input: AudioRequest, webhookUrl?: string): Promise<string> {
-		this.clock.enter('paused');
-		this.slot = await this.run.slots.acquire(this.signal);
-		this.clock.enter('active');
+		await this.takeSlot();
 		const grace = graceAfter(this.signal, SUBMIT_GRACE_MS);
 		const submitting = this.submitOnce(input, webhookUrl, grace.signal);
 		// Handled here too: a submit left to finish on the wire after a Stop has nobody else waiting for it.
@@ -145,7 +160,6 @@ export class JobLifecycle {
 
 	private submitted(requestId: string): void {
 		this.requestId = requestId;
-		this.session.owned.add(requestId);
 		this.to('submitted');
 		this.memory?.submitted(requestId);
 		// The request ID in n8n's log is what an operator can recover a paid answer with if this process dies.
@@ -154,22 +168,60 @@ export class JobLifecycle {
 		// Still "Timeout" time until fal reports the job IN_QUEUE: a job whose status cannot be read is not queued.
 	}
 
+	/**
+	 * Submits; a submit fal may have acted on is reconciled through fal's history, and sent again (within "Max
+	 * Retries") only once the history shows that no job exists.
+	 */
 	private async submitOnce(input: AudioRequest, webhookUrl: string | undefined, wire: AbortSignal): Promise<string> {
-		for (let resubmitted = false; ; resubmitted = true) {
+		const startTimeoutSeconds = this.limits.queueWaitMs > 0 ? this.limits.queueWaitMs / 1000 : undefined;
+		for (let attempt = 0; ; attempt++) {
 			const sentAt = Date.now();
-			const submitted = await submitJob(this.session, input, wire, webhookUrl).then(
+			const submitted = await submitJob(this.session, input, wire, { webhookUrl, startTimeoutSeconds }).then(
 				(requestId) => ({ requestId }),
 				(error: unknown) => ({ error }),
 			);
-			if ('requestId' in submitted) return submitted.requestId;
+			if ('requestId' in submitted) {
+				this.session.owned.set(submitted.requestId, sentAt);
+				return submitted.requestId;
+			}
 			const { error } = submitted;
 			// Only a submit fal may have acted on is reconciled; any other failure is the item's error.
 			if (!(error instanceof FalRequestFailed && error.info.uncertain)) throw error;
-			const found = await reconcile(this.session, input, sentAt, this.signal, () => this.clock.remainingMs());
+			const lost: LostSubmit = { input, sentAt, lostAt: Date.now(), startTimeoutMs: this.limits.queueWaitMs };
+			const found = await this.reconcile(lost).catch((stopped: unknown) => {
+				throw this.signal.aborted ? new JobMayExist(sentAt, 'the item was stopped while it looked for the job', lostAnswer(error), []) : stopped;
+			});
 			if ('adopted' in found) return found.adopted;
-			if ('none' in found && !resubmitted) continue;
-			const reason = 'unresolved' in found ? found.unresolved : "fal's request history still lists no job after a second uncertain submit";
-			throw new JobMayExist(sentAt, reason, lostAnswer(error), 'candidates' in found ? found.candidates : []);
+			if ('unresolved' in found) throw new JobMayExist(sentAt, found.unresolved, lostAnswer(error), found.candidates);
+			// fal created no job: the submit counts as one of the request's attempts.
+			if (attempt >= this.policy.maxRetries) throw error;
+			await this.takeSlot();
+		}
+	}
+
+	/** Waits for a dispatch slot; that time counts against neither limit. */
+	private async takeSlot(): Promise<void> {
+		this.clock.enter('paused');
+		this.slot = await this.run.slots.acquire(this.signal);
+		this.clock.enter('active');
+	}
+
+	/**
+	 * The search for a lost submit's job spends neither limit as such: it ends by itself once "Max Queue Wait"
+	 * (fal's start timeout) has passed; without one, it may take what "Timeout" has left.
+	 */
+	private async reconcile(lost: LostSubmit) {
+		// The search may take a while, and later submits are what it learns from (rule b): the slot goes to the next
+		// item meanwhile. A job it adopts runs without one; one it resubmits takes a slot again.
+		this.slot?.release();
+		this.slot = undefined;
+		const timeLeft = this.clock.remainingMs('active');
+		const until = lost.startTimeoutMs > 0 ? Infinity : Date.now() + Math.min(timeLeft, RECONCILE_CAP_MS);
+		this.clock.enter('paused');
+		try {
+			return await reconcile(this.session, lost, this.signal, until);
+		} finally {
+			this.clock.enter('active');
 		}
 	}
 
@@ -177,8 +229,10 @@ export class JobLifecycle {
 	private onStatus = (status: QueueStatus): void => {
 		if (this.slot) reportStatus(this.slot)(status);
 		if (status.status === 'IN_QUEUE') {
+			this.seen = 'queued';
 			this.clock.enter('queued');
 		} else if (status.status === 'IN_PROGRESS') {
+			this.seen = 'running';
 			this.to('running');
 			this.clock.enter('active');
 		} else if (status.status === 'COMPLETED') {
@@ -195,30 +249,30 @@ export class JobLifecycle {
 		this.to('completed');
 	}
 
-	/** The job's status once (Get Job). */
-	async status(): Promise<QueueStatus> {
-		const status = await fetchStatus(this.session, this.requestId!, this.signal);
+	/** The job's status once (Get Job); fal's history answers for a job its queue no longer knows. */
+	async status(): Promise<JobStatus> {
+		const status = await fetchJobStatus(this.session, this.requestId!, this.signal);
 		if (status.status === 'COMPLETED') this.to('completed');
 		return status;
 	}
 
+	/** The job's answer; read from fal's history once fal's result store has let it go. */
 	async result(): Promise<Result<unknown>> {
 		return await fetchResult(this.session, this.requestId!, this.signal);
 	}
 
 	/**
-	 * Runs the item's steps. On failure: waits (briefly) for a submit still on the wire, cancels the job unless
-	 * fal completed it, and throws the n8n error that says what happened to it. Always frees the slot.
+	 * Runs the item's steps. On failure: waits (briefly) for a submit still on the wire, asks fal to cancel the job
+	 * unless fal completed it, and throws the n8n error that says what fal answered. Always frees the slot.
 	 */
 	async execute<T>(steps: (job: JobLifecycle) => Promise<T>, deliver?: (result: Result<unknown>) => Promise<T>): Promise<T> {
 		try {
 			return await steps(this);
 		} catch (error) {
-			const failure = await this.fail(error);
-			// fal completed the job just as the item's time ran out (the cancel was refused): the answer is
-			// paid for, so it is fetched and delivered rather than thrown away.
-			if (deliver && this.cancelOutcome === 'completed' && this.stopCause() instanceof TimeLimitReached) {
-				const late = await this.lateResult();
+			const failure = await this.fail(error, deliver !== undefined);
+			// The job completed as the item's time ran out: the answer is paid for, so it is delivered, not thrown away.
+			if (deliver && answerExists(this.fate) && this.stopCause() instanceof TimeLimitReached) {
+				const late = this.lateAnswer ?? (await this.lateResult());
 				if (late) return await deliver(late);
 			}
 			throw failure;
@@ -228,37 +282,69 @@ export class JobLifecycle {
 		}
 	}
 
-	private async fail(error: unknown) {
+	private async fail(error: unknown, canDeliver: boolean) {
 		const stop = this.stopCause();
+		let lost: JobMayExist | undefined;
 		if (!this.requestId && this.submitting) {
-			const requestId = await this.submitting.catch(() => undefined);
+			const requestId = await this.submitting.catch((reason: unknown) => void (lost = reason instanceof JobMayExist ? reason : undefined));
 			if (requestId) this.requestId = requestId;
 		}
-		const completed = this.state === 'completed';
-		let cancel: CancelOutcome | undefined;
-		if (this.requestId && !completed && !this.attachedOnly()) cancel = await cancelJob(this.session, this.requestId);
-		this.cancelOutcome = cancel;
-		this.state = cancel === 'cancelled' ? 'cancelled' : 'failed';
-		this.memory?.failed({ completed, cancel });
+		this.fate = lost ? { kind: 'mayExist', since: lost.sentAt } : await this.settle(error, stop, canDeliver);
+		const confirmed = this.fate.kind === 'cancel' && this.fate.answer === 'requested' && (this.fate.seenAs === 'queued' || this.fate.ended === 'stopped');
+		this.state = confirmed ? 'cancelled' : 'failed';
+		this.memory?.failed(this.fate);
 		const { ctx, itemIndex } = this.run;
-		return describeFailure(ctx.getNode(), itemIndex, this.session.apiKey, { error, requestId: this.requestId, completed, cancel, stop });
+		return describeFailure(ctx.getNode(), itemIndex, this.session.apiKey, {
+			error,
+			requestId: this.requestId,
+			fate: this.fate,
+			stop,
+			queueWaitMs: this.limits.queueWaitMs,
+		});
+	}
+
+	/** What becomes of the job of a failed item: left as it is, or cancelled, with what fal answered. */
+	private async settle(error: unknown, stop: StopCause, canDeliver: boolean): Promise<JobFate> {
+		if (!this.requestId) return { kind: 'none' };
+		if (endedUnstarted(error)) return { kind: 'endedUnstarted' };
+		if (this.state === 'completed') return { kind: 'completed' };
+		// Get Job watches someone else's job: it never cancels it.
+		if (this.submitting === undefined) return { kind: 'held' };
+		const answer = await cancelJob(this.session, this.requestId);
+		const fate: JobFate = { kind: 'cancel', answer, seenAs: this.seen };
+		// Out of time with an answer to deliver: a running job fal passed the cancel on to is watched a little longer.
+		if (answer === 'requested' && this.seen !== 'queued' && canDeliver && stop instanceof TimeLimitReached) {
+			fate.ended = await this.watchEnd();
+		}
+		return fate;
+	}
+
+	/** How a running job ends after its cancel was passed on: stopped, ran on to an answer, or still running. */
+	private async watchEnd(): Promise<'stopped' | 'completed' | 'running'> {
+		const signal = anySignal(AbortSignal.timeout(LATE_ANSWER_MS), this.run.cancelSignal, this.run.stop)!;
+		const session = this.run.session.forItem({ policy: this.policy, signal, remainingMs: () => LATE_ANSWER_MS });
+		try {
+			await waitUntilCompleted(session, this.requestId!, signal, () => {});
+		} catch {
+			return 'running';
+		}
+		try {
+			this.lateAnswer = await fetchResult(session, this.requestId!, signal);
+			return 'completed';
+		} catch (error) {
+			// The app's own answer to the cancel (a cancellation-aware app answers 499), or any error it ended with.
+			return error instanceof ApiError ? 'stopped' : 'running';
+		}
 	}
 
 	/** The answer of a job that completed after the item's time ran out; undefined if it cannot be had now. */
 	private async lateResult(): Promise<Result<unknown> | undefined> {
-		const signal = AbortSignal.timeout(LATE_RESULT_MS);
-		const session = this.run.session.forItem({ policy: this.policy, signal, remainingMs: () => LATE_RESULT_MS });
-		const fetched = await fetchResult(session, this.requestId!, signal).then(
+		const signal = AbortSignal.timeout(LATE_ANSWER_MS);
+		const session = this.run.session.forItem({ policy: this.policy, signal, remainingMs: () => LATE_ANSWER_MS });
+		return await fetchResult(session, this.requestId!, signal).then(
 			(result) => result,
 			() => undefined,
 		);
-		if (fetched) this.state = 'completed';
-		return fetched;
-	}
-
-	// Get Job watches someone else's job: it never cancels it.
-	private attachedOnly(): boolean {
-		return this.submitting === undefined;
 	}
 
 	private stopCause(): StopCause {
@@ -270,8 +356,8 @@ export class JobLifecycle {
 }
 
 function lostAnswer(error: FalRequestFailed): string {
-	const { type, status, code } = error.info;
-	if (type === 'http') return `fal answered the submit with HTTP ${status}, after which a job may exist`;
-	if (type === 'unreadable') return 'fal accepted the submit, but its answer could not be read';
-	return `The connection to fal broke after the submit was sent${code ? ` (${code})` : ''}`;
+	const { type, status, code, host } = error.info;
+	if (type === 'http') return `fal answered the submit with HTTP ${status} (${host}), after which a job may exist`;
+	if (type === 'unreadable') return `fal accepted the submit, but its answer could not be read (HTTP ${status}, ${host})`;
+	return `The connection to fal (${host}) broke after the submit was sent${code ? ` (${code})` : ''}`;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { JobParams } from '../params/job';
-import type { CancelOutcome } from '../transport/queue';
+import { jobOutlivesItem, type JobFate } from './failure';
 import { fingerprint, jobMemory, type JobKey, type JobMemory, type RememberedJob } from './memory';
 
 /** Where an item's job is remembered: this execution, this node, this item. */
@@ -57,11 +57,11 @@ export class RememberedItem {
 	}
 
 	/**
-	 * The item failed. A job that completed stays (a retry reads its answer, or fal's error, again), and so does
-	 * one that may still run because its cancel got no answer. A cancelled or unknown job leaves nothing to
-	 * reuse: a retry submits anew.
+	 * The item failed. A job that completed stays (a retry reads its answer, or fal's error, again), and so does one
+	 * that may still run (a cancel fal only passed on, or one that got no answer). A job that never ran, was removed
+	 * from fal's queue or stopped leaves nothing to reuse: a retry submits anew.
 	 */
-	failed(outcome: { completed: boolean; cancel?: CancelOutcome }): void {
-		if (!outcome.completed && outcome.cancel !== 'failed') this.memory.forget(this.key);
+	failed(fate: JobFate): void {
+		if (!jobOutlivesItem(fate)) this.memory.forget(this.key);
 	}
 }

@@ -130,6 +130,10 @@ function jsonBroken(response: Response, text: string): boolean {
 	}
 }
 
+/** fal's start timeout passed before any runner started the job (docs "Platform headers", X-Fal-Request-Timeout). */
+const endedByStartTimeout = (response: Response) =>
+	response.status === 504 && response.headers.get('x-fal-request-timeout-type')?.toLowerCase() === 'user';
+
 /**
  * A fetch for createFalClient that makes every attempt of each request itself (see the top of this file).
  * `base` is the real fetch; `ctx` is the item's: its retry policy, its stop signal and its time left.
@@ -181,7 +185,11 @@ export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof
 					const text = bytes ? new TextDecoder().decode(bytes) : '';
 					// Built only for a failure: an answer handed to the client is parsed there.
 					const about = () => ({ kind, host, attempts, status: response.status, excerpt: excerptOf(text) });
-					if (response.ok && jsonBroken(response, text)) {
+					const toClient = () => new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+					if (endedByStartTimeout(response)) {
+						// fal's final word: the job waited past its start timeout and never ran. Asking again changes nothing.
+						return toClient();
+					} else if (response.ok && jsonBroken(response, text)) {
 						failure = new FalRequestFailed({ ...about(), type: 'unreadable', uncertain: true });
 					} else if (kind === 'submit' && RETRIED_IF_IDEMPOTENT.has(response.status)) {
 						// fal may have queued the job before this error: never submit again blindly.
@@ -194,7 +202,7 @@ export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof
 						final = true;
 					} else {
 						// An answer for the client: 2xx, or an error it reports without retrying (401, 404, 422, ...).
-						return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+						return toClient();
 					}
 				}
 			}

@@ -5,4 +5,7 @@
 import { ApiError, createFalClient, isRetryableError, ValidationError, type FalClient, type QueueStatus, type Result } from '@fal-ai/client';
 
 export { ApiError, createFalClient, isRetryableError, ValidationError };
+
+/** The one fal endpoint this package calls. */
+export const ENDPOINT_ID = 'openrouter/router/audio';
 export type { FalClient, QueueStatus, Result };

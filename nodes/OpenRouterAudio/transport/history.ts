@@ -1,21 +1,53 @@
-import { ENDPOINT_ID } from './queue';
+import { ENDPOINT_ID } from './fal';
 import type { FalSession } from './session';
 
-/** One entry of fal's request history for the endpoint (platform API, `expand=payloads`). */
+// fal's request history for the endpoint (platform API, fal.ai/docs/platform-apis/v1/models/requests/by-endpoint).
+// Its items require `started_at`: a request still waiting in fal's queue is not listed, a running one is (with
+// `ended_at: null`), a finished one with its end. Listing may lag behind what fal did.
+
+/** One entry, with `expand=payloads`. */
 export interface HistoryEntry {
 	request_id: string;
 	sent_at?: string | null;
+	started_at?: string | null;
 	ended_at?: string | null;
 	status_code?: number | null;
 	json_input?: unknown;
+	json_output?: unknown;
+}
+
+/** fal's request history answered with an error status (after the attempts the session's fetch made). */
+export class HistoryRefused extends Error {
+	override name = 'HistoryRefused';
+
+	constructor(readonly status: number) {
+		super(`fal's request history answered HTTP ${status} (api.fal.ai)`);
+	}
+
+	/** Asking again will not help: the key may not read the history (401, 403), or the query is refused. */
+	get final(): boolean {
+		return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
+	}
 }
 
 const HISTORY_URL = 'https://api.fal.ai/v1/models/requests/by-endpoint';
 const MAX_PAGES = 10;
 
+async function readPage(session: FalSession, query: URLSearchParams, signal: AbortSignal) {
+	const response = await session.fetch(`${HISTORY_URL}?${query}`, {
+		method: 'GET',
+		headers: { Authorization: `Key ${session.apiKey}`, Accept: 'application/json' },
+		signal,
+	});
+	if (!response.ok) throw new HistoryRefused(response.status);
+	const body = (await response.json()) as { items?: HistoryEntry[]; next_cursor?: string | null; has_more?: boolean };
+	if (!Array.isArray(body.items)) throw new Error("fal's request history answered without a list of requests");
+	return body;
+}
+
 /**
- * The endpoint's requests sent since `since`, with their inputs, newest first (up to 1000).
- * Throws what the session's fetch throws, or an Error with fal's status when it refuses.
+ * The endpoint's started requests sent since `since`, with their inputs and outputs (up to 1000, running ones
+ * and the latest ends first). Throws what the session's fetch throws, or an Error with fal's status.
  */
 export async function listRequestsSince(session: FalSession, since: Date, signal: AbortSignal): Promise<HistoryEntry[]> {
 	const entries: HistoryEntry[] = [];
@@ -23,17 +55,17 @@ export async function listRequestsSince(session: FalSession, since: Date, signal
 	for (let page = 0; page < MAX_PAGES; page++) {
 		const query = new URLSearchParams({ endpoint_id: ENDPOINT_ID, start: since.toISOString(), expand: 'payloads', limit: '100' });
 		if (cursor) query.set('cursor', cursor);
-		const response = await session.fetch(`${HISTORY_URL}?${query}`, {
-			method: 'GET',
-			headers: { Authorization: `Key ${session.apiKey}`, Accept: 'application/json' },
-			signal,
-		});
-		if (!response.ok) throw new Error(`fal's request history answered HTTP ${response.status}`);
-		const body = (await response.json()) as { items?: HistoryEntry[]; next_cursor?: string | null; has_more?: boolean };
-		if (!Array.isArray(body.items)) throw new Error("fal's request history answered without a list of requests");
-		entries.push(...body.items);
+		const body = await readPage(session, query, signal);
+		entries.push(...body.items!);
 		if (!body.has_more || !body.next_cursor) return entries;
 		cursor = body.next_cursor;
 	}
 	return entries;
+}
+
+/** One request by its ID (fal searches the last 90 days for it), or undefined when fal lists none. */
+export async function findRequest(session: FalSession, requestId: string, signal: AbortSignal): Promise<HistoryEntry | undefined> {
+	const query = new URLSearchParams({ endpoint_id: ENDPOINT_ID, request_id: requestId, expand: 'payloads', limit: '1' });
+	const { items } = await readPage(session, query, signal);
+	return items!.find((entry) => entry.request_id === requestId);
 }

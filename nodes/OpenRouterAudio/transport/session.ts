@@ -14,8 +14,12 @@ export interface FalSession {
 	clientFor(signal: AbortSignal): FalClient;
 	/** Plain fetch with the item's attempts, for fal's platform API (request history), which the client lacks. */
 	fetch: typeof fetch;
-	/** Request IDs of the jobs items of this execution hold: reconciling never adopts one of them. */
-	owned: Set<string>;
+	/**
+	 * The jobs items of this execution hold, by request ID, with the time this execution sent the submit that
+	 * created each (0 when unknown, e.g. a job taken over from an earlier try). Reconciling never adopts one of
+	 * them, and reads from them how far fal's queue has moved (job/reconcile.ts).
+	 */
+	owned: Map<string, number>;
 	/** The same session for one item: its retry policy, its stop signal and the time it has left. */
 	forItem(context: ItemTransportContext): FalSession;
 }
@@ -34,7 +38,7 @@ const CANCEL_BUDGET_MS = 15_000;
 
 /** One session per execution, from the credential; never the global `fal`, never environment variables. */
 export function createFalSession(apiKey: string, cancelSignal?: AbortSignal, policy?: RetryPolicy): FalSession {
-	const owned = new Set<string>();
+	const owned = new Map<string, number>();
 	const janitor = createFalClient({
 		credentials: apiKey,
 		fetch: attemptingFetch(baseFetch, { policy: CANCEL_POLICY, signal: new AbortController().signal, remainingMs: () => CANCEL_BUDGET_MS }),

@@ -41,9 +41,12 @@ describe('Submit Job and Get Job', () => {
 		});
 	});
 
-	test('Get Job of an unknown ID fails with fal\'s answer', async () => {
-		const result = await runWorkflow(triggerThen({ operation: 'getJob', requestId: '00000000-0000-4000-8000-000000000000' }));
-		expect(result.error(NODE_NAME)?.message).toMatch(/^fal returned HTTP 404: .*\[item 0\]$/);
+	test('Get Job of an unknown ID: neither fal\'s queue nor its history knows it, and the error says so', async () => {
+		const id = '00000000-0000-4000-8000-000000000000';
+		const result = await runWorkflow(triggerThen({ operation: 'getJob', requestId: id }));
+		expect(result.error(NODE_NAME)?.message).toBe(`fal does not know request ${id} (HTTP 404 from queue.fal.run) [item 0]`);
+		expect(result.error(NODE_NAME)?.description).toMatch(/request history \(the last 90 days\).*Check the request ID/);
+		expect(emulator().requests.filter((r) => r.route === 'history').map((r) => r.query.request_id)).toEqual([id]);
 	});
 
 	test('Get Job with an empty request ID fails locally', async () => {

@@ -105,7 +105,7 @@ test('a submit fal refuses: the slot is released, the job never existed, the sta
 	expect(job.state).toBe('failed');
 });
 
-test('a sibling failure while running: cancelled at fal, state cancelled', async () => {
+test('a sibling failure while running: fal is asked to cancel, and the item does not claim the job stopped', async () => {
 	emulator().setLatency(30_000);
 	const stop = new AbortController();
 	const { slots, events } = recordingSlots();
@@ -113,14 +113,38 @@ test('a sibling failure while running: cancelled at fal, state cancelled', async
 	const running = job.execute(async () => {
 		await job.upload(async () => input.audio_url);
 		await job.submit(input);
-		stop.abort(new Error('another item failed'));
+		void until(() => job.state === 'running').then(() => stop.abort(new Error('another item failed')));
 		await job.waitForCompletion();
 	});
-	await expect(running).rejects.toThrow('Stopped because another item failed [item 0]');
-	expect(job.state).toBe('cancelled');
-	expect([...emulator().jobs.values()][0].cancelled).toBe(true);
+	const error = await running.then(() => undefined, (reason: { message: string; description: string }) => reason);
+	expect(error?.message).toBe('Stopped because another item failed [item 0]');
+	expect(error?.description).toMatch(/^fal job \S+ was running: fal passed the cancel on to it, and it may run on to its end and be billed/);
+	// A running job's cancel is only passed on: the item cannot say it ended.
+	expect(job.state).toBe('failed');
+	expect([...emulator().jobs.values()][0].cancelRequestedAt).not.toBeNull();
 	expect(events.at(-1)).toBe('release');
 });
+
+test('a sibling failure while the job waits in fal\'s queue: fal removes it, state cancelled', async () => {
+	emulator().setConcurrency(0);
+	const stop = new AbortController();
+	const { slots } = recordingSlots();
+	const job = new JobLifecycle(itemRun(slots, stop.signal), limits, policy);
+	const queued = job.execute(async () => {
+		await job.upload(async () => input.audio_url);
+		await job.submit(input);
+		setTimeout(() => stop.abort(new Error('another item failed')), 300);
+		await job.waitForCompletion();
+	});
+	await expect(queued).rejects.toThrow('Stopped because another item failed [item 0]');
+	expect(job.state).toBe('cancelled');
+	expect([...emulator().jobs.values()][0]).toMatchObject({ endedUnstarted: 'cancelled', cancelledWhile: 'IN_QUEUE' });
+	emulator().setConcurrency(Infinity);
+});
+
+async function until(check: () => boolean, ms = 5000) {
+	for (const started = Date.now(); !check() && Date.now() - started < ms; ) await new Promise((resolve) => setTimeout(resolve, 20));
+}
 
 describe('ItemClock', () => {
 	test('queue time is not Timeout time, and each limit fires with its name', async () => {

@@ -19,7 +19,10 @@ test('an item whose job can no longer be watched (404 on status) cancels it', as
 	emulator().fault({ route: ['stream', 'status'], status: 404, body: { detail: 'Not found' }, times: Infinity });
 	const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'Slow' }));
 	expect(result.error(NODE_NAME)?.message).toMatch(/^fal returned HTTP 404/);
-	expect(result.error(NODE_NAME)?.description).toContain(`fal job ${onlyJob(emulator()).requestId} was cancelled.`);
+	// fal never reported the job's status, so the item cannot say whether the cancel removed it or was passed on.
+	const { requestId } = onlyJob(emulator());
+	expect(result.error(NODE_NAME)?.description).toContain(`fal accepted the cancel of job ${requestId} (a queued job is removed unbilled; a running one only gets the cancel passed on), and it may run on to its end and be billed.`);
+	expect(result.error(NODE_NAME)?.description).not.toContain('was cancelled');
 	expect(onlyJob(emulator()).cancelledWhile).toBe('IN_PROGRESS');
 	expect(emulator().leftRunning()).toEqual([]);
 });
@@ -53,11 +56,23 @@ test('the timeout while fal completes the job unseen: the cancel is refused, and
 	expect(emulator().undelivered()).toEqual([]);
 });
 
-test('a refused cancel is reported as such, never as "cancelled"', () => {
-	expect(jobFate({ requestId: 'r1', completed: false, cancel: 'completed' })).toBe(
+test('what fal answered a cancel is what the error says; a job only asked to stop is never "cancelled"', () => {
+	expect(jobFate('r1', { kind: 'cancel', answer: 'completed', seenAs: 'running' })).toBe(
 		'fal job r1 could not be cancelled: fal had already completed it (it is billed). Its answer can still be fetched with the "Get Job" operation and request ID r1.',
 	);
-	expect(jobFate({ requestId: 'r1', completed: false, cancel: 'cancelled' })).toBe('fal job r1 was cancelled.');
+	expect(jobFate('r1', { kind: 'cancel', answer: 'requested', seenAs: 'queued' })).toBe(
+		"fal accepted the cancel of job r1 while it waited in fal's queue: fal removes a queued job, so it does not run and is not billed.",
+	);
+	const running = jobFate('r1', { kind: 'cancel', answer: 'requested', seenAs: 'running' });
+	expect(running).toMatch(/^fal job r1 was running: fal passed the cancel on to it, and it may run on to its end and be billed\. Check request r1 /);
+	expect(jobFate('r1', { kind: 'cancel', answer: 'requested', seenAs: 'running', ended: 'stopped' })).toBe(
+		'fal job r1 was running: fal passed the cancel on to it, and the job stopped (fal may bill the time it ran).',
+	);
+	expect(jobFate('r1', { kind: 'cancel', answer: 'requested', seenAs: 'unseen' })).toMatch(/a running one only gets the cancel passed on\), and it may run on/);
+	expect(jobFate('r1', { kind: 'endedUnstarted' })).toBe(
+		'fal ended job r1 unstarted when its start timeout ("Max Queue Wait") passed: it did not run and nothing was billed.',
+	);
+	for (const fate of [running, jobFate('r1', { kind: 'cancel', answer: 'failed', seenAs: 'running' })]) expect(fate).not.toMatch(/was cancelled/);
 });
 
 test('Stop while the submit is on the wire: the job is cancelled as soon as its request ID arrives', async () => {

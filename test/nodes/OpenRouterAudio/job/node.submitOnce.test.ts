@@ -44,15 +44,16 @@ describe('a submit fal may have acted on is reconciled, never sent again blindly
 		expect(emulator().undelivered()).toEqual([]);
 	});
 
-	test('no job in a history that lists only finished jobs: the item fails saying a job may exist, nothing resubmitted', async () => {
-		// A 500 before the app ran: fal created nothing, but the node cannot know that.
+	test('no start deadline and nothing listed before the item\'s time runs out: the item fails saying a job may exist, nothing resubmitted', async () => {
+		// A 500 before the app ran: fal created nothing, but the node cannot know that. Without a Max Queue Wait
+		// (fal's start timeout) a job may wait in fal's queue, unlisted, for as long as it takes.
 		emulator().fault({ route: 'submit', status: 500, body: { detail: 'boom' } });
 		const before = new Date(Date.now() - 1000).toISOString();
-		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'Item 0', options: { timeout: 10 } }));
+		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'Item 0', options: { timeout: 3, maxQueueWait: 0 } }));
 		const error = result.error(NODE_NAME);
 		expect(error?.message).toBe('fal may have created a job for this item, but its answer to the submit was lost [item 0]');
-		expect(error?.description).toMatch(/fal answered the submit with HTTP 500.*did not submit again/);
-		expect(error?.description).toMatch(/lists no job with this item's input yet/);
+		expect(error?.description).toMatch(/fal answered the submit with HTTP 500 \(queue\.fal\.run\).*did not submit again/);
+		expect(error?.description).toMatch(/lists no started request with this item's input, and the job may still wait in fal's queue/);
 		expect(error?.description).toMatch(/fal\.ai\/dashboard\/requests.*"Get Job"/);
 		const since = /sent at or after (\S+) in/.exec(error?.description ?? '')?.[1];
 		expect(since! >= before).toBe(true);
@@ -65,7 +66,7 @@ describe('a submit fal may have acted on is reconciled, never sent again blindly
 		emulator().fault({ route: 'history', status: 403, body: { detail: 'Forbidden' }, times: Infinity });
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'Item 0' }));
 		expect(result.error(NODE_NAME)?.message).toMatch(/^fal may have created a job for this item/);
-		expect(result.error(NODE_NAME)?.description).toMatch(/request history could not be read \(fal's request history answered HTTP 403\)/);
+		expect(result.error(NODE_NAME)?.description).toMatch(/request history could not be read \(fal's request history answered HTTP 403 \(api\.fal\.ai\)\)/);
 		expect(emulator().jobs.size).toBe(1);
 	});
 

@@ -35,19 +35,6 @@ test('time waiting IN_QUEUE does not count against the timeout', async () => {
 	expect(emulator().stats().peakQueued).toBeGreaterThanOrEqual(1);
 }, 30_000);
 
-test('a job that waits IN_QUEUE past Max Queue Wait fails the item saying so, and is cancelled in the queue', async () => {
-	emulator().setConcurrency(1);
-	const result = await runWorkflow(
-		triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: '={{ $json.p }}', options: { maxQueueWait: 1, concurrency: 2 } }, items(2), {
-			continueOnFail: true,
-		}),
-	);
-	const [first, second] = result.items(NODE_NAME);
-	expect(first.json.output).toEqual(expect.stringContaining('Item 0'));
-	expect(second.json.error).toBe(`The fal job waited in fal's queue longer than the "Max Queue Wait (Seconds)" limit of 1 second [item 1]`);
-	const queued = emulator().jobsBy((job) => job.key).get('Item 1')![0];
-	expect(queued.cancelledWhile).toBe('IN_QUEUE');
-	expect(emulator().leftRunning()).toEqual([]);
-}, 30_000);
+// Max Queue Wait as fal's start timeout: node.startTimeout.test.ts.
 
 afterEach(() => emulator().setConcurrency(Infinity));

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { JobMemory } from '../../../../nodes/OpenRouterAudio/job/memory';
+import type { JobFate } from '../../../../nodes/OpenRouterAudio/job/failure';
 import { RememberedItem, requestFingerprint } from '../../../../nodes/OpenRouterAudio/job/reuse';
 import type { JobParams } from '../../../../nodes/OpenRouterAudio/params/job';
 
@@ -15,17 +16,25 @@ const params = (over: Partial<JobParams>) =>
 	({ audioSource: 'url', audioUrl: 'https://a.example/x.mp3', binaryPropertyName: 'data', request: { prompt: 'p', model: 'm/x' }, ...over }) as JobParams;
 
 describe('RememberedItem', () => {
-	test('a completed job stays for a retry; a cancelled one is forgotten; one whose cancel got no answer stays', () => {
+	test('a job whose answer exists or that may still run stays for a retry; one that never ran or stopped is forgotten', () => {
 		const memory = new JobMemory();
 		const item = (n: number) => new RememberedItem(context(), n, 'print', memory);
-		for (const n of [0, 1, 2]) item(n).submitted(`r${n}`);
-		item(0).completed('r0');
-		item(0).failed({ completed: true });
-		item(1).failed({ completed: false, cancel: 'cancelled' });
-		item(2).failed({ completed: false, cancel: 'failed' });
-		expect(item(0).recall()).toEqual({ requestId: 'r0', completed: true });
-		expect(item(1).recall()).toBeUndefined();
-		expect(item(2).recall()).toEqual({ requestId: 'r2', completed: false });
+		const fates: JobFate[] = [
+			{ kind: 'completed' },
+			{ kind: 'cancel', answer: 'requested', seenAs: 'queued' },
+			{ kind: 'cancel', answer: 'failed', seenAs: 'running' },
+			{ kind: 'cancel', answer: 'requested', seenAs: 'running' },
+			{ kind: 'cancel', answer: 'requested', seenAs: 'running', ended: 'stopped' },
+			{ kind: 'cancel', answer: 'completed', seenAs: 'running' },
+			{ kind: 'endedUnstarted' },
+			{ kind: 'cancel', answer: 'unknown', seenAs: 'unseen' },
+		];
+		fates.forEach((fate, n) => {
+			item(n).submitted(`r${n}`);
+			item(n).failed(fate);
+		});
+		const kept = fates.map((_, n) => item(n).recall()?.requestId);
+		expect(kept).toEqual(['r0', undefined, 'r2', 'r3', undefined, 'r5', undefined, undefined]);
 	});
 });
 
