@@ -108,14 +108,14 @@ const cases: Case[] = [
 			? { error: { status: 422, body: { detail: [{ loc: ['body', 'audio_url'], msg: 'Audio could not be decoded', type: 'value_error' }] } } }
 			: { output: 'ok', usage: {} })),
 		local: false,
-		message: /^fal rejected the input: "Audio URL" \/ "Input Binary Field": Audio could not be decoded/,
+		message: /^fal rejected the input: "Audio URL" \/ "Input Binary Field": Audio could not be decoded \(HTTP 422 from queue\.fal\.run\)/,
 	},
 	{
 		name: 'fal 500 that outlasts the retries',
 		params: { audioUrl: URL_OK, ...badPrompt, options: { maxRetries: 1 } },
 		setup: (emu) => emu.fault({ route: 'result', status: 500, body: { detail: 'model crashed' }, times: Infinity, match: (req) => badJob(emu, req.path) }),
 		local: false,
-		message: /^fal failed to process the request \(HTTP 500\): model crashed/,
+		message: /^fal failed to process the request: model crashed \(HTTP 500 from queue\.fal\.run\)/,
 	},
 	{
 		name: 'a result that is not JSON',

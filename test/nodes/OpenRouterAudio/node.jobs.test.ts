@@ -43,7 +43,7 @@ describe('Submit Job and Get Job', () => {
 
 	test('Get Job of an unknown ID fails with fal\'s answer', async () => {
 		const result = await runWorkflow(triggerThen({ operation: 'getJob', requestId: '00000000-0000-4000-8000-000000000000' }));
-		expect(result.error(NODE_NAME)?.message).toMatch(/^fal returned HTTP 404: .*\[item 0\]$/);
+		expect(result.error(NODE_NAME)?.message).toMatch(/^fal returned an error: .* \(HTTP 404 from queue\.fal\.run\) \[item 0\]$/);
 	});
 
 	test('Get Job with an empty request ID fails locally', async () => {

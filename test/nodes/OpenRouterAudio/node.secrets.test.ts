@@ -26,7 +26,7 @@ describe('the API key', () => {
 			...triggerThen({ audioUrl: 'https://audio.example/a.mp3' }),
 			credentials: { falApi: { apiKey: 'wrong-key-0000' } },
 		});
-		expect(result.error(NODE_NAME)?.message).toBe('fal refused the API key (HTTP 401) [item 0]');
+		expect(result.error(NODE_NAME)?.message).toBe('fal refused the API key (HTTP 401 from queue.fal.run) [item 0]');
 		expect(result.error(NODE_NAME)?.description).toMatch(/Check the Fal API credential/);
 		expect(emulator().requests.map((request) => request.route)).toEqual(['submit']);
 	});
