@@ -27,12 +27,14 @@ export class FalApi implements ICredentialType {
 		},
 	];
 
-	// fal expects "Key <key>", not "Bearer <key>".
+	// fal expects "Key <key>", not "Bearer <key>". The key is used as users paste it: whitespace and newlines
+	// around it and a leading "Key " (any case) are dropped, as the node does (normalizeApiKey in
+	// nodes/OpenRouterAudio/transport/apiKey.ts; a test holds the two to the same answers).
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '=Key {{$credentials.apiKey}}',
+				Authorization: '=Key {{ String($credentials.apiKey ?? "").trim().replace(/^key\\s+/i, "") }}',
 			},
 		},
 	};

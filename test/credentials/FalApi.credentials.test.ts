@@ -1,5 +1,6 @@
 import type { ICredentialTestRequest, ICredentialType, IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { normalizeApiKey } from '../../nodes/OpenRouterAudio/transport/apiKey';
 import { startFalEmulator, type FalEmulator } from '../emulator/server';
 import { loadPackage } from '../harness/loader';
 import { runWorkflow } from '../harness/run';
@@ -77,6 +78,29 @@ describe('Fal API credential', () => {
 		});
 		// The test starts no job, so it costs nothing.
 		expect(emulator.jobs.size).toBe(0);
+	});
+
+	test.each([['Key valid-key-123'], ['  valid-key-123\n'], ['KEY valid-key-123'], ['\tkey \t valid-key-123 \r\n']])(
+		'the key as pasted, %j, is sent as "Key valid-key-123" and passes',
+		async (pasted) => {
+			const result = await probe(pasted);
+			expect(result.error('Probe')).toBeUndefined();
+			expect(result.items('Probe')[0].json).toMatchObject({ statusCode: 200 });
+			expect(emulator.requests.map((request) => request.headers.authorization)).toEqual(['Key valid-key-123']);
+		},
+	);
+
+	test('the credential\'s expression and the node\'s normalizeApiKey give the same key', async () => {
+		const pasted = ['valid-key-123', ' Key  valid-key-123 ', 'kEy\nvalid-key-123', 'Keyvalid-key-123', 'my key valid-key-123', 'Key Key valid-key-123'];
+		const sent: Array<string | undefined> = [];
+		for (const apiKey of pasted) {
+			emulator.reset();
+			await probe(apiKey);
+			// A refused key is asked again by n8n's helper: every attempt carries the same header.
+			sent.push(...new Set(emulator.requests.map((request) => request.headers.authorization)));
+		}
+		expect(sent).toEqual(pasted.map((apiKey) => `Key ${normalizeApiKey(apiKey)}`));
+		expect(pasted.map(normalizeApiKey)).toEqual(['valid-key-123', 'valid-key-123', 'valid-key-123', 'Keyvalid-key-123', 'my key valid-key-123', 'Key valid-key-123']);
 	});
 
 	test('a wrong key fails the test', async () => {

@@ -154,7 +154,7 @@ test('several items: one fal job and one output item each, in order', async () =
 test('a wrong API key fails the execution with a clear message and a non-zero exit status', async () => {
 	const { result, text } = await execute(WF.badKey);
 	expect(result.code).not.toBe(0);
-	expect(text).toMatch(/fal refused the API key \(HTTP 401\)/);
+	expect(text).toMatch(/fal refused the API key \(HTTP 401 from queue\.fal\.run\)/);
 	expect(text).not.toContain(BAD_KEY);
 }, 120_000);
 

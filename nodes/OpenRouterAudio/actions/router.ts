@@ -5,6 +5,7 @@ import { AdaptiveDispatcher } from '../dispatch/dispatcher';
 import { unboundedSlots, type JobSlots } from '../dispatch/slots';
 import { toNodeError } from '../errors/nodeError';
 import { readMaxConcurrentJobs } from '../params/options';
+import { readApiKey } from '../transport/apiKey';
 import { createFalSession } from '../transport/session';
 import * as analyze from './analyze.operation';
 import * as getJob from './getJob.operation';
@@ -54,7 +55,7 @@ function dispatchFor(ctx: IExecuteFunctions, operation: Operation, apiKey: strin
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as Operation;
-	const { apiKey } = await this.getCredentials<{ apiKey: string }>('falApi');
+	const apiKey = await readApiKey(this);
 	const cancelSignal = this.getExecutionCancelSignal();
 	const session = createFalSession(apiKey, cancelSignal);
 	const { slots, admission, finished } = dispatchFor(this, operation, apiKey);

@@ -1,5 +1,6 @@
 // Audio format detection from a file's first bytes. The endpoint accepts seven formats; anything else
-// (video, WebM, images, empty files) must be caught before it is uploaded and paid for.
+// (video, WebM, images, archives, documents, programs, MIDI, text, empty files) must be caught before it is
+// uploaded and paid for, named by what it is.
 
 import { afterId3, emptyAfter } from './container';
 
@@ -23,6 +24,8 @@ export type Detection =
 			supported: false;
 			/** What the bytes are, e.g. "a PNG image". */
 			found: string;
+			/** What to do instead, when what the file is suggests it, e.g. extract an archive first. */
+			hint?: string;
 			/** The header that no audio follows, e.g. "its ID3 tag": the file is audio in name only. */
 			emptyAfter?: string;
 			needsWholeFile?: boolean;
@@ -131,7 +134,8 @@ export function detectAudioFormat(bytes: Uint8Array, mimeType?: string, fileName
 		const kind = ascii(bytes, 8, 4);
 		if (kind === 'WAVE') return withAudio('wav', bytes, fileSize);
 		if (kind === 'AVI ') return { supported: false, found: 'an AVI video' };
-		if (kind === 'WEBP') return { supported: false, found: 'a WebP image' };
+		if (kind === 'WEBP') return { supported: false, found: 'a WebP image', hint: HINTS.noSound };
+		if (kind === 'RMID') return { supported: false, found: 'a MIDI file (RIFF)', hint: HINTS.midi };
 		return { supported: false, found: `a RIFF file of type "${kind}"` };
 	}
 	if (head4 === 'FORM' && /^AIF[FC]$/.test(ascii(bytes, 8, 4))) return withAudio('aiff', bytes, fileSize);
@@ -152,20 +156,82 @@ export function detectAudioFormat(bytes: Uint8Array, mimeType?: string, fileName
 	if (frame) return supported(frame);
 	if (tagEnd > 0) return withAudio('mp3', bytes, fileSize);
 
-	const image = imageKind(bytes);
-	if (image) return { supported: false, found: image };
+	// Known files that are not audio are refused by what they are, whatever their name or MIME type says.
+	const other = notAudio(bytes);
+	if (other) return { supported: false, ...other };
 
 	const hinted = formatFromHints(mimeType, fileName);
-	if (hinted && !looksLikeText(bytes)) return supported(hinted);
-	return { supported: false, found: looksLikeText(bytes) ? 'text' : 'data in no known audio format' };
+	if (hinted) return supported(hinted);
+	return { supported: false, found: 'data in no known audio format' };
 }
 
-function imageKind(bytes: Uint8Array): string | undefined {
-	const head = ascii(bytes, 0, 8);
-	if (head.startsWith('\x89PNG')) return 'a PNG image';
-	if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'a JPEG image';
-	if (head.startsWith('GIF8')) return 'a GIF image';
-	if (head.startsWith('%PDF')) return 'a PDF document';
+const HINTS = {
+	archive: 'If the audio is inside the archive, extract it first (for example with the Compression node) and pass the extracted file.',
+	noSound: 'This file holds no sound: check that the audio file is passed, not another file of the item.',
+	midi: 'A MIDI file holds notes for a synthesizer, not recorded sound: render it to audio (for example WAV or MP3) first.',
+	text: 'Text where audio was expected is often an error page or message that a download returned instead of the file: check the request that fetched it.',
+};
+
+const u32le = (b: Uint8Array, at: number) => ((b[at + 3] << 24) >>> 0) + (b[at + 2] << 16) + (b[at + 1] << 8) + b[at];
+const BMP_HEADER_SIZES = new Set([12, 40, 52, 56, 64, 108, 124]);
+
+/** The names of the ZIP entries whose local headers ("PK\x03\x04", name length at 26, name at 30) are in `bytes`. */
+function zipEntryNames(bytes: Uint8Array): string[] {
+	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	const names: string[] = [];
+	for (let at = buffer.indexOf('PK\x03\x04', 0, 'latin1'); at !== -1 && at + 30 <= buffer.length; at = buffer.indexOf('PK\x03\x04', at + 4, 'latin1')) {
+		names.push(buffer.toString('latin1', at + 30, at + 30 + buffer.readUInt16LE(at + 26)));
+	}
+	return names;
+}
+
+/** ZIP, and the Office documents that are ZIP archives, told apart by the folders their entries are in. */
+function zipKind(bytes: Uint8Array): { found: string; hint: string } {
+	const folders = new Set(zipEntryNames(bytes).map((name) => name.split('/')[0]));
+	if (folders.has('word')) return { found: 'a Word document (DOCX, a ZIP archive)', hint: HINTS.noSound };
+	if (folders.has('xl')) return { found: 'an Excel workbook (XLSX, a ZIP archive)', hint: HINTS.noSound };
+	if (folders.has('ppt')) return { found: 'a PowerPoint presentation (PPTX, a ZIP archive)', hint: HINTS.noSound };
+	return { found: 'a ZIP archive', hint: HINTS.archive };
+}
+
+/** Text by its first characters: an HTML page, XML, JSON, or plain text. */
+function textKind(bytes: Uint8Array): string {
+	const text = new TextDecoder().decode(bytes.subarray(0, 1024)).replace(/^\uFEFF/, '').trimStart();
+	if (/^<!doctype\s+html/i.test(text) || (text.startsWith('<') && /<(html|head|body)[\s>]/i.test(text))) return 'an HTML page';
+	if (/^<(\?xml|[A-Za-z_][\w:.-]*[\s/>])/.test(text)) return 'an XML document';
+	if (/^(\{\s*("|\})|\[\s*([[{"\]\d-]|true|false|null))/.test(text)) return 'JSON text';
+	return 'plain text';
+}
+
+/**
+ * What a file that is certainly not audio is, by its signature: archives, documents, images, programs,
+ * databases, MIDI and text. Undefined for anything else, which may still be audio (junk before an MP3 frame).
+ */
+function notAudio(bytes: Uint8Array): { found: string; hint: string } | undefined {
+	const head = ascii(bytes, 0, 16);
+	const starts = (...signatures: string[]) => signatures.some((signature) => head.startsWith(signature));
+	if (starts('PK\x03\x04', 'PK\x05\x06', 'PK\x07\x08')) return zipKind(bytes);
+	if (starts('\x1f\x8b\x08')) return { found: 'a gzip archive', hint: HINTS.archive };
+	if (starts('7z\xbc\xaf\x27\x1c')) return { found: 'a 7z archive', hint: HINTS.archive };
+	if (starts('Rar!\x1a\x07\x00', 'Rar!\x1a\x07\x01\x00')) return { found: 'a RAR archive', hint: HINTS.archive };
+	if (starts('%PDF-')) return { found: 'a PDF document', hint: HINTS.noSound };
+	if (starts('\x89PNG\r\n\x1a\n')) return { found: 'a PNG image', hint: HINTS.noSound };
+	if (starts('\xff\xd8\xff')) return { found: 'a JPEG image', hint: HINTS.noSound };
+	if (starts('GIF87a', 'GIF89a')) return { found: 'a GIF image', hint: HINTS.noSound };
+	// BMP: "BM", the file size, four reserved zero bytes, the pixel offset, then a DIB header of known size.
+	if (starts('BM') && bytes.length >= 18 && u32le(bytes, 6) === 0 && BMP_HEADER_SIZES.has(u32le(bytes, 14))) {
+		return { found: 'a BMP image', hint: HINTS.noSound };
+	}
+	if (starts('II*\x00', 'MM\x00*')) return { found: 'a TIFF image', hint: HINTS.noSound };
+	// A Windows program: the DOS header "MZ" points (at 0x3C) to the "PE" header, when that is within the bytes.
+	if (starts('MZ') && bytes.length >= 64) {
+		const pe = u32le(bytes, 0x3c);
+		if (pe + 4 > bytes.length || ascii(bytes, pe, 4) === 'PE\x00\x00') return { found: 'a Windows program (EXE/DLL)', hint: HINTS.noSound };
+	}
+	if (starts('\x7fELF')) return { found: 'a Linux/Unix program (ELF)', hint: HINTS.noSound };
+	if (starts('SQLite format 3\x00')) return { found: 'an SQLite database', hint: HINTS.noSound };
+	if (starts('MThd\x00\x00\x00\x06')) return { found: 'a MIDI file', hint: HINTS.midi };
+	if (looksLikeText(bytes)) return { found: textKind(bytes), hint: HINTS.text };
 	return undefined;
 }
 

@@ -71,13 +71,17 @@ function audioFromDataUri(ctx: IExecuteFunctions, itemIndex: number, uri: string
 			detection.emptyAfter
 				? `The data URI in "Audio URL" contains no audio after ${detection.emptyAfter}`
 				: `The data URI in "Audio URL" contains ${detection.found}, not audio fal accepts`,
-			detection.emptyAfter ? NO_AUDIO_HINT : `Supported formats: ${SUPPORTED_LIST}.`,
+			detection.emptyAfter ? NO_AUDIO_HINT : howToFix(detection),
 		);
 	}
 	const declared = formatFromHints(decoded.mimeType);
 	if (decoded.canonical && declared === detection.format) return uri;
 	return `data:${detection.contentType};base64,${decoded.bytes.toString('base64')}`;
 }
+
+/** What to do about a file that is not audio fal accepts: what it is suggests the fix, then the formats. */
+const howToFix = (refused: Detection & { supported: false }) =>
+	`${refused.hint ?? 'Convert the file first, for example with ffmpeg in an Execute Command node.'} Supported formats: ${SUPPORTED_LIST}. Nothing was uploaded or sent to fal for this item.`;
 
 const NO_AUDIO_HINT =
 	'The file is only the header of an audio file, as a failed recording or a cut-off download leaves behind. Check where the file comes from and send one with sound in it.';
@@ -129,12 +133,7 @@ export async function audioFromBinary(
 	const refuse = (refused: Detection & { supported: false }): never =>
 		refused.emptyAfter
 			? failItem(ctx, itemIndex, `${label} contains no audio after ${refused.emptyAfter} (field "Input Binary Field")`, NO_AUDIO_HINT)
-			: failItem(
-					ctx,
-					itemIndex,
-					`${label} is ${refused.found}, not a supported audio format (field "Input Binary Field")`,
-					`Supported formats: ${SUPPORTED_LIST}. Convert the file first, for example with ffmpeg in an Execute Command node.`,
-				);
+			: failItem(ctx, itemIndex, `${label} is ${refused.found}, not a supported audio format (field "Input Binary Field")`, howToFix(refused));
 
 	let head: Uint8Array = new Uint8Array(0);
 	let detection: Detection | undefined;

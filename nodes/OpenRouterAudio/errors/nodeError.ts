@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { ExecutionBaseError, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { FalRequestFailed } from '../transport/attempts';
+import { FalRequestFailed, originOf, type RequestKind, type RequestOrigin } from '../transport/attempts';
 import { ApiError, ValidationError } from '../transport/fal';
 import { endedUnstarted, ENDPOINT_ID, ResultUnavailable } from '../transport/queue';
 import { redact, redactJson, scrubError } from './redact';
@@ -18,7 +18,9 @@ const FIELD_LABELS: Record<string, string> = {
 	max_tokens: '"Max Tokens" (Options)',
 };
 
-function describeValidation(error: ValidationError): { message: string; description: string } {
+type Described = { message: string; description: string };
+
+function describeValidation(error: ValidationError): Described {
 	const lines = error.fieldErrors.map((field) => {
 		const name = String(field.loc[field.loc.length - 1] ?? 'body');
 		// A whole-body complaint (fal's plain-text detail) has no field to name.
@@ -30,32 +32,73 @@ function describeValidation(error: ValidationError): { message: string; descript
 	};
 }
 
-function describeApiError(error: ApiError<unknown>): { message: string; description: string } {
-	const status = error.status;
-	const detail = typeof (error.body as { detail?: unknown } | undefined)?.detail === 'string'
-		? String((error.body as { detail: string }).detail)
-		: error.message;
-	if (error instanceof ValidationError || status === 422) return describeValidation(error as ValidationError);
-	if (status === 401 || status === 403) {
+export const BILLING_URL = 'https://fal.ai/dashboard/billing';
+const KEYS_URL = 'https://fal.ai/dashboard/keys';
+
+// fal locks an account, not a key: `403 {"detail": "User is locked. Reason: Exhausted balance. Top up your
+// balance at fal.ai/dashboard/billing."}` (also "Admin lock") to submits and storage-upload initiations.
+const LOCKED = /\block(ed)?\b|balance/i;
+
+/** What fal's refusal cost the item: nothing, when the refused request was the first of its job. */
+function nothingStarted(kind: RequestKind | undefined): string {
+	if (kind === 'submit') return 'No job was started for this item and nothing was paid for it.';
+	if (kind === 'initiate') return 'The audio was not uploaded and no job was started for this item; nothing was paid for it.';
+	return '';
+}
+
+const sentences = (...parts: string[]) => parts.filter(Boolean).join(' ');
+
+function describeForbidden(detail: string, kind: RequestKind | undefined): Described {
+	if (LOCKED.test(detail)) {
+		const reason = /reason:\s*([^.]+)/i.exec(detail)?.[1]?.trim();
 		return {
-			message: `fal refused the API key (HTTP ${status})`,
-			description:
-				'Check the Fal API credential: the key may be mistyped, revoked, or belong to another account. Create a key at https://fal.ai/dashboard/keys.',
+			message: `The fal account is locked${reason ? `: ${reason}` : ''}`,
+			description: sentences(
+				`fal said: "${detail}"`,
+				`The API key itself is fine: fal locked the account it belongs to. Top up the balance or see why the account is locked at ${BILLING_URL}, then run the node again.`,
+				nothingStarted(kind),
+			),
 		};
 	}
+	return {
+		message: `fal refused the request${detail ? `: ${detail}` : ''}`,
+		description: sentences(
+			'fal knows the key but does not allow it this request: HTTP 403 is about what the key or its account may do (for example the key\'s scope), not necessarily a wrong key, which fal answers with HTTP 401.',
+			`Check the key and its scope at ${KEYS_URL}, and that its account or team may use this endpoint; or create a new key. Then run the node again.`,
+			nothingStarted(kind),
+		),
+	};
+}
+
+function describeApiError(error: ApiError<unknown>, kind: RequestKind | undefined): Described {
+	const status = error.status;
+	const body = error.body as { detail?: unknown; message?: unknown } | undefined;
+	const said = typeof body?.detail === 'string' ? body.detail : typeof body?.message === 'string' ? body.message : undefined;
+	const detail = said ?? error.message;
+	if (error instanceof ValidationError || status === 422) return describeValidation(error as ValidationError);
+	if (status === 401) {
+		return {
+			message: 'fal refused the API key',
+			description: sentences(
+				`Check the Fal API credential: the key may be mistyped, revoked, or belong to another account. Create a key at ${KEYS_URL}.`,
+				nothingStarted(kind),
+			),
+		};
+	}
+	if (status === 403) return describeForbidden(said ?? '', kind);
 	if (status === 429) {
 		return {
-			message: 'fal is rate limiting requests (HTTP 429) and the retries ran out',
+			message: 'fal is rate limiting requests and the retries ran out',
 			description: 'Set "Max Concurrent Jobs" under Options to a lower number, or run fewer items at once, then try again.',
 		};
 	}
 	if (status >= 500) {
 		return {
-			message: `fal failed to process the request (HTTP ${status}): ${detail}`,
+			message: `fal failed to process the request: ${detail}`,
 			description: 'This is an error on fal\'s side and it persisted through the retries. Try again later, or raise "Max Retries" under Options.',
 		};
 	}
-	return { message: `fal returned HTTP ${status}: ${detail}`, description: 'See the error details for fal\'s full answer.' };
+	return { message: `fal returned an error: ${detail}`, description: 'See the error details for fal\'s full answer.' };
 }
 
 const KEEPING_ANSWERS =
@@ -84,7 +127,7 @@ const isAbort = (error: unknown) =>
 const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
 
 /** One message per cause, for requests the fetch layer gave up on (transport/attempts.ts). */
-function describeRequestFailure(error: FalRequestFailed): { message: string; description: string } {
+function describeRequestFailure(error: FalRequestFailed): Described {
 	const { kind, type, host, attempts, status, excerpt, code, retryAfterMs } = error.info;
 	const tried = `The request was sent ${times(attempts)}.`;
 	if (type === 'connect') {
@@ -104,25 +147,34 @@ function describeRequestFailure(error: FalRequestFailed): { message: string; des
 	if (type === 'unreadable') {
 		return {
 			message: `fal answered something that is not what the endpoint returns: "${excerpt ?? ''}"`,
-			description: `fal's answer to the ${kind} request was not valid JSON (HTTP ${status}). ${tried}`,
+			description: `fal's answer to the ${kind} request was not valid JSON. ${tried}`,
 		};
 	}
-	if (kind === 'upload') {
+	if (kind === 'upload' && status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
 		return {
-			message: `fal storage refused the upload (HTTP ${status})`,
-			description: `The signed upload URL fal gave for the audio file answered: ${excerpt || 'nothing'}. This is not about the API key. Try again; if it persists, pass the audio by URL.`,
+			message: 'fal storage refused the upload',
+			description: sentences(
+				`The signed upload URL fal issued for the audio file refused it, which happens when that URL has expired or is invalid. fal storage answered: "${excerpt || 'nothing'}".`,
+				'This is not about the API key. Run the node again for a new upload URL; if it persists, pass the audio by URL.',
+				'No job was started for this item.',
+			),
 		};
 	}
 	if (status === 429) {
 		return {
-			message: 'fal is rate limiting requests (HTTP 429)',
-			description: `${tried}${retryAfterMs !== undefined ? ` fal asked to wait ${Math.ceil(retryAfterMs / 1000)} s.` : ''} Lower "Concurrency" under Options, run fewer items at once, or raise "Max Retries".`,
+			message: 'fal is rate limiting requests',
+			description: `${tried}${retryAfterMs !== undefined ? ` fal asked to wait ${Math.ceil(retryAfterMs / 1000)} s.` : ''} Lower "Max Concurrent Jobs" under Options, run fewer items at once, or raise "Max Retries".`,
 		};
 	}
 	return {
-		message: `fal failed to process the request (HTTP ${status})${excerpt ? `: ${excerpt}` : ''}`,
+		message: `fal failed to process the request${excerpt ? `: ${excerpt}` : ''}`,
 		description: `This is an error on fal's side. ${tried} Try again later, or raise "Max Retries" under Options.`,
 	};
+}
+
+/** "(HTTP 403 from queue.fal.run)": every message about an answer says which host gave it, with which status. */
+function answeredBy(status: number | undefined, origin: RequestOrigin | undefined): string {
+	return status === undefined ? '' : ` (HTTP ${status} from ${origin?.host ?? 'fal'})`;
 }
 
 /**
@@ -140,19 +192,22 @@ export function toNodeError(
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return scrubError(error, apiKey);
 	if (error instanceof ExecutionBaseError) return scrubError(error, apiKey) as unknown as NodeOperationError;
 	const suffix = forItem('', itemIndex);
+	const origin = originOf(error);
 	if (error instanceof ResultUnavailable) {
 		const { message, description } = describeUnavailable(error);
 		return new NodeOperationError(node, message + suffix, { itemIndex, description });
 	}
 	if (endedUnstarted(error)) {
 		const id = error.requestId || requestId;
-		return new NodeOperationError(node, `fal ended job ${id} unstarted: it waited in fal's queue past its start timeout (HTTP 504 from queue.fal.run)${suffix}`, {
+		return new NodeOperationError(node, `fal ended job ${id} unstarted: it waited in fal's queue past its start timeout${answeredBy(error.status, origin)}${suffix}`, {
 			itemIndex,
 			description: 'The job never ran and nothing was billed. Its start timeout was the "Max Queue Wait (Seconds)" of the node that submitted it. Submit it again with a longer Max Queue Wait, or with fewer items at once.',
 		});
 	}
 	if (error instanceof ApiError) {
-		const { message, description } = describeApiError(error);
+		const described = describeApiError(error, origin?.kind);
+		const message = described.message + answeredBy(error.status, origin);
+		const { description } = described;
 		const response: JsonObject = { status: error.status, requestId: error.requestId || requestId || null };
 		if (error.body !== undefined) response.body = error.body as JsonObject;
 		return scrubError(
@@ -166,7 +221,10 @@ export function toNodeError(
 		);
 	}
 	if (error instanceof FalRequestFailed) {
-		const { message, description } = describeRequestFailure(error);
+		const described = describeRequestFailure(error);
+		// A connection that failed has no status; its message names the host already.
+		const message = described.message + (error.info.type === 'connect' || error.info.type === 'lost' ? '' : answeredBy(error.info.status, origin));
+		const { description } = described;
 		return scrubError(new NodeOperationError(node, redact(message, apiKey) + suffix, { itemIndex, description: redact(description, apiKey) }), apiKey);
 	}
 	const cause = error instanceof Error ? error : new Error(String(error));

@@ -1,6 +1,10 @@
 import type { JsonObject } from 'n8n-workflow';
 
-/** Removes the API key (also as `Key <key>` and URL-encoded) from any text that might reach an output, an error or a log. */
+/**
+ * Removes the API key (also as `Key <key>` and URL-encoded) from any text that might reach an output, an error
+ * or a log. `apiKey` is the normalised key (transport/apiKey.ts): the key as pasted contains it, so every
+ * pasted form (`Key <key>`, surrounded by whitespace, encoded) loses the key too.
+ */
 export function redact(text: string, apiKey: string): string {
 	if (apiKey.length < 4) return text;
 	let out = text;

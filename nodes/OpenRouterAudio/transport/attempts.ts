@@ -1,12 +1,14 @@
 import { sleep } from 'n8n-workflow';
 
+import { ApiError, ValidationError } from './fal';
 import { parseRetryAfter, retryDelay, type RetryPolicy } from './retry';
 
 // The one retry layer. The fal client retries inside each call by itself (submit 3 times, status 5 times)
 // and its ApiError drops Retry-After, so attempts are made here, in the fetch the client is given: this
-// fetch hands the client only answers it must not retry (2xx, and 4xx other than 408/429), and when it
-// gives up it throws FalRequestFailed, which the client does not retry either (not an ApiError, not a
-// TypeError, no network `code` on a `cause` chain). "Max Retries" N is then N+1 attempts of one request.
+// fetch hands the client only 2xx answers; fal's refusals it must not retry (4xx other than 408/429) it
+// throws as the client's own ApiError, marked with the request they answer (originOf), and when it gives
+// up it throws FalRequestFailed, which the client does not retry either (not an ApiError, not a TypeError,
+// no network `code` on a `cause` chain). "Max Retries" N is then N+1 attempts of one request.
 
 /** What a request to fal is, from its URL and method (test/emulator/http.js classifies the same way). */
 export type RequestKind = 'submit' | 'status' | 'stream' | 'result' | 'cancel' | 'history' | 'initiate' | 'upload' | 'other';
@@ -26,6 +28,12 @@ export function requestKind(url: string, method: string): RequestKind {
 	if (/(^|\.)fal\.ai$/.test(host) && pathname.startsWith('/storage/upload')) return 'initiate';
 	if (/(^|\.)fal\.media$/.test(host)) return 'upload';
 	return 'other';
+}
+
+/** The request an answer belongs to: what it was and the host that answered (the fal client's ApiError has no URL). */
+export interface RequestOrigin {
+	kind: RequestKind;
+	host: string;
 }
 
 /**
@@ -74,6 +82,42 @@ export interface AttemptContext {
 	signal: AbortSignal;
 	/** Time the item has left, in ms (Infinity: no limit): Retry-After waits never outlast it. */
 	remainingMs: () => number;
+}
+
+const refusalOrigins = new WeakMap<object, RequestOrigin>();
+
+/** The request an error of this layer is about: a FalRequestFailed, or a refusal it threw as an ApiError. */
+export function originOf(error: unknown): RequestOrigin | undefined {
+	if (error instanceof FalRequestFailed) return { kind: error.info.kind, host: error.info.host };
+	return error !== null && typeof error === 'object' ? refusalOrigins.get(error) : undefined;
+}
+
+/**
+ * fal's refusal of a request as the error the client's response handler makes of it (@fal-ai/client
+ * 1.10.1, src/response.js: ValidationError for 422, else ApiError; fal's JSON body, its request ID),
+ * made here, where the URL is known. Undefined when the body claims JSON but does not parse: the client
+ * is then handed the answer and reports that as it always did.
+ */
+function refusal(response: Response, text: string, origin: RequestOrigin): ApiError<unknown> | undefined {
+	const { status, statusText, headers } = response;
+	const requestId = headers.get('x-fal-request-id') ?? undefined;
+	const timeoutType = headers.get('x-fal-request-timeout-type') ?? undefined;
+	let error: ApiError<unknown>;
+	if ((headers.get('content-type') ?? '').includes('application/json')) {
+		let body: unknown;
+		try {
+			body = JSON.parse(text);
+		} catch {
+			return undefined;
+		}
+		const said = (body as { message?: unknown } | null)?.message;
+		const ErrorType = status === 422 ? ValidationError : ApiError;
+		error = new ErrorType({ message: typeof said === 'string' && said ? said : statusText, status, body, requestId, timeoutType });
+	} else {
+		error = new ApiError({ message: `HTTP ${status}: ${statusText}`, status, requestId, timeoutType });
+	}
+	refusalOrigins.set(error, origin);
+	return error;
 }
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -185,10 +229,17 @@ export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof
 					const text = bytes ? new TextDecoder().decode(bytes) : '';
 					// Built only for a failure: an answer handed to the client is parsed there.
 					const about = () => ({ kind, host, attempts, status: response.status, excerpt: excerptOf(text) });
-					const toClient = () => new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+					// An answer for the client: 2xx, or an error it reports without retrying (401, 403, 404, 422, ...), thrown
+					// here with its origin. The request history is read by the node itself (transport/history.ts).
+					const handBack = () => {
+						const refused = !response.ok && kind !== 'history' ? refusal(response, text, { kind, host }) : undefined;
+						if (refused) throw refused;
+						// A 2xx, or a refusal whose JSON is broken: the client makes of it what it can.
+						return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+					};
 					if (endedByStartTimeout(response)) {
 						// fal's final word: the job waited past its start timeout and never ran. Asking again changes nothing.
-						return toClient();
+						return handBack();
 					} else if (response.ok && jsonBroken(response, text)) {
 						failure = new FalRequestFailed({ ...about(), type: 'unreadable', uncertain: true });
 					} else if (kind === 'submit' && RETRIED_IF_IDEMPOTENT.has(response.status)) {
@@ -201,8 +252,7 @@ export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof
 						failure = new FalRequestFailed({ ...about(), type: 'http', uncertain: false });
 						final = true;
 					} else {
-						// An answer for the client: 2xx, or an error it reports without retrying (401, 404, 422, ...).
-						return toClient();
+						return handBack();
 					}
 				}
 			}

@@ -171,7 +171,7 @@ describe('failures and Stop under dispatch', () => {
 		);
 		const output = result.items(NODE_NAME);
 		expect(output.map((item) => item.json.error ?? item.json.output)).toEqual(
-			items(8).map(({ n }) => (n === 3 ? 'fal rejected the input: bad audio [item 3]' : `ok Item ${n}`)),
+			items(8).map(({ n }) => (n === 3 ? 'fal rejected the input: bad audio (HTTP 422 from queue.fal.run) [item 3]' : `ok Item ${n}`)),
 		);
 		expect(output.map((item) => item.pairedItem)).toEqual(items(8).map((_, n) => ({ item: n })));
 		expect(emulator().jobs.size).toBe(8);
@@ -182,7 +182,7 @@ describe('failures and Stop under dispatch', () => {
 		emulator().setLatency(200);
 		failItem3();
 		const result = await runWorkflow(batch(40));
-		expect(result.error(NODE_NAME)?.message).toBe('fal rejected the input: bad audio [item 3]');
+		expect(result.error(NODE_NAME)?.message).toBe('fal rejected the input: bad audio (HTTP 422 from queue.fal.run) [item 3]');
 		expect(emulator().jobs.size).toBeLessThan(40);
 		expect(emulator().leftRunning()).toEqual([]);
 	});

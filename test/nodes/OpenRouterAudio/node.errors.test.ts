@@ -84,8 +84,8 @@ const cases: Case[] = [
 	{ name: 'not a URL at all', params: { audioUrl: pick(URL_OK, 'call.mp3') }, local: true, message: /^The "Audio URL" field is not a valid URL: "call\.mp3"/ },
 	{ name: 'a percent-encoded data URI cut off in its header', params: { audioUrl: pick(URL_OK, 'data:audio/wav,RIFF') }, local: true, message: /^The data URI in "Audio URL" contains a RIFF header cut off after 4 bytes, not audio fal accepts/ },
 	{ name: 'a data URI with a broken percent-encoding', params: { audioUrl: pick(URL_OK, 'data:audio/wav,RIFF%ZZ') }, local: true, message: /^The "Audio URL" field holds a data URI with a broken percent-encoding/ },
-	{ name: 'a data URI holding text under an audio MIME type', params: { audioUrl: pick(URL_OK, `data:audio/mpeg;base64,${Buffer.from('hello, this is not audio').toString('base64')}`) }, local: true, message: /^The data URI in "Audio URL" contains text, not audio fal accepts/ },
-	{ name: 'a data URI holding unpadded base64 text', params: { audioUrl: pick(URL_OK, 'data:text/plain;base64,aGVsbG8') }, local: true, message: /^The data URI in "Audio URL" contains text, not audio fal accepts/ },
+	{ name: 'a data URI holding text under an audio MIME type', params: { audioUrl: pick(URL_OK, `data:audio/mpeg;base64,${Buffer.from('hello, this is not audio').toString('base64')}`) }, local: true, message: /^The data URI in "Audio URL" contains plain text, not audio fal accepts/ },
+	{ name: 'a data URI holding unpadded base64 text', params: { audioUrl: pick(URL_OK, 'data:text/plain;base64,aGVsbG8') }, local: true, message: /^The data URI in "Audio URL" contains plain text, not audio fal accepts/ },
 	{ name: 'a data URI holding an ID3 tag alone', params: { audioUrl: pick(URL_OK, `data:audio/mpeg;base64,${ID3_ONLY.toString('base64')}`) }, local: true, message: /^The data URI in "Audio URL" contains no audio after its ID3 tag/ },
 	{ name: 'a data URI holding a bare RIFF header', params: { audioUrl: pick(URL_OK, `data:audio/wav;base64,${BARE_RIFF.toString('base64')}`) }, local: true, message: /^The data URI in "Audio URL" contains no audio after its WAV header/ },
 	{ name: 'an audio URL that is a number', params: { audioUrl: pick(URL_OK, 7) }, local: true, message: /^The "Audio URL" field is a number, not a URL/ },
@@ -108,14 +108,14 @@ const cases: Case[] = [
 			? { error: { status: 422, body: { detail: [{ loc: ['body', 'audio_url'], msg: 'Audio could not be decoded', type: 'value_error' }] } } }
 			: { output: 'ok', usage: {} })),
 		local: false,
-		message: /^fal rejected the input: "Audio URL" \/ "Input Binary Field": Audio could not be decoded/,
+		message: /^fal rejected the input: "Audio URL" \/ "Input Binary Field": Audio could not be decoded \(HTTP 422 from queue\.fal\.run\)/,
 	},
 	{
 		name: 'fal 500 that outlasts the retries',
 		params: { audioUrl: URL_OK, ...badPrompt, options: { maxRetries: 1 } },
 		setup: (emu) => emu.fault({ route: 'result', status: 500, body: { detail: 'model crashed' }, times: Infinity, match: (req) => badJob(emu, req.path) }),
 		local: false,
-		message: /^fal failed to process the request \(HTTP 500\): model crashed/,
+		message: /^fal failed to process the request: model crashed \(HTTP 500 from queue\.fal\.run\)/,
 	},
 	{
 		name: 'a result that is not JSON',

@@ -15,7 +15,7 @@ test('a failing item without Continue On Fail stops the node and cancels the job
 			{ p: 'fail' },
 		]),
 	);
-	expect(result.error(NODE_NAME)?.message).toBe('fal rejected the input: bad audio [item 1]');
+	expect(result.error(NODE_NAME)?.message).toBe('fal rejected the input: bad audio (HTTP 422 from queue.fal.run) [item 1]');
 	const slow = [...emulator().jobs.values()].find((job: any) => job.input.prompt === 'slow');
 	expect(slow?.cancelled).toBe(true);
 });

@@ -26,7 +26,7 @@ describe('the API key', () => {
 			...triggerThen({ audioUrl: 'https://audio.example/a.mp3' }),
 			credentials: { falApi: { apiKey: 'wrong-key-0000' } },
 		});
-		expect(result.error(NODE_NAME)?.message).toBe('fal refused the API key (HTTP 401) [item 0]');
+		expect(result.error(NODE_NAME)?.message).toBe('fal refused the API key (HTTP 401 from queue.fal.run) [item 0]');
 		expect(result.error(NODE_NAME)?.description).toMatch(/Check the Fal API credential/);
 		expect(emulator().requests.map((request) => request.route)).toEqual(['submit']);
 	});
@@ -57,5 +57,40 @@ describe('the API key', () => {
 		for (const result of runs) expect(visibleText(result, logged)).not.toContain(KEY);
 		// The key is also not recoverable from a fragment, e.g. its secret half.
 		for (const result of runs) expect(visibleText(result, logged)).not.toContain(KEY.split(':')[1]);
+	});
+
+	test.each([[`Key ${KEY}`], [`  ${KEY}\n`], [`KEY ${KEY}`]])('pasted as %j, runs jobs (URL and uploaded file), is sent as "Key <key>" and never shows', async (pasted) => {
+		// fal echoes the header it got into an error, for the second item of each run.
+		emulator().fault({
+			route: 'submit',
+			status: 400,
+			body: (req) => ({ detail: `you sent ${req.headers.authorization}` }),
+			match: (req) => (req.body as { prompt?: string } | undefined)?.prompt === 'fail',
+			times: Infinity,
+		});
+		const credentials = { falApi: { apiKey: pasted } };
+		const params = { task: 'custom', prompt: '={{ $json.p }}', options: { maxRetries: 0 } };
+		const items = [{ p: 'ok' }, { p: 'fail' }];
+		const runs = [
+			await runWorkflow({ ...triggerThen({ ...params, audioUrl: 'https://audio.example/a.mp3' }, items, { continueOnFail: true }), credentials }),
+			await runWorkflow({
+				binaryMode: 'filesystem',
+				...triggerThen({ ...params, audioSource: 'binary' }, items, { continueOnFail: true, binaryFiles: [{ path: `${FIXTURES}/speech.wav` }] }),
+				credentials,
+			}),
+		];
+		for (const result of runs) {
+			const [ok, failed] = result.items(NODE_NAME).map((item) => item.json);
+			expect(typeof ok.output).toBe('string');
+			expect(failed.error).toBe('fal returned an error: you sent *** (HTTP 400 from queue.fal.run) [item 1]');
+		}
+		expect(emulator().jobs.size).toBe(2);
+		expect(emulator().uploads.size).toBe(2);
+		const authHeaders = new Set(emulator().requests.filter((r) => r.route !== 'upload').map((r) => r.headers.authorization));
+		expect([...authHeaders]).toEqual([`Key ${KEY}`]);
+		for (const result of runs) {
+			expect(visibleText(result, logged)).not.toContain(KEY);
+			expect(visibleText(result, logged)).not.toContain(KEY.split(':')[1]);
+		}
 	});
 });

@@ -100,7 +100,7 @@ test('a submit fal refuses: the slot is released, the job never existed, the sta
 			await job.upload(async () => input.audio_url);
 			await job.submit(input);
 		}),
-	).rejects.toThrow('fal refused the API key (HTTP 401) [item 0]');
+	).rejects.toThrow('fal refused the API key (HTTP 401 from queue.fal.run) [item 0]');
 	expect(events).toEqual(['acquire', 'release']);
 	expect(job.state).toBe('failed');
 });

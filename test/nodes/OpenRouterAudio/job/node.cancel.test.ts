@@ -18,7 +18,7 @@ const onlyJob = (emu: FalEmulator) => [...emu.jobs.values()][0];
 test('an item whose job can no longer be watched (404 on status) cancels it', async () => {
 	emulator().fault({ route: ['stream', 'status'], status: 404, body: { detail: 'Not found' }, times: Infinity });
 	const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'Slow' }));
-	expect(result.error(NODE_NAME)?.message).toMatch(/^fal returned HTTP 404/);
+	expect(result.error(NODE_NAME)?.message).toMatch(/^fal returned an error: Not found \(HTTP 404 from queue\.fal\.run\)/);
 	// fal never reported the job's status, so the item cannot say whether the cancel removed it or was passed on.
 	const { requestId } = onlyJob(emulator());
 	expect(result.error(NODE_NAME)?.description).toContain(`fal accepted the cancel of job ${requestId} (a queued job is removed unbilled; a running one only gets the cancel passed on), and it may run on to its end and be billed.`);
@@ -32,7 +32,7 @@ test('a result that outlasts the retries: the job had completed, so its request 
 	const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, options: { maxRetries: 1 } }));
 	const error = result.error(NODE_NAME);
 	const { requestId } = onlyJob(emulator());
-	expect(error?.message).toBe('fal failed to process the request (HTTP 500): model crashed [item 0]');
+	expect(error?.message).toBe('fal failed to process the request: model crashed (HTTP 500 from queue.fal.run) [item 0]');
 	expect(error?.description).toContain(`fal job ${requestId} completed (it is billed). Its answer can still be fetched with the "Get Job" operation and request ID ${requestId}.`);
 	expect(error?.context).toMatchObject({ requestId, jobCompleted: true });
 	expect(emulator().cancelRequests).toEqual([]);
@@ -87,7 +87,7 @@ test('a sibling fails while a submit is on the wire: that job is cancelled too',
 	emulator().respondWith((input) => (input.prompt === 'fail' ? { error: { status: 422, body: { detail: 'bad audio' } } } : { output: 'ok', usage: {} }));
 	emulator().fault({ route: 'submit', delayMs: 2000, match: (req) => (req.body as { prompt?: string })?.prompt === 'Slow 1' });
 	const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: '={{ $json.p }}' }, [{ p: 'fail' }, { p: 'Slow 1' }]));
-	expect(result.error(NODE_NAME)?.message).toBe('fal rejected the input: bad audio [item 0]');
+	expect(result.error(NODE_NAME)?.message).toBe('fal rejected the input: bad audio (HTTP 422 from queue.fal.run) [item 0]');
 	expect(await until(() => emulator().jobs.size === 2 && emulator().leftRunning().length === 0)).toBe(true);
 	expect(emulator().jobsBy((job) => job.key).get('Slow 1')?.[0].cancelled).toBe(true);
 });

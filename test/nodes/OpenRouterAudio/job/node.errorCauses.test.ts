@@ -34,6 +34,6 @@ test('a status answer that is not JSON, past the retries, while the stream is re
 test('a result that never parses says fal answered something unexpected, with an excerpt', async () => {
 	emulator().fault({ route: 'result', status: 200, text: '{"output": "trunc', contentType: 'application/json', times: Infinity });
 	const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, options: { maxRetries: 1 } }));
-	expect(result.error(NODE_NAME)?.message).toBe('fal answered something that is not what the endpoint returns: "{"output": "trunc" [item 0]');
+	expect(result.error(NODE_NAME)?.message).toBe('fal answered something that is not what the endpoint returns: "{"output": "trunc" (HTTP 200 from queue.fal.run) [item 0]');
 	expect(result.error(NODE_NAME)?.description).toMatch(/fal job \S+ completed \(it is billed\)/);
 });

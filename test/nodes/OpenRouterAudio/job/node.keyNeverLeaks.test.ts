@@ -74,7 +74,7 @@ test('a 403 from the storage upload URL says the upload was refused, not the key
 		...triggerThen({ audioSource: 'binary' }, [{}], { binaryFiles: [{ path: `${FIXTURES}/speech.wav` }] }),
 		credentials: { falApi: { apiKey: KEY } },
 	});
-	expect(result.error(NODE_NAME)?.message).toBe('fal storage refused the upload (HTTP 403) [item 0]');
+	expect(result.error(NODE_NAME)?.message).toBe('fal storage refused the upload (HTTP 403 from v3b.fal.media) [item 0]');
 	expect(result.error(NODE_NAME)?.description).toMatch(/not about the API key/);
 	expect(emulator().requests.filter((r) => r.route === 'upload')).toHaveLength(1);
 });

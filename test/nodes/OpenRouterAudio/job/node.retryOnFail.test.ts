@@ -19,7 +19,7 @@ test('three items, the third rejected by fal, three tries: the two good items ar
 	emulator().respondWith((input) => (input.prompt === 'Item 2' ? { error: rejected } : defaultAnswer(input)));
 	const result = await runWorkflow(triggerThen(node, items, { retryOnFail: { maxTries: 3 } }));
 
-	expect(result.error(NODE_NAME)?.message).toBe('fal rejected the input: "Prompt": Prompt not allowed [item 2]');
+	expect(result.error(NODE_NAME)?.message).toBe('fal rejected the input: "Prompt": Prompt not allowed (HTTP 422 from queue.fal.run) [item 2]');
 	expect(jobsPerItem()).toEqual({ 'Item 0': 1, 'Item 1': 1, 'Item 2': 1 });
 	expect(answered()).toBe(2);
 	// Each try read the answers again (free) instead of submitting again.

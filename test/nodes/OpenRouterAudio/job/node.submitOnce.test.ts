@@ -105,7 +105,7 @@ describe('a submit is repeated only when fal certainly did not create the job', 
 	])('Max Retries %i: a 503 storm gets %i submit attempts in total, the fal client adds none', async (maxRetries, attempts) => {
 		emulator().fault({ route: 'submit', beforeBody: true, status: 503, retryAfter: 0, body: { detail: 'busy' }, times: Infinity });
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, options: { maxRetries } }));
-		expect(result.error(NODE_NAME)?.message).toBe('fal failed to process the request (HTTP 503): busy [item 0]');
+		expect(result.error(NODE_NAME)?.message).toBe('fal failed to process the request: busy (HTTP 503 from queue.fal.run) [item 0]');
 		expect(result.error(NODE_NAME)?.description).toMatch(new RegExp(`sent ${attempts} time`));
 		expect(emulator().requests.filter((r) => r.route === 'submit')).toHaveLength(attempts);
 	});
@@ -113,7 +113,7 @@ describe('a submit is repeated only when fal certainly did not create the job', 
 	test('429 that outlasts the retries says rate limited', async () => {
 		emulator().fault({ route: 'submit', status: 429, retryAfter: 0, body: { detail: 'slow down' }, times: Infinity });
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, options: { maxRetries: 1 } }));
-		expect(result.error(NODE_NAME)?.message).toBe('fal is rate limiting requests (HTTP 429) [item 0]');
+		expect(result.error(NODE_NAME)?.message).toBe('fal is rate limiting requests (HTTP 429 from queue.fal.run) [item 0]');
 		expect(emulator().requests.filter((r) => r.route === 'submit')).toHaveLength(2);
 	});
 });

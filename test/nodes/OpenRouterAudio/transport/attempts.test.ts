@@ -1,6 +1,6 @@
-import { createFalClient, isRetryableError } from '@fal-ai/client';
+import { ApiError, createFalClient, isRetryableError, ValidationError } from '@fal-ai/client';
 
-import { attemptingFetch, FalRequestFailed, requestKind } from '../../../../nodes/OpenRouterAudio/transport/attempts';
+import { attemptingFetch, FalRequestFailed, originOf, requestKind } from '../../../../nodes/OpenRouterAudio/transport/attempts';
 
 // Unit tests of the one retry layer with a scripted network (`base`). The engine tests drive the same
 // layer against the emulator; here each attempt's outcome is chosen exactly.
@@ -87,11 +87,12 @@ describe('attempts of one request', () => {
 		expect(error.info).toMatchObject({ status: 429, retryAfterMs: 120_000 });
 	});
 
-	test('reads are retried on 500 and dropped connections; errors the client reports pass through', async () => {
-		const { base, calls } = scripted([json(500, {}), netError('UND_ERR_SOCKET'), json(404, { detail: 'nope' })]);
-		const response = await attemptingFetch(base, fast(5))(RESULT);
-		expect(response.status).toBe(404);
-		expect(await response.json()).toEqual({ detail: 'nope' });
+	test('reads are retried on 500 and dropped connections; a refusal the client reports is its own ApiError, with its origin', async () => {
+		const { base, calls } = scripted([json(500, {}), netError('UND_ERR_SOCKET'), json(404, { detail: 'nope' }, { 'x-fal-request-id': 'abc' })]);
+		const error = await attemptingFetch(base, fast(5))(RESULT).then(() => undefined, (e: unknown) => e);
+		expect(error).toBeInstanceOf(ApiError);
+		expect(error).toMatchObject({ status: 404, body: { detail: 'nope' }, requestId: 'abc' });
+		expect(originOf(error)).toEqual({ kind: 'result', host: 'queue.fal.run' });
 		expect(calls).toHaveLength(3);
 	});
 
@@ -150,6 +151,47 @@ describe('a submit is repeated only when fal certainly did not create the job', 
 		const response = await attemptingFetch(base, ctx)(SUBMIT, { method: 'POST', body: '{}' });
 		expect(await response.json()).toEqual({ request_id: 'r1' });
 		expect(seen?.aborted ?? false).toBe(false);
+	});
+});
+
+describe('fal\'s refusals, through the real fal client, know the request they answer', () => {
+	const INITIATE = 'https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3';
+	const input = { prompt: 'x', model: 'm', audio_url: 'https://a.example/x.mp3' };
+	const caught = async (promise: Promise<unknown>) => await promise.then(() => undefined, (e: unknown) => e);
+
+	test('a 403 to the submit: the client\'s ApiError, not retried, from queue.fal.run', async () => {
+		const { base, calls } = scripted([json(403, { detail: 'User is locked. Reason: Exhausted balance.' }), json(200, { request_id: 'r1' })]);
+		const client = createFalClient({ credentials: 'k', fetch: attemptingFetch(base, fast(3)) });
+		const error = await caught(client.queue.submit('openrouter/router/audio', { input }));
+		expect(error).toBeInstanceOf(ApiError);
+		expect(error).toMatchObject({ status: 403, body: { detail: 'User is locked. Reason: Exhausted balance.' } });
+		expect(originOf(error)).toEqual({ kind: 'submit', host: 'queue.fal.run' });
+		expect(calls).toHaveLength(1);
+	});
+
+	test('a 403 to the storage upload initiation: from rest.fal.ai, nothing uploaded', async () => {
+		const { base, calls } = scripted([json(403, { detail: 'User is locked. Reason: Admin lock.' })]);
+		const client = createFalClient({ credentials: 'k', fetch: attemptingFetch(base, fast(3)) });
+		const error = await caught(client.storage.upload(new Blob(['RIFF'], { type: 'audio/wav' })));
+		expect(originOf(error)).toEqual({ kind: 'initiate', host: 'rest.fal.ai' });
+		expect(calls).toEqual([`POST ${INITIATE}`]);
+	});
+
+	test('a 422 stays the client\'s ValidationError with its field errors; a non-JSON 401 an ApiError with no body', async () => {
+		const detail = [{ loc: ['body', 'prompt'], msg: 'bad', type: 'value_error' }];
+		const invalid = await caught(attemptingFetch(scripted([json(422, { detail })]).base, fast(0))(SUBMIT, { method: 'POST', body: '{}' }));
+		expect(invalid).toBeInstanceOf(ValidationError);
+		expect((invalid as ValidationError).fieldErrors).toEqual(detail);
+		const text = new Response('no', { status: 401, statusText: 'Unauthorized', headers: { 'content-type': 'text/plain' } });
+		const refused = await caught(attemptingFetch(scripted([text]).base, fast(0))(STATUS));
+		expect(refused).toBeInstanceOf(ApiError);
+		expect(refused).toMatchObject({ status: 401, message: 'HTTP 401: Unauthorized', body: undefined });
+		expect(originOf(refused)).toEqual({ kind: 'status', host: 'queue.fal.run' });
+	});
+
+	test('the request history is read by the node itself: its refusal is handed back as the answer', async () => {
+		const response = await attemptingFetch(scripted([json(403, { detail: 'no' })]).base, fast(0))('https://api.fal.ai/v1/models/requests/by-endpoint?endpoint_id=x');
+		expect(response.status).toBe(403);
 	});
 });
 
