@@ -5,6 +5,7 @@ import { resolveAudioUrl } from '../audio/resolve';
 import { answerToJson, parseAnswer, type OutputFormat } from '../output/answer';
 import { withBinary } from '../output/keepBinary';
 import { addTranscriptOutput } from '../output/transcriptOutput';
+import { tokenLimit } from '../output/truncation';
 import { readJobParams } from '../params/job';
 import { scrubError } from '../errors/redact';
 import { JobLifecycle } from '../job/lifecycle';
@@ -40,6 +41,8 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 			itemIndex,
 			format: params.outputFormat,
 			invalidJson: params.invalidJson,
+			// Segments judge a cut-off answer by its JSON (output/transcriptOutput.ts).
+			tokenLimit: params.transcript.output === 'segments' ? undefined : tokenLimit(answer.usage, request.max_tokens),
 		}), job.session.apiKey);
 		return await addTranscriptOutput(ctx, itemIndex, params, answer, withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } }));
 	};

@@ -2,8 +2,8 @@
  * Answers cut off at the token limit, through the n8n engine against the fal emulator: the emulator answers
  * with the beginning of an answer and fal's usage says completion_tokens == max_tokens, as fal reports an
  * answer that stopped at "Max Tokens". Nothing paid is thrown away: a Segments answer keeps its complete
- * segments (and the files made from them), and an answer that gives nothing fails with the whole answer in
- * its error (and, with Continue On Fail, on the item).
+ * segments (and the files made from them), a Text or JSON answer is marked, and an answer that gives nothing
+ * fails with the whole answer in its error (and, with Continue On Fail, on the item).
  */
 import type { INodeParameters } from 'n8n-workflow';
 
@@ -177,5 +177,54 @@ describe('A Segments answer cut off at Max Tokens', () => {
 		const { error } = await run(segments());
 		expect(error?.message).toBe("The model's answer was cut off and could not be turned into segments [item 0]");
 		expect(error?.description).toMatch(new RegExp(`^The answer was cut off at the Max Tokens limit of ${MAX}, and it is not JSON \\(`));
+	});
+});
+
+describe('A Text or JSON answer cut off at Max Tokens', () => {
+	const text = (options: INodeParameters = {}): INodeParameters => ({ audioUrl: URL, task: 'summarize', options: { maxTokens: MAX, ...options } });
+	const TEXT_NOTE = `The answer was cut off at the Max Tokens limit of ${MAX}: it is incomplete. ${RAISE}`;
+
+	test('Text: the item is marked truncated; below the limit it is not', async () => {
+		emulator().respondWith(answering('The team discussed the release and'));
+		const { item, result } = await run(text({ putOutputInFile: 'md' }));
+		expect((await result.binaryBuffer(item.binary!.data)).toString('utf8')).toBe(
+			`# standup call.mp3\n\n> **Truncated:** ${TEXT_NOTE}\n\nThe team discussed the release and\n`,
+		);
+		expect(item.json).toEqual({
+			output: 'The team discussed the release and',
+			usage: usageAt(MAX),
+			model: MODEL,
+			requestId: item.json.requestId,
+			truncated: true,
+			truncatedNote: TEXT_NOTE,
+		});
+
+		emulator().respondWith(answering('The team discussed the release.', MAX - 1));
+		expect((await run(text())).item.json).not.toHaveProperty('truncated');
+	});
+
+	test('JSON: the error says the answer was cut off at Max Tokens; Continue On Fail keeps the answer', async () => {
+		const output = '{"decisions": ["ship on Friday", "move the';
+		emulator().respondWith(answering(output));
+		const { error } = await run(text({ outputFormat: 'json' }));
+		expect(error?.message).toBe(`The model's answer was cut off at the Max Tokens limit of ${MAX}, so it is not valid JSON [item 0]`);
+		expect(error?.description).toContain(RAISE);
+
+		const kept = await run(text({ outputFormat: 'json' }), true);
+		expect(kept.item.json).toMatchObject({ error: error?.message, rawAnswer: output, usage: usageAt(MAX) });
+	});
+
+	test('JSON kept raw: data null, jsonError says it was cut off, the item is marked', async () => {
+		emulator().respondWith(answering('[1, 2, 3'));
+		const { item } = await run(text({ outputFormat: 'json', invalidJson: 'keepRaw' }));
+		expect(item.json).toMatchObject({ data: null, truncated: true, truncatedNote: TEXT_NOTE });
+		expect(item.json.jsonError).toMatch(new RegExp(`^the answer was cut off at the Max Tokens limit of ${MAX} \\(`));
+	});
+
+	test('JSON that parses at exactly Max Tokens is whole: not marked', async () => {
+		emulator().respondWith(answering('{"decisions": []}'));
+		const { item } = await run(text({ outputFormat: 'json' }));
+		expect(item.json).toMatchObject({ data: { decisions: [] } });
+		expect(item.json).not.toHaveProperty('truncated');
 	});
 });
