@@ -5,6 +5,7 @@ import { resolveAudioUrl } from '../audio/resolve';
 import { answerToJson, parseAnswer, type OutputFormat } from '../output/answer';
 import { withBinary } from '../output/keepBinary';
 import { addTranscriptOutput } from '../output/transcriptOutput';
+import { tokenLimit } from '../output/truncation';
 import { readJobParams } from '../params/job';
 import { scrubError } from '../errors/redact';
 import { JobLifecycle } from '../job/lifecycle';
@@ -32,15 +33,18 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const request = params.request;
 	const deliver = async (result: Result<unknown>) => {
 		const requestId = job.requestId!;
-		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
-		// The answer is fal's text: should it echo the key, the key still never reaches an output item.
-		const json = scrubError(answerToJson(ctx.getNode(), answer, {
+		// The answer is fal's text: should it echo the key, the key still never reaches an output item, its
+		// segments, a file or an error made from it.
+		const answer = scrubError(parseAnswer(ctx.getNode(), result.data, itemIndex, requestId), job.session.apiKey);
+		const json = answerToJson(ctx.getNode(), answer, {
 			model: request.model,
 			requestId: result.requestId || requestId,
 			itemIndex,
 			format: params.outputFormat,
 			invalidJson: params.invalidJson,
-		}), job.session.apiKey);
+			// Segments judge a cut-off answer by its JSON (output/transcriptOutput.ts).
+			tokenLimit: params.transcript.output === 'segments' ? undefined : tokenLimit(answer.usage, request.max_tokens),
+		});
 		return await addTranscriptOutput(ctx, itemIndex, params, answer, withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } }));
 	};
 	return await job.execute(async () => {

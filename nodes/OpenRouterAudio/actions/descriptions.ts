@@ -242,7 +242,7 @@ const jobOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1, numberPrecision: 0 },
 		default: 4096,
-		description: 'The most tokens the model may generate in its answer',
+		description: 'The most tokens the model may generate in its answer. An answer cut off at this limit is marked "truncated" on the item.',
 	},
 	{
 		displayName: 'Reasoning',

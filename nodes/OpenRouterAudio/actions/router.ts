@@ -4,6 +4,7 @@ import { accountLimits } from '../dispatch/accountLimits';
 import { AdaptiveDispatcher } from '../dispatch/dispatcher';
 import { unboundedSlots, type JobSlots } from '../dispatch/slots';
 import { toNodeError } from '../errors/nodeError';
+import { paidAnswerFields } from '../output/answerError';
 import { readMaxConcurrentJobs } from '../params/options';
 import { readApiKey } from '../transport/apiKey';
 import { createFalSession } from '../transport/session';
@@ -71,7 +72,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, apiKey);
 			if (this.continueOnFail() && !cancelSignal?.aborted) {
-				return { json: { error: nodeError.message }, pairedItem: { item: itemIndex } };
+				// An answer that was paid for but failed the item stays with it (output/answerError.ts).
+				return { json: { error: nodeError.message, ...paidAnswerFields(nodeError) }, pairedItem: { item: itemIndex } };
 			}
 			throw nodeError;
 		}

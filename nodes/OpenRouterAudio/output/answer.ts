@@ -1,6 +1,8 @@
 import type { IDataObject, INode } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 import { forItem } from '../errors/itemError';
+import { paidAnswerError, RAW_ANSWER_HINT } from './answerError';
+import { answerCutOffNote, cutOffFix, howItEnded, truncatedJson, type TokenLimit } from './truncation';
 
 /**
  * Token usage as the endpoint returns it (the client's bundled type for this endpoint differs). A number fal
@@ -69,11 +71,15 @@ export function stripCodeFence(text: string): string {
 	return (fenced ? fenced[1] : text).trim();
 }
 
-/** The item JSON for one answer: the text, usage and cost, and the parsed JSON when asked for. */
+/**
+ * The item JSON for one answer: the text, usage and cost, and the parsed JSON when asked for. With
+ * `tokenLimit`, an answer that certainly stopped at the Max Tokens limit is marked `truncated` (unless it
+ * is whole JSON, which a cut-off answer is not); without it (Segments), the caller judges that itself.
+ */
 export function answerToJson(
 	node: INode,
 	answer: AudioAnswer,
-	meta: { model: string; requestId: string; itemIndex: number; format: OutputFormat; invalidJson: InvalidJson },
+	meta: { model: string; requestId: string; itemIndex: number; format: OutputFormat; invalidJson: InvalidJson; tokenLimit?: TokenLimit },
 ): IDataObject {
 	const json: IDataObject = {
 		output: answer.output,
@@ -81,19 +87,22 @@ export function answerToJson(
 		model: meta.model,
 		requestId: meta.requestId,
 	};
-	if (meta.format !== 'json') return json;
+	const limit = meta.tokenLimit?.reached ? meta.tokenLimit : undefined;
+	if (meta.format !== 'json') return limit ? Object.assign(json, truncatedJson(answerCutOffNote(limit))) : json;
 	try {
 		json.data = JSON.parse(stripCodeFence(answer.output)) as IDataObject;
 	} catch (error) {
+		const reason = (error as Error).message;
 		if (meta.invalidJson === 'keepRaw') {
 			json.data = null;
-			json.jsonError = (error as Error).message;
-			return json;
+			json.jsonError = limit ? `the answer ${howItEnded(limit)} (${reason})` : reason;
+			return limit ? Object.assign(json, truncatedJson(answerCutOffNote(limit))) : json;
 		}
-		throw new NodeOperationError(node, forItem("The model's answer is not valid JSON", meta.itemIndex), {
-			itemIndex: meta.itemIndex,
-			description: `${(error as Error).message}. Answer begins: "${answer.output.slice(0, 200)}". Make the prompt ask for JSON more precisely, or set "If the Answer Is Not JSON" to "Keep the Raw Text".`,
-		});
+		const begins = `Answer begins: "${answer.output.slice(0, 200)}".`;
+		if (limit) {
+			throw paidAnswerError(node, meta.itemIndex, `The model's answer ${howItEnded(limit)}, so it is not valid JSON`, `${reason}. ${begins} Request ${meta.requestId} was paid for. ${RAW_ANSWER_HINT} ${cutOffFix(limit)} Or set "If the Answer Is Not JSON" to "Keep the Raw Text" to keep such answers.`, answer);
+		}
+		throw paidAnswerError(node, meta.itemIndex, "The model's answer is not valid JSON", `${reason}. ${begins} Make the prompt ask for JSON more precisely, or set "If the Answer Is Not JSON" to "Keep the Raw Text". ${RAW_ANSWER_HINT}`, answer);
 	}
 	return json;
 }

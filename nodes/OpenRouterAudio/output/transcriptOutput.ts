@@ -2,14 +2,23 @@
 // its JSON, and the transcript file in a binary property written through n8n's binary helpers (so it
 // works in every binary data mode, and in queue mode).
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { JobParams } from '../params/job';
 import type { TranscriptOrText } from '../transcript/documents';
 import { renderOutputFile } from '../transcript/outputFile';
-import { normalizeSegments, withoutSpeakers } from '../transcript/segments';
+import { normalizeSegments, withoutSpeakers, type SegmentsResult } from '../transcript/segments';
 import type { AudioAnswer } from './answer';
-import { forItem } from '../errors/itemError';
+import { paidAnswerError, RAW_ANSWER_HINT } from './answerError';
+import {
+	cutOffFix,
+	FIRST_SEGMENT,
+	howItEnded,
+	noSegmentsCutOffNote,
+	segmentsCutOffNote,
+	tokenLimit,
+	truncatedJson,
+	type TokenLimit,
+} from './truncation';
 
 /** The input file's name: the binary's file name, else the URL's last path segment (none for data: URIs). */
 export function inputFileName(ctx: IExecuteFunctions, itemIndex: number, params: JobParams): string | undefined {
@@ -29,7 +38,8 @@ export function inputFileName(ctx: IExecuteFunctions, itemIndex: number, params:
 /**
  * Adds the transcript to the item built from `answer`: with Segments, `segments`, `text` and `speakers`
  * (or `segments: null` and `segmentsError` when the answer has none and "If the Answer Is Not JSON" keeps
- * raw text; else the item fails). With "Put Output in File", the file in its binary property. SRT and
+ * raw text; else the item fails). An answer cut off mid-way keeps its complete segments and marks the item
+ * `truncated` with a `truncatedNote`. With "Put Output in File", the file in its binary property. SRT and
  * VTT need segments, so a kept raw answer gets no such file; txt, md and json are made from the raw text.
  */
 export async function addTranscriptOutput(
@@ -44,18 +54,31 @@ export async function addTranscriptOutput(
 	let source: TranscriptOrText = answer.output;
 
 	if (settings.output === 'segments') {
-		const result = normalizeSegments(answer.output);
+		const limit = tokenLimit(answer.usage, params.request.max_tokens);
+		const result = normalizeSegments(answer.output, limit.reached);
 		if (result.ok) {
 			const transcript = settings.speakerLabels ? result.transcript : withoutSpeakers(result.transcript);
 			Object.assign(json, { segments: transcript.segments, text: transcript.text, speakers: transcript.speakers });
+			if (result.cutOff) Object.assign(json, truncatedJson(segmentsCutOffNote(limit, transcript.segments.length)));
 			source = transcript;
-		} else if (params.invalidJson === 'keepRaw') {
-			Object.assign(json, { segments: null, segmentsError: `${result.reason}. Answer begins: "${result.excerpt}"` });
 		} else {
-			throw new NodeOperationError(ctx.getNode(), forItem("The model's answer could not be turned into segments", itemIndex), {
-				itemIndex,
-				description: `${capitalize(result.reason)}. Answer begins: "${result.excerpt}". Request ${String(json.requestId)} was paid for; set "If the Answer Is Not JSON" to "Keep the Raw Text" to keep such answers, or run the item again.`,
-			});
+			const { cutOff } = result;
+			const reason = failureReason(result, limit);
+			if (params.invalidJson === 'keepRaw') {
+				Object.assign(json, { segments: null, segmentsError: `${reason}. Answer begins: "${result.excerpt}"` });
+				if (cutOff) Object.assign(json, truncatedJson(noSegmentsCutOffNote(limit, cutOff === 'beforeFirstSegment')));
+			} else {
+				const begins = `${capitalize(reason)}. Answer begins: "${result.excerpt}". Request ${String(json.requestId)} was paid for. ${RAW_ANSWER_HINT}`;
+				const keepRaw = 'set "If the Answer Is Not JSON" to "Keep the Raw Text" to keep such answers';
+				const message =
+					cutOff === 'beforeFirstSegment'
+						? "The model's answer was cut off before its first complete segment"
+						: cutOff
+							? "The model's answer was cut off and could not be turned into segments"
+							: "The model's answer could not be turned into segments";
+				const fix = cutOff ? `${cutOffFix(limit)} Or ${keepRaw}.` : `${capitalize(keepRaw)}, or run the item again.`;
+				throw paidAnswerError(ctx.getNode(), itemIndex, message, `${begins} ${fix}`, answer);
+			}
 		}
 	}
 
@@ -68,10 +91,18 @@ export async function addTranscriptOutput(
 		requestId: String(json.requestId ?? ''),
 		usage: answer.usage,
 		inputFileName: inputFileName(ctx, itemIndex, params),
+		...(typeof json.truncatedNote === 'string' && { truncatedNote: json.truncatedNote }),
 	});
 	const data = await ctx.helpers.prepareBinaryData(Buffer.from(rendered.content, 'utf8'), rendered.fileName, rendered.mimeType);
 	out.binary = { ...(item.binary ?? {}), [file.binaryPropertyName]: data };
 	return out;
+}
+
+/** Why a Segments answer gave no segments, saying first that it was cut off when it was. */
+function failureReason(result: Extract<SegmentsResult, { ok: false }>, limit: TokenLimit): string {
+	if (result.cutOff === 'beforeFirstSegment') return `the answer ${howItEnded(limit, FIRST_SEGMENT)}`;
+	if (result.cutOff) return `the answer ${howItEnded(limit)}, and ${result.reason.replace(/^the answer /, 'it ')}`;
+	return result.reason;
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

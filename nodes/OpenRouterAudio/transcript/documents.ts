@@ -9,6 +9,8 @@ export interface AnswerMeta {
 	requestId: string;
 	/** null when fal's answer carried no token usage. */
 	usage: object | null;
+	/** Set when the answer was cut off: says so, and what was kept (output/truncation.ts). */
+	truncatedNote?: string;
 }
 
 const isTranscript = (input: TranscriptOrText): input is Transcript => typeof input !== 'string';
@@ -25,12 +27,14 @@ const escapeMarkdown = (text: string) => text.replace(/([\\`*_[\]<>])/g, '\\$1')
 
 /**
  * Markdown: the input file's name as title ("Transcript" without one; a plain answer may be a summary,
- * so the title names the source, not the content), then one paragraph per segment starting with its
- * time in code style and the speaker in bold. Plain answers are kept as written (often Markdown already).
+ * so the title names the source, not the content), a quoted "Truncated" note when the answer was cut off,
+ * then one paragraph per segment starting with its time in code style and the speaker in bold. Plain
+ * answers are kept as written (often Markdown already).
  */
-export function toMarkdown(input: TranscriptOrText, fileName?: string): string {
+export function toMarkdown(input: TranscriptOrText, fileName?: string, truncatedNote?: string): string {
 	const name = fileName?.trim();
-	const title = `# ${name ? escapeMarkdown(name) : 'Transcript'}`;
+	const heading = `# ${name ? escapeMarkdown(name) : 'Transcript'}`;
+	const title = truncatedNote === undefined ? heading : `${heading}\n\n> **Truncated:** ${escapeMarkdown(truncatedNote)}`;
 	if (!isTranscript(input)) return withFinalNewline(`${title}\n\n${input.trim()}`);
 	const paragraphs = input.segments.map((segment) => {
 		const speaker = segment.speaker === undefined ? '' : `**${escapeMarkdown(segment.speaker)}:** `;
@@ -40,11 +44,12 @@ export function toMarkdown(input: TranscriptOrText, fileName?: string): string {
 	return withFinalNewline([title, ...paragraphs].join('\n\n'));
 }
 
-/** Pretty JSON of the transcript with the answer's model, request ID and usage. */
+/** Pretty JSON of the transcript with the answer's model, request ID and usage (and, when cut off, `truncated`). */
 export function toJson(input: TranscriptOrText, meta: AnswerMeta): string {
-	const { model, requestId, usage } = meta;
+	const { model, requestId, usage, truncatedNote } = meta;
+	const cut = truncatedNote === undefined ? {} : { truncated: true, truncatedNote };
 	const body = isTranscript(input)
-		? { text: input.text, segments: input.segments, speakers: input.speakers, model, requestId, usage }
-		: { text: input, model, requestId, usage };
+		? { text: input.text, segments: input.segments, speakers: input.speakers, model, requestId, usage, ...cut }
+		: { text: input, model, requestId, usage, ...cut };
 	return `${JSON.stringify(body, null, 2)}\n`;
 }

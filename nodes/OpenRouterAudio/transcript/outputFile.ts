@@ -88,9 +88,9 @@ export function renderOutputFile(
 		case 'txt':
 			return file(toTxt(input));
 		case 'md':
-			return file(toMarkdown(input, meta.inputFileName?.split(/[/\\]/).pop()));
+			return file(toMarkdown(input, meta.inputFileName?.split(/[/\\]/).pop(), meta.truncatedNote));
 		case 'json':
-			return file(toJson(input, { model: meta.model, requestId: meta.requestId, usage: meta.usage }));
+			return file(toJson(input, { model: meta.model, requestId: meta.requestId, usage: meta.usage, truncatedNote: meta.truncatedNote }));
 		case 'srt':
 		case 'vtt':
 			if (typeof input === 'string') throw new TypeError(`${format} needs a segmented transcript`);

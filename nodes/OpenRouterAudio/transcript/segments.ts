@@ -1,6 +1,8 @@
 // The "Segments" output: the JSON shape asked of the model, and turning whatever comes back into
 // sorted, non-overlapping segments. Models follow a shape loosely (fences, other key names, mixed time
-// styles), so reading is lenient; an answer that still has no usable segments is a typed failure.
+// styles), so reading is lenient; an answer that still has no usable segments is a typed failure. An
+// answer that ends inside its JSON (cut off at a token limit) keeps its complete segments.
+import { scanCutJson } from './cutJson';
 import { parseTimecode } from './timecode';
 
 export interface Segment {
@@ -19,9 +21,17 @@ export interface Transcript {
 	speakers: string[];
 }
 
+/**
+ * How an answer that is not whole JSON but a beginning of it was read: `midway` when complete segments
+ * were kept (or the list closed before the cut), `beforeFirstSegment` when the answer ends before any.
+ */
+export type CutOff = 'midway' | 'beforeFirstSegment';
+
 export type SegmentsResult =
-	| { ok: true; transcript: Transcript }
-	| { ok: false; reason: string; excerpt: string };
+	/** `cutOff` is set when the answer ends inside its JSON: the transcript holds its complete segments. */
+	| { ok: true; transcript: Transcript; cutOff?: 'midway' }
+	/** `cutOff` is set when the answer ends inside its JSON; `reason` then says what else is wrong, if anything. */
+	| { ok: false; reason: string; excerpt: string; cutOff?: CutOff };
 
 /** A stable phrase of the instruction. The emulator (test/emulator/segments.js) keys on the same text. */
 export const SEGMENTS_MARKER = 'Answer with JSON only, in this shape: {"segments":';
@@ -127,12 +137,34 @@ interface RawSegment {
  *   (nothing is invented about how long the last words run);
  * - an `end` before its `start` becomes the `start`; overlaps are clipped (end = next start); gaps stay;
  * - segments without text are dropped; `{"segments":[]}` is a valid, empty transcript (silence).
+ * An answer that is not JSON but a valid beginning of it (cut off mid-way) keeps the segments that are
+ * complete, marked `cutOff`; an answer that is JSON is never read as cut off. `atTokenLimit`: fal reported
+ * that the answer stopped at the Max Tokens limit, so one that is not JSON at all was cut off too.
  */
-export function normalizeSegments(answer: string): SegmentsResult {
-	const fail = (reason: string): SegmentsResult => ({ ok: false, reason, excerpt: excerptOf(answer) });
+export function normalizeSegments(answer: string, atTokenLimit = false): SegmentsResult {
 	const parsed = parseJsonLoosely(answer);
-	if (!parsed.ok) return fail(parsed.reason);
-	const list = findList(parsed.value);
+	if (parsed.ok) return segmentsOf(parsed.value, answer);
+	const scan = scanCutJson(answer, LIST_KEYS);
+	if (!scan.cut) return { ok: false, reason: parsed.reason, excerpt: excerptOf(answer), ...(atTokenLimit && { cutOff: 'midway' as const }) };
+	const list = scan.list;
+	if (!list || (list.complete === 0 && !list.closed)) {
+		return { ok: false, reason: 'the answer ends before its first complete segment', excerpt: excerptOf(answer), cutOff: 'beforeFirstSegment' };
+	}
+	// The scanner checked the kept part; parsing it is the usual path, and a last safeguard.
+	let kept: unknown;
+	try {
+		kept = JSON.parse(list.json);
+	} catch (error) {
+		return { ok: false, reason: `the answer is not JSON (${(error as Error).message})`, excerpt: excerptOf(answer) };
+	}
+	// A whole list that only lacks the closing brace after it was not cut off: the model left it out.
+	if (list.endsAfterList) return segmentsOf(kept, answer);
+	return { ...segmentsOf(kept, answer), cutOff: 'midway' };
+}
+
+function segmentsOf(value: unknown, answer: string): SegmentsResult {
+	const fail = (reason: string): SegmentsResult => ({ ok: false, reason, excerpt: excerptOf(answer) });
+	const list = findList(value);
 	if (!list) return fail('the JSON has no "segments" list');
 
 	const raw: RawSegment[] = [];

@@ -93,4 +93,24 @@ describe('the API key', () => {
 			expect(visibleText(result, logged)).not.toContain(KEY.split(':')[1]);
 		}
 	});
+
+	test('an answer that echoes the key reaches no segment, file, kept raw answer or error', async () => {
+		const said = `My key is ${KEY}.`;
+		const whole = JSON.stringify({ segments: [{ start: 0, end: 1, text: said }, { start: 1, end: 2, text: said }] });
+		// Whole, cut off in the second segment (one kept), cut off in the first (none kept: an error).
+		const answers = [whole, whole.slice(0, whole.lastIndexOf(KEY) + KEY.length), whole.slice(0, whole.indexOf(KEY) + KEY.length)];
+		for (const output of answers) {
+			emulator().respondWith(() => ({ output, usage: {} }));
+			for (const options of [{ putOutputInFile: 'json' }, { putOutputInFile: 'md', invalidJson: 'keepRaw' }]) {
+				const result = await runWorkflow({
+					...triggerThen({ audioUrl: 'https://audio.example/a.mp3', transcriptOutput: 'segments', options }, [{}], { continueOnFail: true }),
+					credentials: { falApi: { apiKey: KEY } },
+				});
+				const item = result.items(NODE_NAME)[0];
+				const file = item.binary?.data ? (await result.binaryBuffer(item.binary.data)).toString('utf8') : '';
+				expect(visibleText(result, logged) + file).not.toContain(KEY.split(':')[1]);
+				expect(JSON.stringify(item.json)).toContain('***');
+			}
+		}
+	});
 });

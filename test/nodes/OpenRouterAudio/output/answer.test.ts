@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { answerToJson, parseAnswer, stripCodeFence } from '../../../../nodes/OpenRouterAudio/output/answer';
+import { tokenLimit } from '../../../../nodes/OpenRouterAudio/output/truncation';
 import { node } from '../node-stub';
 
 const usage = { prompt_tokens: 500, completion_tokens: 50, total_tokens: 550, cost: 0.0003 };
@@ -100,6 +101,63 @@ describe('answerToJson', () => {
 		const json = answerToJson(node, { output: 'Two speakers.', usage }, { ...meta, format: 'json', invalidJson: 'keepRaw' });
 		expect(json).toMatchObject({ output: 'Two speakers.', data: null });
 		expect(json.jsonError).toMatch(/JSON/);
+	});
+});
+
+describe('answerToJson: an answer cut off at Max Tokens', () => {
+	const atLimit = { ...usage, completion_tokens: 50 };
+	const limit = (maxTokens?: number) => tokenLimit(atLimit, maxTokens);
+	const NOTE = 'The answer was cut off at the Max Tokens limit of 50: it is incomplete. Raise "Max Tokens" under Options (or leave it unset) and run the item again.';
+	const thrown = (fn: () => unknown): NodeOperationError => {
+		try {
+			fn();
+		} catch (error) {
+			return error as NodeOperationError;
+		}
+		throw new Error('expected an error');
+	};
+
+	test('text: completion_tokens >= max_tokens marks the item truncated, with a note', () => {
+		for (const maxTokens of [50, 49]) {
+			const json = answerToJson(node, { output: 'Half a summ', usage: atLimit }, { ...meta, tokenLimit: limit(maxTokens) });
+			expect(json).toMatchObject({ output: 'Half a summ', truncated: true });
+			expect(Object.keys(json)).toEqual(['output', 'usage', 'model', 'requestId', 'truncated', 'truncatedNote']);
+		}
+		expect(answerToJson(node, { output: 'Half', usage: atLimit }, { ...meta, tokenLimit: limit(50) }).truncatedNote).toBe(NOTE);
+	});
+
+	test('text: below the limit, without Max Tokens, without usage, or without a token limit given: no mark', () => {
+		for (const tokenLimitGiven of [limit(51), limit(undefined), tokenLimit(null, 50), tokenLimit({ ...atLimit, completion_tokens: null }, 50), undefined]) {
+			expect(answerToJson(node, { output: 'Whole.', usage: atLimit }, { ...meta, tokenLimit: tokenLimitGiven })).not.toHaveProperty('truncated');
+		}
+	});
+
+	test('JSON that does not parse: the error says it was cut off at the limit and carries the whole answer', () => {
+		const output = '{"speakers": ["Ana", "B';
+		const error = thrown(() => answerToJson(node, { output, usage: atLimit }, { ...meta, format: 'json', tokenLimit: limit(50) }));
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe("The model's answer was cut off at the Max Tokens limit of 50, so it is not valid JSON [item 3]");
+		expect(error.description).toContain(`Answer begins: "${output}"`);
+		expect(error.description).toContain('Request req-1 was paid for.');
+		expect(error.description).toContain('Raise "Max Tokens" under Options (or leave it unset)');
+		expect(error.context).toMatchObject({ rawAnswer: output, usage: atLimit, itemIndex: 3 });
+	});
+
+	test('JSON that does not parse, kept raw: jsonError says it was cut off, the item is marked', () => {
+		const json = answerToJson(node, { output: '[1, 2', usage: atLimit }, { ...meta, format: 'json', invalidJson: 'keepRaw', tokenLimit: limit(50) });
+		expect(json).toMatchObject({ data: null, truncated: true, truncatedNote: NOTE });
+		expect(json.jsonError).toMatch(/^the answer was cut off at the Max Tokens limit of 50 \(.+\)$/);
+	});
+
+	test('JSON that parses is whole: never marked, even at the limit', () => {
+		const json = answerToJson(node, { output: '{"speakers": 2}', usage: atLimit }, { ...meta, format: 'json', tokenLimit: limit(50) });
+		expect(json).toEqual({ output: '{"speakers": 2}', usage: atLimit, model: meta.model, requestId: 'req-1', data: { speakers: 2 } });
+	});
+
+	test('JSON that does not parse below the limit fails as before, with the whole answer in the error', () => {
+		const error = thrown(() => answerToJson(node, { output: 'Two.', usage }, { ...meta, format: 'json', tokenLimit: limit(500) }));
+		expect(error.message).toBe("The model's answer is not valid JSON [item 3]");
+		expect(error.context.rawAnswer).toBe('Two.');
 	});
 });
 

@@ -34,6 +34,14 @@ describe('toMarkdown', () => {
 	test('a plain answer keeps its own Markdown; without a file name the title is "Transcript"', () => {
 		expect(toMarkdown('- point one\n- point two')).toBe('# Transcript\n\n- point one\n- point two\n');
 	});
+
+	test('a cut-off answer says so in a quoted note under the title', () => {
+		const note = 'The answer was cut off at the Max Tokens limit of 40: only its 1 complete segment is kept. Raise "Max Tokens".';
+		expect(toMarkdown({ ...transcript, segments: transcript.segments.slice(0, 1) }, 'a.mp3', note)).toBe(
+			`# a.mp3\n\n> **Truncated:** ${note}\n\n\`0:00\` **Speaker 1:** Hello \\*there\\*.\n`,
+		);
+		expect(toMarkdown('Half a summ', undefined, 'Cut *off*.')).toBe('# Transcript\n\n> **Truncated:** Cut \\*off\\*.\n\nHalf a summ\n');
+	});
 });
 
 describe('toJson', () => {
@@ -47,5 +55,12 @@ describe('toJson', () => {
 
 	test('a plain answer has no segments or speakers', () => {
 		expect(JSON.parse(toJson('Hi.', meta))).toEqual({ text: 'Hi.', ...meta });
+	});
+
+	test('a cut-off answer ends with truncated and its note', () => {
+		const text = toJson(transcript, { ...meta, truncatedNote: 'Cut off.' });
+		expect(Object.keys(JSON.parse(text))).toEqual(['text', 'segments', 'speakers', 'model', 'requestId', 'usage', 'truncated', 'truncatedNote']);
+		expect(JSON.parse(text)).toMatchObject({ truncated: true, truncatedNote: 'Cut off.' });
+		expect(JSON.parse(toJson('Half', { ...meta, truncatedNote: 'Cut off.' }))).toEqual({ text: 'Half', ...meta, truncated: true, truncatedNote: 'Cut off.' });
 	});
 });

@@ -158,7 +158,7 @@ describe('normalizeSegments', () => {
 
 	test.each([
 		['Sorry, I cannot transcribe this audio.', /not JSON/],
-		['{"segments": [{"start": 0, "text": "cut off', /not JSON/],
+		['{"segments": [{"start": 0, "text": "cut off', /^the answer ends before its first complete segment$/],
 		['{"text":"no list here"}', /no "segments" list/],
 		['"just a string"', /no "segments" list/],
 		['{"segments":["a line"]}', /segment 1 is not an object/],
@@ -192,6 +192,106 @@ describe('normalizeSegments', () => {
 		expect(transcript.speakers).toEqual(['Speaker 1', 'Speaker 2', 'Speaker 3']);
 		expect(transcript.text.split('\n')).toHaveLength(5000);
 		expect(transcript.text.split('\n')[4999]).toBe('Speaker 2: Sentence 4999.');
+	});
+});
+
+describe('normalizeSegments: an answer cut off mid-way keeps its complete segments', () => {
+	const S1 = '{"start":"00:00.000","end":"00:02.500","speaker":"Speaker 1","text":"Hello, \\"you\\"."}';
+	const S2 = '{"start":"00:02.500","end":"00:05.000","speaker":"Speaker 2","text":"Hi."}';
+	const TWO = [
+		{ start: 0, end: 2.5, speaker: 'Speaker 1', text: 'Hello, "you".' },
+		{ start: 2.5, end: 5, speaker: 'Speaker 2', text: 'Hi.' },
+	];
+	const cut = (answer: string) => {
+		const result = normalizeSegments(answer);
+		if (!result.ok) throw new Error(`expected segments, got: ${result.reason}`);
+		expect(result.cutOff).toBe('midway');
+		return result.transcript;
+	};
+
+	test.each([
+		['in a string', `{"segments":[${S1},${S2},{"start":"00:05.000","text":"Thanks & b`],
+		['right after an escape', `{"segments":[${S1},${S2},{"start":"00:05.000","text":"She said \\`],
+		['between segments', `{"segments":[${S1},${S2},`],
+		['inside a nested object', `{"segments":[${S1},${S2},{"start":5,"text":"x","words":[{"w":"x","at":{"s":5`],
+		['in the middle of a number', `{"segments":[${S1},${S2},{"start":5.2`],
+		['after a code fence that was never closed', '```json\n' + `{"segments":[${S1},${S2},{"start":"00:0`],
+		['with the list not yet closed', `{"segments":[${S1},${S2}`],
+		['after the list, in a later key', `{"segments":[${S1},${S2}],"language":"e`],
+	])('cut %s', (_, answer) => {
+		const transcript = cut(answer);
+		expect(transcript.segments).toEqual(TWO);
+		expect(transcript.text).toBe('Speaker 1: Hello, "you".\nSpeaker 2: Hi.');
+		expect(transcript.speakers).toEqual(['Speaker 1', 'Speaker 2']);
+	});
+
+	test('kept segments are normalized as usual: sorted, ends filled and clipped, textless ones dropped', () => {
+		const transcript = cut('[{"start":4,"text":"b"},{"start":0,"end":9,"text":"a"},{"start":6,"text":" "},{"start":7,"text":"c');
+		expect(transcript.segments).toEqual([
+			{ start: 0, end: 4, text: 'a' },
+			{ start: 4, end: 4, text: 'b' },
+		]);
+	});
+
+	test('a complete segment that cannot be read still fails, saying the answer was cut off', () => {
+		const result = normalizeSegments(`{"segments":[${S1},{"start":"soon","text":"a"},{"te`);
+		expect(result).toMatchObject({ ok: false, cutOff: 'midway', reason: expect.stringMatching(/^segment 2 has no usable start time: "soon" is not a time/) });
+	});
+
+	test.each([
+		['inside the first segment', `{"segments":[{"start":"00:00.000","text":"Hel`],
+		['with the list just opened', '{"segments":['],
+		['inside the list key', '{"segm'],
+		['before the list', '```json\n{'],
+	])('cut %s: no segment is complete', (_, answer) => {
+		expect(normalizeSegments(answer)).toEqual({
+			ok: false,
+			reason: 'the answer ends before its first complete segment',
+			excerpt: answer.replace(/\s+/g, ' '),
+			cutOff: 'beforeFirstSegment',
+		});
+	});
+
+	test('at the token limit, an answer that is not JSON at all was cut off too', () => {
+		expect(normalizeSegments('Sure! Here is', true)).toMatchObject({ ok: false, cutOff: 'midway', reason: expect.stringMatching(/^the answer is not JSON/) });
+		expect(normalizeSegments('Sure! Here is')).not.toHaveProperty('cutOff');
+	});
+
+	describe('no false alarms: complete answers are not cut off', () => {
+		test.each([
+			['whole JSON', `{"segments":[${S1},${S2}]}`],
+			['a bare list', `[${S1},${S2}]`],
+			['text after the JSON', `{"segments":[${S1},${S2}]}\nHope this helps!`],
+			['a closed code fence', '```json\n' + `{"segments":[${S1},${S2}]}` + '\n```'],
+			['a whole list without the closing brace after it', `{"segments":[${S1},${S2}]\n`],
+		])('%s', (_, answer) => {
+			for (const atTokenLimit of [false, true]) {
+				const result = normalizeSegments(answer, atTokenLimit);
+				expect(result).toEqual({ ok: true, transcript: expect.objectContaining({ segments: TWO }) });
+			}
+		});
+
+		test.each([
+			['JSON followed by text with brackets', `{"segments":[${S1}]} [end]`],
+			['malformed JSON', `{"segments":[${S1} ${S2}`],
+			['a mismatched bracket', `{"segments":[${S1}}`],
+		])('%s is not JSON, not a cut-off answer', (_, answer) => {
+			const result = normalizeSegments(answer);
+			expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/^the answer is not JSON/) });
+			expect(result).not.toHaveProperty('cutOff');
+		});
+
+		test('valid JSON is never read as cut off, even at the token limit', () => {
+			expect(normalizeSegments('{"text":"no list here"}', true)).toEqual({ ok: false, reason: 'the JSON has no "segments" list', excerpt: '{"text":"no list here"}' });
+		});
+	});
+
+	test('a cut-off answer of 5000 segments keeps the 4999 complete ones', () => {
+		const many = Array.from({ length: 5000 }, (_, i) => ({ start: i, end: i + 1, text: `Line ${i}.` }));
+		const whole = JSON.stringify({ segments: many });
+		const transcript = cut(whole.slice(0, whole.length - 8));
+		expect(transcript.segments).toHaveLength(4999);
+		expect(transcript.segments[4998]).toEqual({ start: 4998, end: 4999, text: 'Line 4998.' });
 	});
 });
 
