@@ -6,10 +6,17 @@
  */
 export const TIMER_CANCELLED = new Error('timer cancelled');
 
+const SOURCES = Symbol('sources');
+
 /** The signal that aborts when any of `signals` does; undefined when none is given. */
 export function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
 	const present = signals.filter((signal): signal is AbortSignal => !!signal);
-	return present.length > 1 ? AbortSignal.any(present) : present[0];
+	if (present.length < 2) return present[0];
+	const combined = AbortSignal.any(present);
+	// Node 20 holds the sources of AbortSignal.any weakly: an AbortSignal.timeout nobody else holds is collected
+	// and never fires. The combined signal holds them for as long as it lives.
+	Object.defineProperty(combined, SOURCES, { value: present });
+	return combined;
 }
 
 /**

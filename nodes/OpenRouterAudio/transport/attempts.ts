@@ -1,6 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 import { ApiError, ValidationError } from './fal';
+import { anySignal } from './abort';
 import { parseRetryAfter, retryDelay, type RetryPolicy } from './retry';
 
 // The one retry layer. The fal client retries inside each call by itself (submit 3 times, status 5 times)
@@ -190,8 +191,7 @@ export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof
 		const host = new URL(url).host;
 		// A submit on the wire is not aborted by a Stop: its answer says which job to cancel (the caller
 		// gives it its own, later signal). Every other request stops with the item.
-		const signals = [init?.signal, kind === 'submit' ? undefined : ctx.signal].filter((s): s is AbortSignal => !!s);
-		const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+		const signal = anySignal(init?.signal ?? undefined, kind === 'submit' ? undefined : ctx.signal);
 		const retries = ctx.policy.maxRetries;
 
 		for (let attempt = 0; ; attempt++) {
