@@ -54,9 +54,11 @@ const byBinary = () =>
 
 const routes = () => emulator().requests.map((request) => request.route);
 
+// The emulator's locked account answers as fal does (test/emulator/server.js): new submits and uploads 403,
+// everything about existing jobs as usual.
 describe('a locked account (fal: 403 "User is locked")', () => {
 	test('on the submit: the account is locked, fal\'s reason, the billing link, nothing started, the key is fine', async () => {
-		emulator().fault({ route: 'submit', status: 403, body: { detail: LOCKED } });
+		emulator().lockAccount();
 		const result = await byUrl();
 		const error = result.error(NODE_NAME);
 		expect(error?.message).toBe('The fal account is locked: Exhausted balance (HTTP 403 from queue.fal.run) [item 0]');
@@ -72,7 +74,7 @@ describe('a locked account (fal: 403 "User is locked")', () => {
 	});
 
 	test('on the storage upload initiation: nothing uploaded, nothing submitted', async () => {
-		emulator().fault({ route: 'initiate', status: 403, body: { detail: 'User is locked. Reason: Admin lock.' } });
+		emulator().lockAccount('Admin lock.');
 		const result = await byBinary();
 		const error = result.error(NODE_NAME);
 		expect(error?.message).toBe('The fal account is locked: Admin lock (HTTP 403 from rest.fal.ai) [item 0]');
