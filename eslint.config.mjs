@@ -7,7 +7,7 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import tseslint from 'typescript-eslint';
 
 /** The one file that imports the fal client, in the source and in the compiled package. */
-export const FAL_CLIENT_FILES = ['nodes/OpenRouterAudio/transport/fal.ts', 'dist/nodes/OpenRouterAudio/transport/fal.js'];
+export const FAL_CLIENT_FILES = ['nodes/OpenRouterAudio/transport/client.ts', 'dist/nodes/OpenRouterAudio/transport/client.js'];
 
 /**
  * The accepted exception to n8n's "no runtime dependencies" rules: the official fal client (@fal-ai/client)

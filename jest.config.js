@@ -5,7 +5,7 @@ module.exports = {
 	testMatch: ['**/*.test.ts', '**/*.spec.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-	setupFiles: ['<rootDir>/test/harness/env.ts'],
-	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+	setupFiles: ['<rootDir>/test/tools/harness/env.ts'],
+	reporters: ['default', '<rootDir>/test/tools/summary-reporter.js'],
 	testTimeout: 30000,
 };

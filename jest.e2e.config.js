@@ -4,9 +4,9 @@ module.exports = {
 	rootDir: __dirname,
 	testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-	setupFiles: ['<rootDir>/test/harness/env.ts'],
+	setupFiles: ['<rootDir>/test/tools/harness/env.ts'],
 	// n8n boots in seconds, a queue-mode batch or a browser session in tens of seconds.
-	reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+	reporters: ['default', '<rootDir>/test/tools/summary-reporter.js'],
 	testTimeout: 240000,
 	maxWorkers: 1,
 	// Each file starts and stops its own n8n processes; a file that fails still cleans up in afterAll.

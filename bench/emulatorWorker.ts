@@ -3,7 +3,7 @@
 // The bench's thread drives it through messages (remoteEmulator.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 
-import { startFalEmulator, type FalEmulatorOptions } from '../test/emulator/server';
+import { startFalEmulator, type FalEmulatorOptions } from '../test/tools/emulator';
 
 export type EmulatorCall =
 	| { op: 'reset' }

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
-import { startFalEmulator, type FalEmulatorOptions, type FalEmulatorStats } from '../test/emulator/server';
+import { startFalEmulator, type FalEmulatorOptions, type FalEmulatorStats } from '../test/tools/emulator';
 import type { EmulatorCall } from './emulatorWorker';
 
 export interface JobClock {

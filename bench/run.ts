@@ -1,14 +1,14 @@
 // `npm run bench`: speed and memory of the node against the fal emulator on 127.0.0.1. Prints a table and
 // writes bench/results/latest.json. Every number comes from a real run of the node in n8n-core's engine.
-import '../test/harness/env';
+import '../test/tools/harness/env';
 
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { heapUsedMb } from './memory';
-import { routeFetchToEmulator } from '../test/emulator/route';
-import type { FalEmulatorOptions } from '../test/emulator/server';
+import { routeFetchToEmulator } from '../test/tools/emulator';
+import type { FalEmulatorOptions } from '../test/tools/emulator';
 import { startLocalEmulator, startRemoteEmulator, type RemoteEmulator } from './remoteEmulator';
 import {
 	accountBatch,

@@ -3,8 +3,7 @@ import { createFalClient } from '@fal-ai/client';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { runWorkflow } from '../test/harness/run';
-import { NODE_NAME, triggerThen } from '../test/harness/workflow';
+import { runWorkflow, NODE_NAME, triggerThen } from '../test/tools/harness';
 import { wav } from '../test/fixtures/wav';
 import { heapUsedMb, measurePeakMemory, type MemoryPeak } from './memory';
 import type { RemoteEmulator } from './remoteEmulator';

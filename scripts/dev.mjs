@@ -245,7 +245,7 @@ async function main() {
 
 	if (useEmulator) {
 		const require = createRequire(import.meta.url);
-		const { startFalEmulator } = require(join(repo, 'test', 'emulator', 'server.js'));
+		const { startFalEmulator } = require(join(repo, 'test', 'tools', 'emulator'));
 		dev.emulator = await startFalEmulator({ latencyMs: 300 });
 		log(`fal emulator on ${dev.emulator.url} (valid key: test-key)`);
 	}

@@ -21,7 +21,7 @@ const { exec, freePort, isPortFree, killGroup, run, stopGroup, waitReady } = req
 const N8N_VERSION = '2.41.1';
 
 /** The fal emulator's routing, loaded into n8n with --require when fal is emulated. */
-const EMULATOR_PRELOAD = join(__dirname, '..', 'test', 'emulator', 'preload.js');
+const { PRELOAD: EMULATOR_PRELOAD } = require('../test/tools/emulator');
 
 /**
  * The cache folder of n8n and Node 24: $N8N_CACHE_DIR, else
@@ -73,7 +73,7 @@ function cleanNpmEnv(base = process.env) {
  * }} N8nEnvOptions
  *   userFolder: N8N_USER_FOLDER (n8n keeps its data in <userFolder>/.n8n);
  *   nodeBin: the Node 24 that runs n8n, put first on PATH (n8n starts its task runner as `node`);
- *   emulatorUrl: fal is answered by the emulator there (test/emulator/preload.js is --required);
+ *   emulatorUrl: fal is answered by the emulator there (test/tools/emulator/preload.js is --required);
  *   base: the environment to start from (default process.env); extra: set last, overrides all.
  */
 

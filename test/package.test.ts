@@ -5,10 +5,7 @@ import { Workflow } from 'n8n-workflow';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { TestCredentialsHelper } from './harness/credentials';
-import { loadPackage, repoRoot, type LoadedPackage } from './harness/loader';
-import { createNodeTypes } from './harness/nodes';
-import { OPENROUTER_AUDIO_TYPE } from './harness/workflow';
+import { TestCredentialsHelper, loadPackage, repoRoot, type LoadedPackage, createNodeTypes, OPENROUTER_AUDIO_TYPE } from './tools/harness';
 
 let pkg: LoadedPackage;
 let node: INodeTypeDescription;

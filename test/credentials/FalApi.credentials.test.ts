@@ -1,10 +1,8 @@
 import type { ICredentialTestRequest, ICredentialType, IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { normalizeApiKey } from '../../nodes/OpenRouterAudio/transport/apiKey';
-import { startFalEmulator, type FalEmulator } from '../emulator/server';
-import { loadPackage } from '../harness/loader';
-import { runWorkflow } from '../harness/run';
-import { triggerThen } from '../harness/workflow';
+import { normalizeApiKey } from '../../nodes/OpenRouterAudio/transport/client';
+import { startFalEmulator, type FalEmulator } from '../tools/emulator';
+import { loadPackage, runWorkflow, triggerThen } from '../tools/harness';
 
 const PROBE_TYPE = 'n8n-nodes-harness.credentialProbe';
 

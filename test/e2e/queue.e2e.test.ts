@@ -98,7 +98,7 @@ test(`a batch of ${BATCH} webhook uploads runs on both workers and every answer 
 });
 
 
-// The emulator's Segments answer for the default model and prompt (test/emulator/segments.js).
+// The emulator's Segments answer for the default model and prompt (test/tools/emulator/segments.js).
 const SRT =
 	'1\n00:00:00,000 --> 00:00:02,500\nSpeaker 1: Echo from google/gemini-3-flash-preview.\n\n' +
 	'2\n00:00:02,500 --> 00:00:05,250\nSpeaker 2: Transcribe this audio verbatim.\n\n' +

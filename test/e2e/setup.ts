@@ -8,7 +8,7 @@ import { freePort, n8nEnv, startN8n, stopAll, type N8nServer } from './n8n/proce
 import { activate, setupOwnerAndLogin, waitForWebhook, type Rest } from './n8n/rest';
 import { openRouterAudio, respondToWebhook, webhook, workflow } from './workflows';
 
-const { startFalEmulator } = require('../emulator/server');
+const { startFalEmulator } = require('../tools/emulator');
 
 export interface Suite {
 	/** The fal emulator (JavaScript; tests read the requests, jobs and uploads it recorded). */

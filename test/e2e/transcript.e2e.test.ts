@@ -12,7 +12,7 @@ import { tail } from './n8n/process';
 import { waitFor } from './n8n/wait';
 import { createFalCredential, publishWorkflow, useN8n } from './setup';
 
-const { startOpenRouterModels } = require('../emulator/openrouter');
+const { startOpenRouterModels } = require('../tools/emulator');
 
 const SRT =
 	'1\n00:00:00,000 --> 00:00:02,500\nSpeaker 1: Echo from google/gemini-2.5-flash.\n\n' +

@@ -2,11 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INode, IWorkflowBase } from 'n8n-workflow';
 
-import { repoRoot } from '../harness/loader';
-import { runWorkflow } from '../harness/run';
-import { NODE_NAME, OPENROUTER_AUDIO_TYPE, triggerThen } from '../harness/workflow';
+import { repoRoot, runWorkflow, NODE_NAME, OPENROUTER_AUDIO_TYPE, triggerThen, FIXTURES, submittedBodies, useFalEmulator } from '../tools/harness';
 import { SEGMENTS_INSTRUCTION, SEGMENTS_INSTRUCTION_NO_SPEAKERS } from '../../nodes/OpenRouterAudio/transcript/segments';
-import { FIXTURES, submittedBodies, useFalEmulator } from '../nodes/OpenRouterAudio/useFalEmulator';
 
 // Each example's OpenRouter Audio node runs with its exact parameters, fed what its upstream node delivers.
 const emulator = useFalEmulator();

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import type { INode, INodeParameters, INodeProperties, INodeTypeDescription, IWorkflowBase } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { loadPackage, repoRoot } from '../harness/loader';
-import { OPENROUTER_AUDIO_TYPE } from '../harness/workflow';
+import { loadPackage, repoRoot, OPENROUTER_AUDIO_TYPE } from '../tools/harness';
 
 const dir = join(repoRoot, 'examples');
 const examples = readdirSync(dir)

@@ -1,8 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow } from '../harness/run';
-import { NODE_NAME, triggerThen } from '../harness/workflow';
-import { useFalEmulator } from '../nodes/OpenRouterAudio/useFalEmulator';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../tools/harness';
 
 const ITEMS = 1000;
 // Long enough that retries and reconciling a lost submit fit inside it on a busy CI machine.

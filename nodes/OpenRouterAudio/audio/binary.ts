@@ -50,3 +50,8 @@ export async function readBinaryAsBlob(
 	// Blobs made of Blobs share their bytes; nothing is copied here.
 	return new Blob(groups);
 }
+
+/** A binary file's size before it is read: a stored binary's metadata, or the decoded size of inline base64. */
+export async function binarySize(ctx: IExecuteFunctions, binary: IBinaryData): Promise<number> {
+	return binary.id ? (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize : Math.floor((binary.data.length * 3) / 4);
+}

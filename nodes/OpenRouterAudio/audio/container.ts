@@ -2,12 +2,7 @@
 // header or an Ogg stream with only its codec headers is recognised as audio by its signature, but fal
 // would be paid to analyse silence (or fail on it), so these are refused before upload.
 
-import type { AudioFormat } from './format';
-
-const ascii = (bytes: Uint8Array, start: number, length: number) =>
-	String.fromCharCode(...bytes.subarray(start, start + length));
-const u32be = (b: Uint8Array, at: number) => ((b[at] << 24) >>> 0) + (b[at + 1] << 16) + (b[at + 2] << 8) + b[at + 3];
-const u32le = (b: Uint8Array, at: number) => ((b[at + 3] << 24) >>> 0) + (b[at + 2] << 16) + (b[at + 1] << 8) + b[at];
+import { ascii, u32be, u32le } from '../lib/bytes';
 
 /** Where an ID3v2 tag at the start ends (0 without one); its size is a 28-bit "synchsafe" integer. */
 export function afterId3(bytes: Uint8Array): number {
@@ -44,7 +39,7 @@ function flac(bytes: Uint8Array, fileSize: number): Answer {
 }
 
 /** ISO media (m4a): top-level boxes; the audio lives in a non-empty "mdat". */
-function isoMedia(bytes: Uint8Array, fileSize: number): Answer {
+function mp4(bytes: Uint8Array, fileSize: number): Answer {
 	let at = 0;
 	while (at + 8 <= bytes.length) {
 		let size = u32be(bytes, at);
@@ -96,30 +91,11 @@ function ogg(bytes: Uint8Array, fileSize: number): Answer {
 	return first !== undefined && packets > oggHeaderPackets(first);
 }
 
-/**
- * The header a file of `format` holds no audio after ("its ID3 tag"), or undefined when audio follows or
- * cannot be ruled out from `bytes`. `fileSize` is the whole file's size; `bytes` may be its beginning only.
- */
-export function emptyAfter(format: AudioFormat, bytes: Uint8Array, fileSize: number): string | undefined {
-	const tagEnd = afterId3(bytes);
-	if (tagEnd > 0) return tagEnd >= fileSize ? 'its ID3 tag' : undefined;
-	const verdict: Record<AudioFormat, () => Answer> = {
-		wav: () => chunks(bytes, fileSize, 'data', true, 0),
-		aiff: () => chunks(bytes, fileSize, 'SSND', false, 8),
-		flac: () => flac(bytes, fileSize),
-		ogg: () => ogg(bytes, fileSize),
-		m4a: () => isoMedia(bytes, fileSize),
-		mp3: () => undefined,
-		aac: () => undefined,
-	};
-	const names: Record<AudioFormat, string> = {
-		wav: 'its WAV header',
-		aiff: 'its AIFF header',
-		flac: 'its FLAC header',
-		ogg: 'its Ogg headers',
-		m4a: 'its MP4 header',
-		mp3: 'its header',
-		aac: 'its header',
-	};
-	return verdict[format]() === false ? names[format] : undefined;
-}
+/** The containers whose header is walked, each with what the header is called and whether audio follows it. */
+export const CONTAINERS = {
+	wav: { header: 'its WAV header', audioFollows: (bytes: Uint8Array, fileSize: number) => chunks(bytes, fileSize, 'data', true, 0) },
+	aiff: { header: 'its AIFF header', audioFollows: (bytes: Uint8Array, fileSize: number) => chunks(bytes, fileSize, 'SSND', false, 8) },
+	flac: { header: 'its FLAC header', audioFollows: flac },
+	ogg: { header: 'its Ogg headers', audioFollows: ogg },
+	m4a: { header: 'its MP4 header', audioFollows: mp4 },
+} satisfies Record<string, { header: string; audioFollows: (bytes: Uint8Array, fileSize: number) => Answer }>;

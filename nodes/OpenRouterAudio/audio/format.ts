@@ -2,13 +2,14 @@
 // (video, WebM, images, archives, documents, programs, MIDI, text, empty files) must be caught before it is
 // uploaded and paid for, named by what it is.
 
-import { afterId3, emptyAfter } from './container';
+import { ascii, u32le } from '../lib/bytes';
+import { afterId3, CONTAINERS } from './container';
 
 export type AudioFormat = 'wav' | 'mp3' | 'aiff' | 'aac' | 'ogg' | 'flac' | 'm4a';
 
 export const SUPPORTED_FORMATS: readonly AudioFormat[] = ['wav', 'mp3', 'aiff', 'aac', 'ogg', 'flac', 'm4a'];
 
-export const CONTENT_TYPES: Record<AudioFormat, string> = {
+const CONTENT_TYPES: Record<AudioFormat, string> = {
 	wav: 'audio/wav',
 	mp3: 'audio/mpeg',
 	aiff: 'audio/aiff',
@@ -67,14 +68,24 @@ const EXTENSION_HINTS: Record<string, AudioFormat> = {
 	m4b: 'm4a',
 };
 
-const ascii = (bytes: Uint8Array, start: number, length: number) =>
-	String.fromCharCode(...bytes.subarray(start, start + length));
 
 const supported = (format: AudioFormat): Detection => ({
 	supported: true,
 	format,
 	contentType: CONTENT_TYPES[format],
 });
+
+/**
+ * The header a file of `format` holds no audio after ("its ID3 tag"), or undefined when audio follows or
+ * cannot be ruled out from `bytes`. `fileSize` is the whole file's size; `bytes` may be its beginning only.
+ */
+export function emptyAfter(format: AudioFormat, bytes: Uint8Array, fileSize: number): string | undefined {
+	const tagEnd = afterId3(bytes);
+	if (tagEnd > 0) return tagEnd >= fileSize ? 'its ID3 tag' : undefined;
+	if (format === 'mp3' || format === 'aac') return undefined;
+	const container = CONTAINERS[format];
+	return container.audioFollows(bytes, fileSize) === false ? container.header : undefined;
+}
 
 /** A format recognised by its signature, provided some audio follows its header. */
 function withAudio(format: AudioFormat, bytes: Uint8Array, fileSize: number): Detection {
@@ -102,7 +113,7 @@ function mpegFrame(bytes: Uint8Array, offset: number): AudioFormat | undefined {
 }
 
 // An ISO media file (ftyp box) is audio only when no track handler says "vide".
-function isoMedia(bytes: Uint8Array, fileSize: number): Detection {
+function isoMediaKind(bytes: Uint8Array, fileSize: number): Detection {
 	const brand = ascii(bytes, 8, 4);
 	const haystack = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 	let at = haystack.indexOf('hdlr');
@@ -146,7 +157,7 @@ export function detectAudioFormat(bytes: Uint8Array, mimeType?: string, fileName
 			? { supported: false, found: 'an Ogg Theora video' }
 			: withAudio('ogg', bytes, fileSize);
 	}
-	if (ascii(bytes, 4, 4) === 'ftyp') return isoMedia(bytes, fileSize);
+	if (ascii(bytes, 4, 4) === 'ftyp') return isoMediaKind(bytes, fileSize);
 	if (bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) {
 		return { supported: false, found: 'a WebM/Matroska file' };
 	}
@@ -172,7 +183,6 @@ const HINTS = {
 	text: 'Text where audio was expected is often an error page or message that a download returned instead of the file: check the request that fetched it.',
 };
 
-const u32le = (b: Uint8Array, at: number) => ((b[at + 3] << 24) >>> 0) + (b[at + 2] << 16) + (b[at + 1] << 8) + b[at];
 const BMP_HEADER_SIZES = new Set([12, 40, 52, 56, 64, 108, 124]);
 
 /** The names of the ZIP entries whose local headers ("PK\x03\x04", name length at 26, name at 30) are in `bytes`. */

@@ -1,8 +1,14 @@
+// What fal gets as an item's audio: a URL or data: URI checked as given, or a binary file read through n8n's
+// helpers, judged by its bytes and uploaded to fal storage once. Nothing that is not audio fal accepts is sent.
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { readBinaryAsBlob } from './binary';
+import { ByteBudget } from '../dispatch/bytes';
 import { failItem } from '../errors/itemError';
-import { describeType } from '../params/text';
+import type { JobParams } from '../fields/job';
+import { readUploadMemoryBytes } from '../fields/options';
+import { describeType } from '../lib/text';
+import { uploadFile, type FalSession } from '../transport/session';
+import { binarySize, readBinaryAsBlob } from './binary';
 import { decodedSizeEstimate, decodeDataUri } from './dataUri';
 import { detectAudioFormat, formatFromHints, SUPPORTED_FORMATS, type AudioFormat, type Detection } from './format';
 
@@ -20,7 +26,7 @@ const formatMb = (bytes: number) =>
 	bytes < MB ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / MB).toFixed(1)} MB`;
 
 /** Checks an Audio URL locally; fal receives an http(s) URL exactly as given, and the node never downloads it. */
-export function audioFromUrl(ctx: IExecuteFunctions, itemIndex: number, raw: unknown, maxBytes: number): string {
+function audioFromUrl(ctx: IExecuteFunctions, itemIndex: number, raw: unknown, maxBytes: number): string {
 	if (typeof raw !== 'string' && raw !== undefined && raw !== null) {
 		failItem(ctx, itemIndex, `The "Audio URL" field is ${describeType(raw)}, not a URL`, 'An expression must return the URL or data: URI as text, e.g. {{ $json.audio.url }}.');
 	}
@@ -101,7 +107,7 @@ function checkSize(ctx: IExecuteFunctions, itemIndex: number, size: number, maxB
  * Reads the item's binary property through n8n's helpers (so filesystem, database and S3 binary modes all
  * work), checks size and format, and wraps it as a File: the fal client uploads a Blob, not a Buffer.
  */
-export async function audioFromBinary(
+async function audioFromBinary(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	propertyName: string,
@@ -124,9 +130,7 @@ export async function audioFromBinary(
 	const binary = ctx.helpers.assertBinaryData(itemIndex, name);
 
 	// Stored binaries report their size without being read, so an oversized file is refused before any I/O.
-	const declaredSize = binary.id
-		? (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize
-		: Math.floor((binary.data.length * 3) / 4);
+	const declaredSize = await binarySize(ctx, binary);
 	checkSize(ctx, itemIndex, declaredSize, maxBytes);
 
 	const label = binary.fileName ? `"${binary.fileName}"` : `binary property "${name}"`;
@@ -154,4 +158,57 @@ export async function audioFromBinary(
 	const fileName = binary.fileName?.trim() || `audio-${itemIndex}.${detection.format}`;
 	const file = new File([blob], fileName, { type: detection.contentType });
 	return { file, format: detection.format, size: file.size };
+}
+
+/** The input file's name: the binary's file name, else the URL's last path segment (none for data: URIs). */
+export function inputFileName(ctx: IExecuteFunctions, itemIndex: number, params: JobParams): string | undefined {
+	if (params.audioSource === 'binary') {
+		return ctx.getInputData()[itemIndex]?.binary?.[params.binaryPropertyName]?.fileName || undefined;
+	}
+	try {
+		const url = new URL(params.audioUrl.trim());
+		if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+		const last = url.pathname.split('/').pop() ?? '';
+		return decodeURIComponent(last) || undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+// One budget per node execution: every item of the run shares the same context object.
+const budgets = new WeakMap<IExecuteFunctions, ByteBudget>();
+
+function uploadBudget(ctx: IExecuteFunctions): ByteBudget {
+	let budget = budgets.get(ctx);
+	if (!budget) budgets.set(ctx, (budget = new ByteBudget(readUploadMemoryBytes(ctx))));
+	return budget;
+}
+
+/** Bytes the item's file takes in memory once read, known before reading; 0 if it will be refused unread. */
+async function sizeBeforeReading(ctx: IExecuteFunctions, itemIndex: number, params: JobParams): Promise<number> {
+	const binary = ctx.getInputData()[itemIndex]?.binary?.[params.binaryPropertyName.trim()];
+	if (!binary) return 0;
+	const size = await binarySize(ctx, binary);
+	return size > params.maxBytes ? 0 : size;
+}
+
+/**
+ * The `audio_url` fal gets for one item: the checked URL as given, or the binary file uploaded once. A
+ * binary file is read and uploaded within the execution's "Upload Memory" budget.
+ */
+export async function resolveAudioUrl(
+	ctx: IExecuteFunctions,
+	session: FalSession,
+	itemIndex: number,
+	params: JobParams,
+	signal: AbortSignal,
+): Promise<string> {
+	if (params.audioSource === 'url') return audioFromUrl(ctx, itemIndex, params.audioUrl, params.maxBytes);
+	const release = await uploadBudget(ctx).reserve(await sizeBeforeReading(ctx, itemIndex, params), signal);
+	try {
+		const { file } = await audioFromBinary(ctx, itemIndex, params.binaryPropertyName, params.maxBytes);
+		return await uploadFile(session, file, signal);
+	} finally {
+		release();
+	}
 }

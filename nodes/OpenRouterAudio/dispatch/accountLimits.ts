@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { ExpiringMap } from '../process/expiringMap';
+import { ExpiringMap } from '../lib/expiringMap';
 
 // A fal account's limit on running jobs does not change from one execution to the next (it rises with
 // purchased credits), so what one execution learned is where the next one starts: a workflow that runs

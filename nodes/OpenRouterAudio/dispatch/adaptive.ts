@@ -3,10 +3,10 @@
 // submitted, unfinished jobs grows while every job starts running at once, and once jobs wait in fal's
 // queue it settles at the learned limit plus a queue ahead, so a job finishing at fal is replaced at once.
 
-export type JobState = 'submitting' | 'queued' | 'running';
+export type SlotState = 'submitting' | 'queued' | 'running';
 
 /** Jobs kept waiting at fal beyond the learned limit, at least this many. */
-export const MIN_AHEAD = 2;
+const MIN_AHEAD = 2;
 /**
  * The first window: a new fal account's limit (2) and its queue ahead, where the window of such an account
  * settles anyway. A larger account's window grows from here, one round of reports sooner than from 2.
@@ -25,7 +25,7 @@ export const aheadFor = (limit: number) => Math.max(MIN_AHEAD, limit);
  * through `queued`/`running` as fal reports it (repeats are harmless) and is `close`d when it ends.
  */
 export class AdaptiveWindow {
-	private readonly jobs = new Map<number, JobState>();
+	private readonly jobs = new Map<number, SlotState>();
 	private nextId = 0;
 	private counts = { submitting: 0, queued: 0, running: 0 };
 	private target: number;
@@ -121,7 +121,7 @@ export class AdaptiveWindow {
 		if (this.counts.queued > 0) this.sample();
 	}
 
-	private move(id: number, from: JobState, to: JobState) {
+	private move(id: number, from: SlotState, to: SlotState) {
 		this.counts[from]--;
 		this.counts[to]++;
 		this.jobs.set(id, to);

@@ -1,17 +1,13 @@
+import { WaitQueue } from '../lib/waitQueue';
+
 // Bytes of audio held in memory at once, across items: binary files are read into memory and uploaded
 // while jobs may still wait their turn at fal, so reads and uploads are bounded by bytes, not by jobs.
-
-interface Waiter {
-	bytes: number;
-	start: () => void;
-	signal: AbortSignal;
-	onAbort: () => void;
-}
 
 export class ByteBudget {
 	private inUse = 0;
 	private holders = 0;
-	private readonly waiters: Waiter[] = [];
+	// A request that leaves the line may have held back smaller ones behind it.
+	private readonly waiters = new WaitQueue<number, void>(() => this.wake());
 
 	constructor(readonly capacity: number) {}
 
@@ -27,24 +23,8 @@ export class ByteBudget {
 	 */
 	async reserve(bytes: number, signal: AbortSignal): Promise<() => void> {
 		signal.throwIfAborted();
-		if (this.waiters.length > 0 || !this.fits(bytes)) {
-			await new Promise<void>((resolve, reject) => {
-				const waiter: Waiter = {
-					bytes,
-					start: resolve,
-					signal,
-					onAbort: () => {
-						this.waiters.splice(this.waiters.indexOf(waiter), 1);
-						reject(signal.reason);
-						this.wake();
-					},
-				};
-				signal.addEventListener('abort', waiter.onAbort, { once: true });
-				this.waiters.push(waiter);
-			});
-		} else {
-			this.take(bytes);
-		}
+		if (this.waiters.length > 0 || !this.fits(bytes)) await this.waiters.wait(bytes, signal);
+		else this.take(bytes);
 		let held = true;
 		return () => {
 			if (!held) return;
@@ -65,11 +45,9 @@ export class ByteBudget {
 	}
 
 	private wake() {
-		while (this.waiters.length > 0 && this.fits(this.waiters[0].bytes)) {
-			const waiter = this.waiters.shift()!;
-			waiter.signal.removeEventListener('abort', waiter.onAbort);
-			this.take(waiter.bytes);
-			waiter.start();
+		for (let bytes = this.waiters.first(); bytes !== undefined && this.fits(bytes); bytes = this.waiters.first()) {
+			this.take(bytes);
+			this.waiters.admitFirst();
 		}
 	}
 }

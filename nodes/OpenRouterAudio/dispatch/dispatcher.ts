@@ -1,14 +1,9 @@
+import { WaitQueue } from '../lib/waitQueue';
 import { AdaptiveWindow } from './adaptive';
 import type { JobSlot, JobSlots } from './slots';
 
 /** Items prepared ahead of the window at least: while it doubles from 2, the next items are ready. */
-export const PREPARED_AHEAD = 8;
-
-interface Waiter {
-	grant: (slot: JobSlot) => void;
-	signal: AbortSignal;
-	onAbort: () => void;
-}
+const PREPARED_AHEAD = 8;
 
 /**
  * One execution's job slots: granted first come, first served while the adaptive window has room. Items
@@ -17,7 +12,7 @@ interface Waiter {
  */
 export class AdaptiveDispatcher implements JobSlots {
 	readonly window: AdaptiveWindow;
-	private readonly waiters: Waiter[] = [];
+	private readonly waiters = new WaitQueue<undefined, JobSlot>();
 	private readonly listeners = new Set<() => void>();
 
 	/** `max`: "Max Concurrent Jobs", Infinity when automatic; `known`: the account's limit learned before. */
@@ -28,18 +23,7 @@ export class AdaptiveDispatcher implements JobSlots {
 	async acquire(signal: AbortSignal): Promise<JobSlot> {
 		signal.throwIfAborted();
 		if (this.waiters.length === 0 && this.window.hasRoom()) return this.grant();
-		return await new Promise<JobSlot>((resolve, reject) => {
-			const waiter: Waiter = {
-				grant: resolve,
-				signal,
-				onAbort: () => {
-					this.waiters.splice(this.waiters.indexOf(waiter), 1);
-					reject(signal.reason);
-				},
-			};
-			signal.addEventListener('abort', waiter.onAbort, { once: true });
-			this.waiters.push(waiter);
-		});
+		return await this.waiters.wait(undefined, signal);
 	}
 
 	/**
@@ -78,11 +62,7 @@ export class AdaptiveDispatcher implements JobSlots {
 	}
 
 	private changed() {
-		while (this.waiters.length > 0 && this.window.hasRoom()) {
-			const waiter = this.waiters.shift()!;
-			waiter.signal.removeEventListener('abort', waiter.onAbort);
-			waiter.grant(this.grant());
-		}
+		while (this.waiters.length > 0 && this.window.hasRoom()) this.waiters.admitFirst(this.grant());
 		for (const listener of this.listeners) listener();
 	}
 }

@@ -20,7 +20,7 @@ export function redactJson(value: JsonObject, apiKey: string): JsonObject {
  * Scrubs the key from every string an error carries, in place: message, description, stack, cause,
  * errorResponse, context and whatever they hold. Returns the same error.
  */
-export function scrubError<T>(error: T, apiKey: string): T {
+export function scrubKey<T>(error: T, apiKey: string): T {
 	const seen = new WeakSet<object>();
 	const visit = (value: unknown): unknown => {
 		if (typeof value === 'string') return redact(value, apiKey);

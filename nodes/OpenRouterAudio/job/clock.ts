@@ -1,32 +1,17 @@
-import { sleep } from 'n8n-workflow';
-
-import type { TimeLimits } from '../params/timeouts';
-import { TIMER_CANCELLED } from '../transport/abort';
-
-/** Which limit an item ran out of: "Timeout (Seconds)" or "Max Queue Wait (Seconds)". */
-export class TimeLimitReached extends Error {
-	override name = 'TimeLimitReached';
-
-	constructor(
-		readonly limit: 'timeout' | 'queueWait',
-		readonly limitMs: number,
-	) {
-		super(limit === 'timeout' ? 'The item ran out of its "Timeout (Seconds)"' : 'The job waited past "Max Queue Wait (Seconds)"');
-	}
-}
+import { TimeLimitReached } from '../errors/jobFailure';
+import type { TimeLimits } from '../fields/options';
+import { TIMER_CANCELLED } from '../lib/signals';
+import { sleepLong } from '../lib/timers';
 
 /** What the item's time is spent on: its own work and the running job, fal's queue, or neither. */
 export type Phase = 'active' | 'queued' | 'paused';
-
-// A timer fires at once above this; longer limits re-arm in steps.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * fal itself ends a job that waited past "Max Queue Wait" (its start timeout, sent with the submit). The node's
  * own watch fires this much later, only for the case where fal's word never arrives: it then cancels the job,
  * which fal removes from its queue unbilled.
  */
-export const QUEUE_WAIT_GRACE_MS = 30_000;
+const QUEUE_WAIT_GRACE_MS = 30_000;
 
 /**
  * An item's two time budgets. "Timeout" is spent while the item works (upload, submit, result) and while its
@@ -78,10 +63,10 @@ export class ItemClock {
 		const left = this.remainingMs();
 		if (left === Infinity) return;
 		if (left <= 0) return this.fire();
-		// n8n-workflow's sleep clears its timer when aborted: a finished item leaves no timer running for the
-		// rest of its limit (10 minutes by default), holding memory.
+		// Cancelled when the phase changes or the item ends: no timer runs on for the rest of its limit (10 minutes
+		// by default), holding memory. A timer that fires a little early re-arms.
 		const timer = new AbortController();
-		sleep(Math.min(Math.ceil(left), MAX_TIMER_MS), timer.signal).then(
+		sleepLong(Math.ceil(left), timer.signal).then(
 			() => (this.remainingMs() <= 0 ? this.fire() : this.arm()),
 			() => {},
 		);

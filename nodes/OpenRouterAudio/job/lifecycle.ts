@@ -1,25 +1,38 @@
-import { reportStatus, type JobSlot } from '../dispatch/slots';
-import type { TimeLimits } from '../params/timeouts';
-import { anySignal, untilAborted } from '../transport/abort';
-import { FalRequestFailed } from '../transport/attempts';
-import { ApiError, type QueueStatus, type Result } from '../transport/fal';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { reportStatus, type JobSlot, type JobSlots } from '../dispatch/slots';
 import {
-	cancelJob,
-	endedUnstarted,
-	fetchJobStatus,
-	fetchResult,
-	submitJob,
-	type AudioRequest,
-	type JobStatus,
-} from '../transport/queue';
-import type { RetryPolicy } from '../transport/retry';
+	answerExists,
+	describeFailure,
+	JobMayExist,
+	TimeLimitReached,
+	type JobFate,
+	type SeenAs,
+	type StopCause,
+} from '../errors/jobFailure';
+import type { TimeLimits } from '../fields/options';
+import { anySignal, graceAfter, untilAborted } from '../lib/signals';
+import type { RetryPolicy } from '../transport/attempts';
+import type { QueueStatus, Result } from '../transport/client';
+import { endedUnstarted, fetchJobStatus, fetchResult, type AudioRequest, type JobStatus } from '../transport/queue';
 import type { FalSession } from '../transport/session';
-import type { ItemRun } from '../actions/item';
-import { ItemClock, TimeLimitReached } from './clock';
-import { answerExists, describeFailure, JobMayExist, type JobFate, type SeenAs, type StopCause } from './failure';
-import { reconcile, type LostSubmit } from './reconcile';
-import type { RememberedItem } from './reuse';
+import { ItemClock } from './clock';
+import { cancel, lateAnswer, type LateWatch } from './fate';
+import { reconcile, submitNeverTwice, type LostSubmit } from './reconcile';
+import type { RememberedItem } from './retryMemory';
 import { waitUntilCompleted } from './wait';
+
+/** The router's view of one item: its index and the signals that can stop it before its own time limits. */
+export interface ItemRun {
+	ctx: IExecuteFunctions;
+	session: FalSession;
+	itemIndex: number;
+	/** Aborts when another item failed the node. */
+	stop: AbortSignal;
+	cancelSignal: AbortSignal | undefined;
+	/** Where the item asks for its turn to submit a job. */
+	slots: JobSlots;
+}
 
 /**
  * One item's fal job, from its input to its answer:
@@ -34,7 +47,7 @@ import { waitUntilCompleted } from './wait';
  *   unstarted and unbilled, also when this process died or its cancel was lost;
  * - no job outlives its failed item unasked: whatever ends the item after submit (an error, its time limit, a
  *   failed sibling, a Stop) asks fal to cancel the job unless fal completed it, also when the submit was still on
- *   the wire; the error says what fal answered (failure.ts);
+ *   the wire; the error says what fal answered (errors/jobFailure.ts);
  * - a paid answer is not thrown away: a job that completed as its item's time ran out is delivered, and one
  *   that completed otherwise keeps its request ID in the item's error, so Get Job can fetch it.
  */
@@ -51,27 +64,9 @@ const NEXT: Record<LifecycleState, LifecycleState[]> = {
 };
 
 /** How long a submit already on the wire may still take after its item was stopped: its answer names the job to cancel. */
-export const SUBMIT_GRACE_MS = 10_000;
-/**
- * How long an item whose time ran out goes on watching a running job it asked fal to cancel (an app may ignore
- * the cancel and run on to a billed answer, which is then delivered), and fetching an answer that completed.
- */
-export const LATE_ANSWER_MS = 30_000;
+const SUBMIT_GRACE_MS = 10_000;
 /** Reconciling a lost submit when neither limit bounds it ("Max Queue Wait" and "Timeout" both 0). */
 const RECONCILE_CAP_MS = 60 * 60 * 1000;
-
-/**
- * A signal that aborts `ms` after `signal` does, and `dispose` for when it is no longer needed. Node keeps a
- * signal from AbortSignal.any alive while it has an abort listener, so a listener left on the item's signal
- * would hold the item's job in memory for the life of the process.
- */
-function graceAfter(signal: AbortSignal, ms: number): { signal: AbortSignal; dispose: () => void } {
-	const controller = new AbortController();
-	const arm = () => AbortSignal.timeout(ms).addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-	if (signal.aborted) arm();
-	else signal.addEventListener('abort', arm, { once: true });
-	return { signal: controller.signal, dispose: () => signal.removeEventListener('abort', arm) };
-}
 
 export class JobLifecycle {
 	state: LifecycleState = 'prepared';
@@ -88,7 +83,7 @@ export class JobLifecycle {
 	private seen: SeenAs = 'unseen';
 	private fate: JobFate = { kind: 'none' };
 	/** The answer of a job that ran on after the item's time ran out, fetched while watching it end. */
-	private lateAnswer: Result<unknown> | undefined;
+	private answerAfterStop: Result<unknown> | undefined;
 
 	constructor(
 		private readonly run: ItemRun,
@@ -149,7 +144,17 @@ export class JobLifecycle {
 	async submit(input: AudioRequest, webhookUrl?: string): Promise<string> {
 		await this.takeSlot();
 		const grace = graceAfter(this.signal, SUBMIT_GRACE_MS);
-		const submitting = this.submitOnce(input, webhookUrl, grace.signal);
+		const submitting = submitNeverTwice({
+			session: this.session,
+			input,
+			webhookUrl,
+			queueWaitMs: this.limits.queueWaitMs,
+			maxRetries: this.policy.maxRetries,
+			wire: grace.signal,
+			signal: this.signal,
+			search: async (lost) => await this.reconcile(lost),
+			beforeResubmit: async () => await this.takeSlot(),
+		});
 		// Handled here too: a submit left to finish on the wire after a Stop has nobody else waiting for it.
 		submitting.finally(grace.dispose).catch(() => {});
 		this.submitting = submitting;
@@ -166,37 +171,6 @@ export class JobLifecycle {
 		const { ctx, itemIndex } = this.run;
 		ctx.logger.info(`fal job ${requestId} submitted for item ${itemIndex} of node "${ctx.getNode().name}" (execution ${ctx.getExecutionId()})`);
 		// Still "Timeout" time until fal reports the job IN_QUEUE: a job whose status cannot be read is not queued.
-	}
-
-	/**
-	 * Submits; a submit fal may have acted on is reconciled through fal's history, and sent again (within "Max
-	 * Retries") only once the history shows that no job exists.
-	 */
-	private async submitOnce(input: AudioRequest, webhookUrl: string | undefined, wire: AbortSignal): Promise<string> {
-		const startTimeoutSeconds = this.limits.queueWaitMs > 0 ? this.limits.queueWaitMs / 1000 : undefined;
-		for (let attempt = 0; ; attempt++) {
-			const sentAt = Date.now();
-			const submitted = await submitJob(this.session, input, wire, { webhookUrl, startTimeoutSeconds }).then(
-				(requestId) => ({ requestId }),
-				(error: unknown) => ({ error }),
-			);
-			if ('requestId' in submitted) {
-				this.session.owned.set(submitted.requestId, sentAt);
-				return submitted.requestId;
-			}
-			const { error } = submitted;
-			// Only a submit fal may have acted on is reconciled; any other failure is the item's error.
-			if (!(error instanceof FalRequestFailed && error.info.uncertain)) throw error;
-			const lost: LostSubmit = { input, sentAt, lostAt: Date.now(), startTimeoutMs: this.limits.queueWaitMs };
-			const found = await this.reconcile(lost).catch((stopped: unknown) => {
-				throw this.signal.aborted ? new JobMayExist(sentAt, 'the item was stopped while it looked for the job', lostAnswer(error), []) : stopped;
-			});
-			if ('adopted' in found) return found.adopted;
-			if ('unresolved' in found) throw new JobMayExist(sentAt, found.unresolved, lostAnswer(error), found.candidates);
-			// fal created no job: the submit counts as one of the request's attempts.
-			if (attempt >= this.policy.maxRetries) throw error;
-			await this.takeSlot();
-		}
 	}
 
 	/** Waits for a dispatch slot; that time counts against neither limit. */
@@ -272,7 +246,7 @@ export class JobLifecycle {
 			const failure = await this.fail(error, deliver !== undefined);
 			// The job completed as the item's time ran out: the answer is paid for, so it is delivered, not thrown away.
 			if (deliver && answerExists(this.fate) && this.stopCause() instanceof TimeLimitReached) {
-				const late = this.lateAnswer ?? (await this.lateResult());
+				const late = this.answerAfterStop ?? (await lateAnswer(this.late()));
 				if (late) return await deliver(late);
 			}
 			throw failure;
@@ -310,41 +284,17 @@ export class JobLifecycle {
 		if (this.state === 'completed') return { kind: 'completed' };
 		// Get Job watches someone else's job: it never cancels it.
 		if (this.submitting === undefined) return { kind: 'held' };
-		const answer = await cancelJob(this.session, this.requestId);
-		const fate: JobFate = { kind: 'cancel', answer, seenAs: this.seen };
 		// Out of time with an answer to deliver: a running job fal passed the cancel on to is watched a little longer.
-		if (answer === 'requested' && this.seen !== 'queued' && canDeliver && stop instanceof TimeLimitReached) {
-			fate.ended = await this.watchEnd();
-		}
+		const watchIfRunning = canDeliver && stop instanceof TimeLimitReached;
+		const { fate, answer } = await cancel(this.late(), this.seen, watchIfRunning);
+		this.answerAfterStop = answer;
 		return fate;
 	}
 
-	/** How a running job ends after its cancel was passed on: stopped, ran on to an answer, or still running. */
-	private async watchEnd(): Promise<'stopped' | 'completed' | 'running'> {
-		const signal = anySignal(AbortSignal.timeout(LATE_ANSWER_MS), this.run.cancelSignal, this.run.stop)!;
-		const session = this.run.session.forItem({ policy: this.policy, signal, remainingMs: () => LATE_ANSWER_MS });
-		try {
-			await waitUntilCompleted(session, this.requestId!, signal, () => {});
-		} catch {
-			return 'running';
-		}
-		try {
-			this.lateAnswer = await fetchResult(session, this.requestId!, signal);
-			return 'completed';
-		} catch (error) {
-			// The app's own answer to the cancel (a cancellation-aware app answers 499), or any error it ended with.
-			return error instanceof ApiError ? 'stopped' : 'running';
-		}
-	}
-
-	/** The answer of a job that completed after the item's time ran out; undefined if it cannot be had now. */
-	private async lateResult(): Promise<Result<unknown> | undefined> {
-		const signal = AbortSignal.timeout(LATE_ANSWER_MS);
-		const session = this.run.session.forItem({ policy: this.policy, signal, remainingMs: () => LATE_ANSWER_MS });
-		return await fetchResult(session, this.requestId!, signal).then(
-			(result) => result,
-			() => undefined,
-		);
+	/** What watching the job after its item's time ran out needs; the item's own signal has aborted by then. */
+	private late(): LateWatch {
+		const { session, cancelSignal, stop } = this.run;
+		return { session, requestId: this.requestId!, policy: this.policy, stops: [cancelSignal, stop] };
 	}
 
 	private stopCause(): StopCause {
@@ -353,11 +303,4 @@ export class JobLifecycle {
 		if (this.run.stop.aborted) return 'sibling';
 		return undefined;
 	}
-}
-
-function lostAnswer(error: FalRequestFailed): string {
-	const { type, status, code, host } = error.info;
-	if (type === 'http') return `fal answered the submit with HTTP ${status} (${host}), after which a job may exist`;
-	if (type === 'unreadable') return `fal accepted the submit, but its answer could not be read (HTTP ${status}, ${host})`;
-	return `The connection to fal (${host}) broke after the submit was sent${code ? ` (${code})` : ''}`;
 }

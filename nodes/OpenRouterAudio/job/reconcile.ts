@@ -1,7 +1,10 @@
 import { sleep } from 'n8n-workflow';
 
+import { JobMayExist, lostAnswer } from '../errors/jobFailure';
+import { stableJson } from '../lib/stableJson';
+import { FalRequestFailed } from '../transport/attempts';
 import { HistoryRefused, listRequestsSince, type HistoryEntry } from '../transport/history';
-import type { AudioRequest } from '../transport/queue';
+import { submitJob, type AudioRequest } from '../transport/queue';
 import type { FalSession } from '../transport/session';
 
 // After a submit whose answer was lost (a dropped connection, a 5xx after fal may have acted, an unreadable 2xx),
@@ -24,7 +27,7 @@ import type { FalSession } from '../transport/session';
 // page has reported request metrics arriving late.
 
 /** How far before the submit the history is searched: the clocks of n8n and fal may differ a little. */
-export const HISTORY_SKEW_MS = 30_000;
+const HISTORY_SKEW_MS = 30_000;
 /** How long fal may take to list a request that has started. */
 export const HISTORY_LAG_MS = 30_000;
 const FIRST_DELAY_MS = 1000;
@@ -48,22 +51,12 @@ export type Reconciled =
 	/** Cannot tell before `until`: the item fails and says a job may exist. */
 	| { unresolved: string; candidates: string[] };
 
-/** Key-order independent JSON, so fal's echo of the input compares equal to what was sent. */
-function canonical(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-	if (value && typeof value === 'object') {
-		const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-		return `{${entries.sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-	}
-	return JSON.stringify(value);
-}
-
 /**
  * Looks for the job `lost` may have created, reading the history again with backoff until a rule decides or
  * `until` (ms epoch) passes.
  */
 export async function reconcile(session: FalSession, lost: LostSubmit, signal: AbortSignal, until: number): Promise<Reconciled> {
-	const wanted = canonical(lost.input);
+	const wanted = stableJson(lost.input);
 	// Requests this execution sent after the loss, and when a history answer first listed each (rule b): by then
 	// it had started, and a job of the lost submit before it.
 	const laterListedAt = new Map<string, number>();
@@ -112,7 +105,7 @@ function judge(
 	{ askedAt, answeredAt }: { askedAt: number; answeredAt: number },
 	laterListedAt: Map<string, number>,
 ): Reconciled | undefined {
-	const matches = entries.filter((entry) => entry.started_at && !session.owned.has(entry.request_id) && canonical(entry.json_input) === wanted);
+	const matches = entries.filter((entry) => entry.started_at && !session.owned.has(entry.request_id) && stableJson(entry.json_input) === wanted);
 	if (matches.length === 1) {
 		// Taken at once, in the same turn of the event loop: another item reconciling the same input finds it held.
 		session.owned.set(matches[0].request_id, lost.sentAt);
@@ -129,4 +122,53 @@ function judge(
 	}
 	for (const firstSeen of laterListedAt.values()) if (askedAt >= firstSeen + HISTORY_LAG_MS) return { none: 'later-started' };
 	return undefined;
+}
+
+/** One item's submit, and what the item does while a lost one is searched for. */
+export interface SubmitPlan {
+	session: FalSession;
+	input: AudioRequest;
+	webhookUrl?: string;
+	/** "Max Queue Wait", sent as fal's start timeout; 0 = none. */
+	queueWaitMs: number;
+	maxRetries: number;
+	/** The submit's own signal: a Stop must not cut a submit whose answer names the job to cancel. */
+	wire: AbortSignal;
+	/** The item's: a search it stops leaves the item saying a job may exist. */
+	signal: AbortSignal;
+	/** Searches fal's history for a lost submit's job (the item gives up its slot and pauses its clock meanwhile). */
+	search(lost: LostSubmit): Promise<Reconciled>;
+	/** Before a submit is sent again: the item takes a dispatch slot again. */
+	beforeResubmit(): Promise<void>;
+}
+
+/**
+ * Submits; a submit fal may have acted on is reconciled through fal's history, and sent again (within "Max
+ * Retries") only once the history shows that no job exists. Resolves with the request ID of the item's one job.
+ */
+export async function submitNeverTwice(plan: SubmitPlan): Promise<string> {
+	const startTimeoutSeconds = plan.queueWaitMs > 0 ? plan.queueWaitMs / 1000 : undefined;
+	for (let attempt = 0; ; attempt++) {
+		const sentAt = Date.now();
+		const submitted = await submitJob(plan.session, plan.input, plan.wire, { webhookUrl: plan.webhookUrl, startTimeoutSeconds }).then(
+			(requestId) => ({ requestId }),
+			(error: unknown) => ({ error }),
+		);
+		if ('requestId' in submitted) {
+			plan.session.owned.set(submitted.requestId, sentAt);
+			return submitted.requestId;
+		}
+		const { error } = submitted;
+		// Only a submit fal may have acted on is reconciled; any other failure is the item's error.
+		if (!(error instanceof FalRequestFailed && error.info.uncertain)) throw error;
+		const lost: LostSubmit = { input: plan.input, sentAt, lostAt: Date.now(), startTimeoutMs: plan.queueWaitMs };
+		const found = await plan.search(lost).catch((stopped: unknown) => {
+			throw plan.signal.aborted ? new JobMayExist(sentAt, 'the item was stopped while it looked for the job', lostAnswer(error), []) : stopped;
+		});
+		if ('adopted' in found) return found.adopted;
+		if ('unresolved' in found) throw new JobMayExist(sentAt, found.unresolved, lostAnswer(error), found.candidates);
+		// fal created no job: the submit counts as one of the request's attempts.
+		if (attempt >= plan.maxRetries) throw error;
+		await plan.beforeResubmit();
+	}
 }

@@ -1,16 +1,16 @@
 import { sleep } from 'n8n-workflow';
 
+import { inactivity } from '../lib/timers';
 import { FalRequestFailed } from '../transport/attempts';
-import type { QueueStatus } from '../transport/fal';
+import type { QueueStatus } from '../transport/client';
 import { fetchStatus, openStatusStream } from '../transport/queue';
 import type { FalSession } from '../transport/session';
-import { inactivity } from './inactivity';
 
 /**
  * A status stream that sends nothing for this long is treated as stalled and reopened: a reopened stream
  * starts with the job's current status, so a quiet but healthy job only costs one short request.
  */
-export const STREAM_INACTIVITY_MS = 30_000;
+const STREAM_INACTIVITY_MS = 30_000;
 /** After this many streams in a row that ended, broke or stalled without news, status is polled instead. */
 const STREAM_FAILURES_BEFORE_POLLING = 2;
 /** Polling: first delay, growth, ceiling; after POLLS_BEFORE_STREAM polls the stream is tried again. */

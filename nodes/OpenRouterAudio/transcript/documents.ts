@@ -9,7 +9,7 @@ export interface AnswerMeta {
 	requestId: string;
 	/** null when fal's answer carried no token usage. */
 	usage: object | null;
-	/** Set when the answer was cut off: says so, and what was kept (output/truncation.ts). */
+	/** Set when the answer was cut off: says so, and what was kept (answer/truncation.ts). */
 	truncatedNote?: string;
 }
 

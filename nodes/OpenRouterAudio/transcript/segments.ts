@@ -2,6 +2,7 @@
 // sorted, non-overlapping segments. Models follow a shape loosely (fences, other key names, mixed time
 // styles), so reading is lenient; an answer that still has no usable segments is a typed failure. An
 // answer that ends inside its JSON (cut off at a token limit) keeps its complete segments.
+import { excerpt, unfence } from '../lib/text';
 import { scanCutJson } from './cutJson';
 import { parseTimecode } from './timecode';
 
@@ -33,17 +34,17 @@ export type SegmentsResult =
 	/** `cutOff` is set when the answer ends inside its JSON; `reason` then says what else is wrong, if anything. */
 	| { ok: false; reason: string; excerpt: string; cutOff?: CutOff };
 
-/** A stable phrase of the instruction. The emulator (test/emulator/segments.js) keys on the same text. */
+/** A stable phrase of the instruction. The emulator (test/tools/emulator/segments.js) keys on the same text. */
 export const SEGMENTS_MARKER = 'Answer with JSON only, in this shape: {"segments":';
 
-/** Appended to the user's prompt for the Segments output with Speaker Labels on (shown in the README). */
+/** Appended to the user's prompt for the Segments output with Speaker Labels on (shown in docs/transcripts.md). */
 export const SEGMENTS_INSTRUCTION =
 	`${SEGMENTS_MARKER}[{"start":"mm:ss.mmm","end":"mm:ss.mmm","speaker":"Speaker 1","text":"..."}]}\n` +
 	'One segment per sentence or speaker turn, in order. Times count from the start of the audio ' +
 	'(hh:mm:ss.mmm past one hour). Label voices "Speaker 1", "Speaker 2", ... consistently. ' +
 	'No code fences, no other text.';
 
-/** The same without speakers, for Speaker Labels off (shown in the README). */
+/** The same without speakers, for Speaker Labels off (shown in docs/transcripts.md). */
 export const SEGMENTS_INSTRUCTION_NO_SPEAKERS =
 	`${SEGMENTS_MARKER}[{"start":"mm:ss.mmm","end":"mm:ss.mmm","text":"..."}]}\n` +
 	'One segment per sentence, in order. Times count from the start of the audio ' +
@@ -64,18 +65,10 @@ const SPEAKER_KEYS = ['speaker', 'speaker_label', 'speakerLabel', 'speaker_name'
 const TEXT_KEYS = ['text', 'transcript', 'content', 'utterance', 'sentence'];
 const LIST_KEYS = ['segments', 'transcript', 'utterances', 'results'];
 
-const EXCERPT_LENGTH = 200;
-
-export function excerptOf(answer: string): string {
-	const flat = answer.trim().replace(/\s+/g, ' ');
-	return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat;
-}
-
 // A fenced block anywhere in the answer wins; otherwise the outermost {...} or [...] span, because
 // models like to put a sentence before or after the JSON.
 function parseJsonLoosely(answer: string): { ok: true; value: unknown } | { ok: false; reason: string } {
-	const fenced = /```[a-zA-Z0-9_-]*[^\S\n]*\n([\s\S]*?)```/.exec(answer);
-	const text = (fenced ? fenced[1] : answer).trim();
+	const text = unfence(answer);
 	try {
 		return { ok: true, value: JSON.parse(text) };
 	} catch (error) {
@@ -145,17 +138,17 @@ export function normalizeSegments(answer: string, atTokenLimit = false): Segment
 	const parsed = parseJsonLoosely(answer);
 	if (parsed.ok) return segmentsOf(parsed.value, answer);
 	const scan = scanCutJson(answer, LIST_KEYS);
-	if (!scan.cut) return { ok: false, reason: parsed.reason, excerpt: excerptOf(answer), ...(atTokenLimit && { cutOff: 'midway' as const }) };
+	if (!scan.cut) return { ok: false, reason: parsed.reason, excerpt: excerpt(answer), ...(atTokenLimit && { cutOff: 'midway' as const }) };
 	const list = scan.list;
 	if (!list || (list.complete === 0 && !list.closed)) {
-		return { ok: false, reason: 'the answer ends before its first complete segment', excerpt: excerptOf(answer), cutOff: 'beforeFirstSegment' };
+		return { ok: false, reason: 'the answer ends before its first complete segment', excerpt: excerpt(answer), cutOff: 'beforeFirstSegment' };
 	}
 	// The scanner checked the kept part; parsing it is the usual path, and a last safeguard.
 	let kept: unknown;
 	try {
 		kept = JSON.parse(list.json);
 	} catch (error) {
-		return { ok: false, reason: `the answer is not JSON (${(error as Error).message})`, excerpt: excerptOf(answer) };
+		return { ok: false, reason: `the answer is not JSON (${(error as Error).message})`, excerpt: excerpt(answer) };
 	}
 	// A whole list that only lacks the closing brace after it was not cut off: the model left it out.
 	if (list.endsAfterList) return segmentsOf(kept, answer);
@@ -163,7 +156,7 @@ export function normalizeSegments(answer: string, atTokenLimit = false): Segment
 }
 
 function segmentsOf(value: unknown, answer: string): SegmentsResult {
-	const fail = (reason: string): SegmentsResult => ({ ok: false, reason, excerpt: excerptOf(answer) });
+	const fail = (reason: string): SegmentsResult => ({ ok: false, reason, excerpt: excerpt(answer) });
 	const list = findList(value);
 	if (!list) return fail('the JSON has no "segments" list');
 
@@ -201,7 +194,7 @@ function segmentsOf(value: unknown, answer: string): SegmentsResult {
 	return { ok: true, transcript: { segments, text: joinSegments(segments), speakers: speakersOf(segments) } };
 }
 
-export function speakersOf(segments: readonly Segment[]): string[] {
+function speakersOf(segments: readonly Segment[]): string[] {
 	const seen = new Set<string>();
 	for (const segment of segments) if (segment.speaker !== undefined) seen.add(segment.speaker);
 	return [...seen];

@@ -1,8 +1,7 @@
-import { sleep } from 'n8n-workflow';
-
-import { ApiError, ValidationError } from './fal';
-import { anySignal } from './abort';
-import { parseRetryAfter, retryDelay, type RetryPolicy } from './retry';
+import { anySignal } from '../lib/signals';
+import { excerpt } from '../lib/text';
+import { sleepLong } from '../lib/timers';
+import { ApiError, ValidationError } from './client';
 
 // The one retry layer. The fal client retries inside each call by itself (submit 3 times, status 5 times)
 // and its ApiError drops Retry-After, so attempts are made here, in the fetch the client is given: this
@@ -11,7 +10,35 @@ import { parseRetryAfter, retryDelay, type RetryPolicy } from './retry';
 // up it throws FalRequestFailed, which the client does not retry either (not an ApiError, not a TypeError,
 // no network `code` on a `cause` chain). "Max Retries" N is then N+1 attempts of one request.
 
-/** What a request to fal is, from its URL and method (test/emulator/http.js classifies the same way). */
+/** The retry policy of one item: how many attempts one request gets and how long to wait between them. */
+export interface RetryPolicy {
+	/** Retries after the first attempt of one HTTP request: at most maxRetries + 1 attempts in total. */
+	maxRetries: number;
+	baseDelayMs: number;
+	maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: Omit<RetryPolicy, 'maxRetries'> = {
+	baseDelayMs: 500,
+	maxDelayMs: 15_000,
+};
+
+/** Retry-After in seconds or as an HTTP date, in ms from `now`; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
+	if (header === null || header.trim() === '') return undefined;
+	const text = header.trim();
+	const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+	return Number.isFinite(ms) ? Math.max(0, ms) : undefined;
+}
+
+/** Exponential backoff with jitter inside [ceiling/2, ceiling]; the server's Retry-After when it gave one. */
+export function retryDelay(attempt: number, policy: RetryPolicy, retryAfterMs?: number, random = Math.random): number {
+	if (retryAfterMs !== undefined) return retryAfterMs;
+	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** What a request to fal is, from its URL and method (test/tools/emulator/http.js classifies the same way). */
 export type RequestKind = 'submit' | 'status' | 'stream' | 'result' | 'cancel' | 'history' | 'initiate' | 'upload' | 'other';
 
 export function requestKind(url: string, method: string): RequestKind {
@@ -125,7 +152,7 @@ const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTU
 const isTlsCode = (code: string) => /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH)/.test(code);
 
 /** The first network `code` on an error's cause chain. */
-export function networkCode(error: unknown): string | undefined {
+function networkCode(error: unknown): string | undefined {
 	const seen = new Set<unknown>();
 	for (let current = error; current && typeof current === 'object' && !seen.has(current); ) {
 		seen.add(current);
@@ -141,23 +168,16 @@ const ALWAYS_RETRIED = new Set([429, 503]);
 // Retried where repeating is harmless (reads, cancel, uploads), never on a submit: fal may have queued a job.
 const RETRIED_IF_IDEMPOTENT = new Set([408, 500, 502, 504]);
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** n8n's sleep, in steps a timer can hold: a longer wait would fire at once in Node. */
-async function wait(ms: number, signal: AbortSignal): Promise<void> {
-	for (let left = ms; left > 0; left -= MAX_TIMER_MS) await sleep(Math.min(left, MAX_TIMER_MS), signal);
-}
-
 /** fal's own `detail` (or `message`) when the answer is JSON that has one, else the start of the text. */
-function excerptOf(text: string): string {
+function falSaid(text: string): string {
 	try {
 		const body = JSON.parse(text) as { detail?: unknown; message?: unknown };
 		const said = typeof body?.detail === 'string' ? body.detail : typeof body?.message === 'string' ? body.message : undefined;
-		if (said) return said.slice(0, 200);
+		if (said) return excerpt(said);
 	} catch {
 		// not JSON: the text itself
 	}
-	return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+	return excerpt(text);
 }
 
 async function readBody(response: Response): Promise<ArrayBuffer | null> {
@@ -228,7 +248,7 @@ export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof
 					const { bytes } = read;
 					const text = bytes ? new TextDecoder().decode(bytes) : '';
 					// Built only for a failure: an answer handed to the client is parsed there.
-					const about = () => ({ kind, host, attempts, status: response.status, excerpt: excerptOf(text) });
+					const about = () => ({ kind, host, attempts, status: response.status, excerpt: falSaid(text) });
 					// An answer for the client: 2xx, or an error it reports without retrying (401, 403, 404, 422, ...), thrown
 					// here with its origin. The request history is read by the node itself (transport/history.ts).
 					const handBack = () => {
@@ -261,7 +281,7 @@ export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof
 			if (attempt >= retries) throw failure;
 			const delay = retryDelay(attempt, ctx.policy, retryAfterMs);
 			if (delay > ctx.remainingMs()) throw failure;
-			await wait(delay, ctx.signal);
+			await sleepLong(delay, ctx.signal);
 		}
 	};
 }

@@ -1,4 +1,4 @@
-import { ENDPOINT_ID } from './fal';
+import { ENDPOINT_ID } from './client';
 import type { FalSession } from './session';
 
 // fal's request history for the endpoint (platform API, fal.ai/docs/platform-apis/v1/models/requests/by-endpoint).

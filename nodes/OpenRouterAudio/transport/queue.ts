@@ -1,4 +1,4 @@
-import { ApiError, ENDPOINT_ID, type QueueStatus, type Result } from './fal';
+import { ApiError, ENDPOINT_ID, type QueueStatus, type Result } from './client';
 import { findRequest, type HistoryEntry } from './history';
 import type { FalSession } from './session';
 

@@ -1,7 +1,8 @@
-import { anySignal } from './abort';
-import { attemptingFetch, type AttemptContext } from './attempts';
-import { createFalClient, type FalClient } from './fal';
-import { DEFAULT_RETRY, type RetryPolicy } from './retry';
+// One session per execution: fal clients whose fetch makes every attempt of each request (attempts.ts), bound
+// to the execution's Stop and, per item, to its retry policy, its own stop signal and its time left.
+import { anySignal } from '../lib/signals';
+import { attemptingFetch, DEFAULT_RETRY, type AttemptContext, type RetryPolicy } from './attempts';
+import { createFalClient, type FalClient } from './client';
 
 export interface FalSession {
 	/** Kept only to scrub it from error messages and to call fal's platform API. */
@@ -30,14 +31,14 @@ export interface ItemTransportContext {
 	remainingMs?: () => number;
 }
 
-// Looked up at call time: tests route fal's hosts by replacing the global fetch (test/emulator/route.js).
+// Looked up at call time: tests route fal's hosts by replacing the global fetch (test/tools/emulator/route.js).
 const baseFetch: typeof fetch = async (input, init) => await fetch(input, init);
 
 const CANCEL_POLICY: RetryPolicy = { ...DEFAULT_RETRY, maxRetries: 2 };
 const CANCEL_BUDGET_MS = 15_000;
 
 /** One session per execution, from the credential; never the global `fal`, never environment variables. */
-export function createFalSession(apiKey: string, cancelSignal?: AbortSignal, policy?: RetryPolicy): FalSession {
+export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSignal?: AbortSignal): FalSession {
 	const owned = new Map<string, number>();
 	const janitor = createFalClient({
 		credentials: apiKey,
@@ -60,5 +61,13 @@ export function createFalSession(apiKey: string, cancelSignal?: AbortSignal, pol
 			forItem: build,
 		};
 	};
-	return build({ policy: policy ?? { ...DEFAULT_RETRY, maxRetries: 3 }, signal: cancelSignal ?? new AbortController().signal });
+	return build({ policy, signal: cancelSignal ?? new AbortController().signal });
+}
+
+/**
+ * Uploads a file to fal storage once and returns its URL; the job then refers to it by URL. The session's
+ * fetch makes the attempts; storage.upload takes no signal, so the client is bound to `signal`.
+ */
+export async function uploadFile(session: FalSession, file: File, signal: AbortSignal): Promise<string> {
+	return await session.clientFor(signal).storage.upload(file);
 }

@@ -1,7 +1,7 @@
 /**
  * n8n processes of the e2e suite: a real n8n 2.41.1 (on its own Node 24, installed by
  * scripts/n8n-install.mjs) with this package installed from its `npm pack` tarball as a community
- * package, and fal routed to the in-process emulator through test/emulator/preload.js.
+ * package, and fal routed to the in-process emulator through test/tools/emulator/preload.js.
  *
  * scripts/e2e.mjs (npm run test:e2e) builds, packs, installs the tarball once into a template
  * `nodes` folder and passes the paths in E2E_* variables; each test copies that folder into a fresh
@@ -68,7 +68,7 @@ export function n8nEnv(o: EnvOptions): NodeJS.ProcessEnv {
 		nodeBin: n8nPaths().nodeBin,
 		emulatorUrl: o.emulatorUrl,
 		extra: {
-			// test/harness/env.ts silences the jest process; n8n's own logs go to the test's output on failure
+			// test/tools/harness/env.ts silences the jest process; n8n's own logs go to the test's output on failure
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
 			N8N_DISABLED_MODULES: 'mcp-registry',

@@ -1,5 +1,5 @@
 import { redact } from '../../../../nodes/OpenRouterAudio/errors/redact';
-import { normalizeApiKey } from '../../../../nodes/OpenRouterAudio/transport/apiKey';
+import { normalizeApiKey } from '../../../../nodes/OpenRouterAudio/transport/client';
 
 const KEY = 'fal-secret-key-123:abcdef';
 

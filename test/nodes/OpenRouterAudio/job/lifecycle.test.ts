@@ -1,13 +1,13 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { getEventListeners } from 'node:events';
 
-import type { ItemRun } from '../../../../nodes/OpenRouterAudio/actions/item';
+import type { ItemRun } from '../../../../nodes/OpenRouterAudio/job/lifecycle';
 import type { JobSlot, JobSlots } from '../../../../nodes/OpenRouterAudio/dispatch/slots';
-import { ItemClock, TimeLimitReached } from '../../../../nodes/OpenRouterAudio/job/clock';
+import { TimeLimitReached } from '../../../../nodes/OpenRouterAudio/errors/jobFailure';
+import { ItemClock } from '../../../../nodes/OpenRouterAudio/job/clock';
 import { JobLifecycle } from '../../../../nodes/OpenRouterAudio/job/lifecycle';
 import { createFalSession } from '../../../../nodes/OpenRouterAudio/transport/session';
-import { node } from '../node-stub';
-import { useFalEmulator } from '../useFalEmulator';
+import { node, useFalEmulator } from '../../../tools/harness';
 
 // The lifecycle with the real fal client against the emulator, and a dispatcher that records what it is told
 // (the JobSlots contract in dispatch/slots.ts).
@@ -42,7 +42,7 @@ function itemRun(slots: JobSlots, stop = new AbortController().signal): ItemRun 
 		getExecutionId: () => 'exec-1',
 		logger: { info: (message: string) => logged.push(message) },
 	} as unknown as IExecuteFunctions;
-	return { ctx, session: createFalSession('test-key'), itemIndex: 0, stop, cancelSignal: undefined, slots };
+	return { ctx, session: createFalSession('test-key', policy), itemIndex: 0, stop, cancelSignal: undefined, slots };
 }
 const limits = { timeoutMs: 20_000, queueWaitMs: 20_000 };
 

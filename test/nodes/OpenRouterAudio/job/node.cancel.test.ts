@@ -1,8 +1,6 @@
-import { runWorkflow } from '../../../harness/run';
-import { NODE_NAME, triggerThen } from '../../../harness/workflow';
-import type { FalEmulator } from '../../../emulator/server';
-import { jobFate } from '../../../../nodes/OpenRouterAudio/job/failure';
-import { useFalEmulator } from '../useFalEmulator';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import type { FalEmulator } from '../../../tools/emulator';
+import { jobFate } from '../../../../nodes/OpenRouterAudio/errors/jobFailure';
 
 // Guarantee 2: no job keeps running after its item failed, and a paid answer stays reachable.
 const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, jobLatency: (input) => (String(input?.prompt).startsWith('Slow') ? 30_000 : input?.prompt === 'Half' ? 500 : 0),

@@ -1,6 +1,4 @@
-import { runWorkflow } from '../../../harness/run';
-import { NODE_NAME, triggerThen } from '../../../harness/workflow';
-import { useFalEmulator } from '../useFalEmulator';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
 
 // Guarantee 6: one message per cause, never "could not reach fal" for something else.
 const emulator = useFalEmulator();

@@ -1,7 +1,5 @@
-import { runWorkflow } from '../../../harness/run';
-import { NODE_NAME, triggerThen } from '../../../harness/workflow';
-import { LATE_ANSWER_MS } from '../../../../nodes/OpenRouterAudio/job/lifecycle';
-import { useFalEmulator } from '../useFalEmulator';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { LATE_ANSWER_MS } from '../../../../nodes/OpenRouterAudio/job/fate';
 
 // fal only passes a cancel on to a running job; the app decides (fal.ai/docs/inference-api/queue/cancel). The
 // item says what fal answered and what it then saw, and delivers a paid answer rather than throw it away.

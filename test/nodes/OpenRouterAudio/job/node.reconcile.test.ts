@@ -1,9 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow } from '../../../harness/run';
-import { NODE_NAME, triggerThen } from '../../../harness/workflow';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
 import { HISTORY_LAG_MS } from '../../../../nodes/OpenRouterAudio/job/reconcile';
-import { useFalEmulator } from '../useFalEmulator';
 
 // A submit whose answer was lost, against fal's documented history: it lists a request only once it has
 // started. The item adopts its job once listed, and submits again only where no job can exist: its start

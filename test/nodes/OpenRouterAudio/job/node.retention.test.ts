@@ -1,6 +1,4 @@
-import { runWorkflow } from '../../../harness/run';
-import { NODE_NAME, triggerThen } from '../../../harness/workflow';
-import { useFalEmulator } from '../useFalEmulator';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
 
 // fal keeps a result 1 hour after completion, 6 minutes from 10 KB (fal.ai/docs/inference-api/queue/result);
 // its request history keeps the payloads. An answer that has left the result store is read from the history,

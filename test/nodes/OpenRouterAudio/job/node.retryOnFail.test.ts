@@ -1,7 +1,5 @@
-import { runWorkflow } from '../../../harness/run';
-import { NODE_NAME, triggerThen } from '../../../harness/workflow';
-import { defaultAnswer } from '../../../emulator/validate';
-import { useFalEmulator } from '../useFalEmulator';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { defaultAnswer } from '../../../tools/emulator';
 
 // n8n's Retry On Fail runs the whole node again, with every item. What a try already got from fal is not
 // bought again: counted at the emulator, per item (the prompt names the item).

@@ -1,6 +1,4 @@
-import { runWorkflow } from '../../../harness/run';
-import { NODE_NAME, triggerThen } from '../../../harness/workflow';
-import { useFalEmulator } from '../useFalEmulator';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
 
 // "Max Queue Wait" is fal's start timeout: every submit carries it, and fal ends a job no runner started in
 // time, unstarted and unbilled, whatever became of the node (a lost Stop, a dead worker).

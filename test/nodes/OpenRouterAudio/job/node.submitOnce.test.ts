@@ -1,6 +1,4 @@
-import { runWorkflow } from '../../../harness/run';
-import { NODE_NAME, triggerThen } from '../../../harness/workflow';
-import { useFalEmulator } from '../useFalEmulator';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
 
 // Guarantee 1: at most one fal job per item per run. fal's request history here lists only finished jobs
 // (the emulator's default; fal's docs do not say), so a lost submit is found once its job has finished.

@@ -1,6 +1,4 @@
-import { runWorkflow } from '../../../harness/run';
-import { NODE_NAME, triggerThen } from '../../../harness/workflow';
-import { useFalEmulator } from '../useFalEmulator';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
 
 // Guarantee 5: "Timeout (Seconds)" counts the item's work and the time its job runs; time IN_QUEUE at fal
 // counts against "Max Queue Wait (Seconds)". Both: 0 = none, at most 604800 (7 days).

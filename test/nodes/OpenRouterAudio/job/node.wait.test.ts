@@ -1,8 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow } from '../../../harness/run';
-import { NODE_NAME, triggerThen } from '../../../harness/workflow';
-import { useFalEmulator } from '../useFalEmulator';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
 
 // Guarantee 3: waiting survives the network. Each job runs 3 s, so the faults hit it mid-job.
 const emulator = useFalEmulator({ latencyMs: 3000 });

@@ -5,7 +5,7 @@ import {
 	normalizeSegments,
 	type Transcript,
 } from '../../../../nodes/OpenRouterAudio/transcript/segments';
-import { SEGMENTS_MARKER as EMULATOR_MARKER } from '../../../emulator/segments';
+import { SEGMENTS_MARKER as EMULATOR_MARKER } from '../../../tools/emulator';
 
 const ok = (answer: string): Transcript => {
 	const result = normalizeSegments(answer);

@@ -1,6 +1,6 @@
 import { ApiError, createFalClient, isRetryableError, ValidationError } from '@fal-ai/client';
 
-import { attemptingFetch, FalRequestFailed, originOf, requestKind } from '../../../../nodes/OpenRouterAudio/transport/attempts';
+import { attemptingFetch, FalRequestFailed, originOf, parseRetryAfter, requestKind, retryDelay } from '../../../../nodes/OpenRouterAudio/transport/attempts';
 
 // Unit tests of the one retry layer with a scripted network (`base`). The engine tests drive the same
 // layer against the emulator; here each attempt's outcome is chosen exactly.
@@ -200,4 +200,36 @@ test('a 403 from the storage upload URL is "storage refused", never passed on as
 	const error = await failure(attemptingFetch(base, fast(3))(UPLOAD, { method: 'PUT', body: 'x' }));
 	expect(calls).toHaveLength(1);
 	expect(error.info).toMatchObject({ kind: 'upload', type: 'http', status: 403 });
+});
+
+// The retry policy: the wait before each retry.
+const backoff = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 10_000 };
+
+describe('retryDelay', () => {
+	test('grows exponentially with jitter inside [ceiling/2, ceiling]', () => {
+		expect(retryDelay(0, backoff, undefined, () => 0)).toBe(50);
+		expect(retryDelay(0, backoff, undefined, () => 1)).toBe(100);
+		expect(retryDelay(3, backoff, undefined, () => 1)).toBe(800);
+		expect(retryDelay(20, backoff, undefined, () => 1)).toBe(10_000);
+	});
+
+	test("the server's Retry-After wins, also above the backoff ceiling (the item's time caps it)", () => {
+		expect(retryDelay(0, backoff, 2000)).toBe(2000);
+		expect(retryDelay(0, backoff, 60_000)).toBe(60_000);
+	});
+});
+
+describe('parseRetryAfter', () => {
+	const now = Date.parse('2026-01-01T00:00:00Z');
+	test('seconds and HTTP dates, never negative', () => {
+		expect(parseRetryAfter('3', now)).toBe(3000);
+		expect(parseRetryAfter('0.5', now)).toBe(500);
+		expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:07 GMT', now)).toBe(7000);
+		expect(parseRetryAfter('Wed, 31 Dec 2025 23:59:00 GMT', now)).toBe(0);
+	});
+	test('absent or unreadable is undefined', () => {
+		expect(parseRetryAfter(null, now)).toBeUndefined();
+		expect(parseRetryAfter('', now)).toBeUndefined();
+		expect(parseRetryAfter('soon', now)).toBeUndefined();
+	});
 });

@@ -1,0 +1,243 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { ExecutionBaseError, NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { FalRequestFailed, originOf, type RequestKind, type RequestOrigin } from '../transport/attempts';
+import { ApiError, ValidationError } from '../transport/client';
+import { endedUnstarted, ENDPOINT_ID, ResultUnavailable } from '../transport/queue';
+import { forItem } from './itemError';
+import { redact, redactJson, scrubKey } from './redact';
+
+// fal's field names in 422 errors, as the user sees them in the node.
+const FIELD_LABELS: Record<string, string> = {
+	audio_url: '"Audio URL" / "Input Binary Field"',
+	prompt: '"Prompt"',
+	model: '"Model"',
+	system_prompt: '"System Prompt" (Options)',
+	reasoning: '"Reasoning" (Options)',
+	temperature: '"Temperature" (Options)',
+	max_tokens: '"Max Tokens" (Options)',
+};
+
+type Described = { message: string; description: string };
+
+function describeValidation(error: ValidationError): Described {
+	const lines = error.fieldErrors.map((field) => {
+		const name = String(field.loc[field.loc.length - 1] ?? 'body');
+		// A whole-body complaint (fal's plain-text detail) has no field to name.
+		return name === 'body' ? field.msg : `${FIELD_LABELS[name] ?? name}: ${field.msg}`;
+	});
+	return {
+		message: `fal rejected the input: ${lines[0] ?? error.message}`,
+		description: `${lines.join('\n')}\nCorrect the field${lines.length > 1 ? 's' : ''} above and run the node again.`,
+	};
+}
+
+const BILLING_URL = 'https://fal.ai/dashboard/billing';
+const KEYS_URL = 'https://fal.ai/dashboard/keys';
+
+// fal locks an account, not a key: `403 {"detail": "User is locked. Reason: Exhausted balance. Top up your
+// balance at fal.ai/dashboard/billing."}` (also "Admin lock") to submits and storage-upload initiations.
+const LOCKED = /\block(ed)?\b|balance/i;
+
+/** What fal's refusal cost the item: nothing, when the refused request was the first of its job. */
+function nothingStarted(kind: RequestKind | undefined): string {
+	if (kind === 'submit') return 'No job was started for this item and nothing was paid for it.';
+	if (kind === 'initiate') return 'The audio was not uploaded and no job was started for this item; nothing was paid for it.';
+	return '';
+}
+
+const sentences = (...parts: string[]) => parts.filter(Boolean).join(' ');
+
+function describeForbidden(detail: string, kind: RequestKind | undefined): Described {
+	if (LOCKED.test(detail)) {
+		const reason = /reason:\s*([^.]+)/i.exec(detail)?.[1]?.trim();
+		return {
+			message: `The fal account is locked${reason ? `: ${reason}` : ''}`,
+			description: sentences(
+				`fal said: "${detail}"`,
+				`The API key itself is fine: fal locked the account it belongs to. Top up the balance or see why the account is locked at ${BILLING_URL}, then run the node again.`,
+				nothingStarted(kind),
+			),
+		};
+	}
+	return {
+		message: `fal refused the request${detail ? `: ${detail}` : ''}`,
+		description: sentences(
+			'fal knows the key but does not allow it this request: HTTP 403 is about what the key or its account may do (for example the key\'s scope), not necessarily a wrong key, which fal answers with HTTP 401.',
+			`Check the key and its scope at ${KEYS_URL}, and that its account or team may use this endpoint; or create a new key. Then run the node again.`,
+			nothingStarted(kind),
+		),
+	};
+}
+
+function describeApiError(error: ApiError<unknown>, kind: RequestKind | undefined): Described {
+	const status = error.status;
+	const body = error.body as { detail?: unknown; message?: unknown } | undefined;
+	const said = typeof body?.detail === 'string' ? body.detail : typeof body?.message === 'string' ? body.message : undefined;
+	const detail = said ?? error.message;
+	if (error instanceof ValidationError || status === 422) return describeValidation(error as ValidationError);
+	if (status === 401) {
+		return {
+			message: 'fal refused the API key',
+			description: sentences(
+				`Check the Fal API credential: the key may be mistyped, revoked, or belong to another account. Create a key at ${KEYS_URL}.`,
+				nothingStarted(kind),
+			),
+		};
+	}
+	if (status === 403) return describeForbidden(said ?? '', kind);
+	if (status === 429) {
+		return {
+			message: 'fal is rate limiting requests and the retries ran out',
+			description: 'Set "Max Concurrent Jobs" under Options to a lower number, or run fewer items at once, then try again.',
+		};
+	}
+	if (status >= 500) {
+		return {
+			message: `fal failed to process the request: ${detail}`,
+			description: 'This is an error on fal\'s side and it persisted through the retries. Try again later, or raise "Max Retries" under Options.',
+		};
+	}
+	return { message: `fal returned an error: ${detail}`, description: 'See the error details for fal\'s full answer.' };
+}
+
+const KEEPING_ANSWERS =
+	'fal keeps a result 1 hour after the job completes, 6 minutes if it is 10 KB or larger (a transcript of about 10 minutes of speech). To keep answers, let "Analyze Audio" wait for them, give "Submit Job" a Webhook URL (fal posts the result there), or run "Get Job" within a few minutes of completion (for example after a Wait node).';
+
+/** fal's result store and request history both lack the answer (transport/queue.ts). */
+function describeUnavailable(error: ResultUnavailable): { message: string; description: string } {
+	const id = error.requestId;
+	const history = error.historyProblem ? ` fal's request history could not be asked: ${error.historyProblem}.` : '';
+	if (error.listed) {
+		const ended = error.listed.ended_at ? ` It ended at ${error.listed.ended_at}.` : '';
+		return {
+			message: `fal no longer has the answer of job ${id} (HTTP 404 from queue.fal.run)`,
+			description: `Its result has left fal's result store and fal's request history holds no copy of it.${ended} ${KEEPING_ANSWERS}`,
+		};
+	}
+	return {
+		message: `fal does not know request ${id} (HTTP 404 from queue.fal.run)`,
+		description: `Neither fal's queue nor its request history (the last 90 days) has a request with this ID for ${ENDPOINT_ID}.${history} Check the request ID. A request that never started (cancelled or ended while it waited in fal's queue) is not in the history either; an expired result is gone: ${KEEPING_ANSWERS}`,
+	};
+}
+
+const isAbort = (error: unknown) =>
+	error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+
+const times = (n: number) => `${n} time${n === 1 ? '' : 's'}`;
+
+/** One message per cause, for requests the fetch layer gave up on (transport/attempts.ts). */
+function describeRequestFailure(error: FalRequestFailed): Described {
+	const { kind, type, host, attempts, status, excerpt, code, retryAfterMs } = error.info;
+	const tried = `The request was sent ${times(attempts)}.`;
+	if (type === 'connect') {
+		const tls = code && /CERT|TLS|SSL|SIGNED|UNABLE_TO/.test(code);
+		return {
+			message: `Could not connect to fal (${host})`,
+			// n8n replaces messages that contain codes like ECONNREFUSED; the code goes into the description.
+			description: `${tls ? 'The secure (TLS) connection failed' : 'No connection could be made'}${code ? ` (${code})` : ''}; nothing reached fal. ${tried} Check that the n8n instance can reach ${host}: DNS, firewall, proxy.`,
+		};
+	}
+	if (type === 'lost') {
+		return {
+			message: `The connection to fal (${host}) broke before its answer arrived`,
+			description: `${code ? `${code}. ` : ''}${tried} Raise "Max Retries" under Options if the network is unstable.`,
+		};
+	}
+	if (type === 'unreadable') {
+		return {
+			message: `fal answered something that is not what the endpoint returns: "${excerpt ?? ''}"`,
+			description: `fal's answer to the ${kind} request was not valid JSON. ${tried}`,
+		};
+	}
+	if (kind === 'upload' && status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+		return {
+			message: 'fal storage refused the upload',
+			description: sentences(
+				`The signed upload URL fal issued for the audio file refused it, which happens when that URL has expired or is invalid. fal storage answered: "${excerpt || 'nothing'}".`,
+				'This is not about the API key. Run the node again for a new upload URL; if it persists, pass the audio by URL.',
+				'No job was started for this item.',
+			),
+		};
+	}
+	if (status === 429) {
+		return {
+			message: 'fal is rate limiting requests',
+			description: `${tried}${retryAfterMs !== undefined ? ` fal asked to wait ${Math.ceil(retryAfterMs / 1000)} s.` : ''} Lower "Max Concurrent Jobs" under Options, run fewer items at once, or raise "Max Retries".`,
+		};
+	}
+	return {
+		message: `fal failed to process the request${excerpt ? `: ${excerpt}` : ''}`,
+		description: `This is an error on fal's side. ${tried} Try again later, or raise "Max Retries" under Options.`,
+	};
+}
+
+/** "(HTTP 403 from queue.fal.run)": every message about an answer says which host gave it, with which status. */
+function answeredBy(status: number | undefined, origin: RequestOrigin | undefined): string {
+	return status === undefined ? '' : ` (HTTP ${status} from ${origin?.host ?? 'fal'})`;
+}
+
+/**
+ * Turns anything the fal client or the fetch layer throws into an n8n error for one item: the real cause,
+ * the item index, a hint how to fix it, and never the API key. n8n's own errors (an expression error in a
+ * field, an error already made for the item) pass unchanged, only scrubbed of the key.
+ */
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	apiKey: string,
+	requestId?: string,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return scrubKey(error, apiKey);
+	if (error instanceof ExecutionBaseError) return scrubKey(error, apiKey) as unknown as NodeOperationError;
+	const suffix = forItem('', itemIndex);
+	const origin = originOf(error);
+	if (error instanceof ResultUnavailable) {
+		const { message, description } = describeUnavailable(error);
+		return new NodeOperationError(node, message + suffix, { itemIndex, description });
+	}
+	if (endedUnstarted(error)) {
+		const id = error.requestId || requestId;
+		return new NodeOperationError(node, `fal ended job ${id} unstarted: it waited in fal's queue past its start timeout${answeredBy(error.status, origin)}${suffix}`, {
+			itemIndex,
+			description: 'The job never ran and nothing was billed. Its start timeout was the "Max Queue Wait (Seconds)" of the node that submitted it. Submit it again with a longer Max Queue Wait, or with fewer items at once.',
+		});
+	}
+	if (error instanceof ApiError) {
+		const described = describeApiError(error, origin?.kind);
+		const message = described.message + answeredBy(error.status, origin);
+		const { description } = described;
+		const response: JsonObject = { status: error.status, requestId: error.requestId || requestId || null };
+		if (error.body !== undefined) response.body = error.body as JsonObject;
+		return scrubKey(
+			new NodeApiError(node, redactJson(response, apiKey), {
+				message: redact(message, apiKey) + suffix,
+				description: redact(description, apiKey),
+				httpCode: String(error.status),
+				itemIndex,
+			}),
+			apiKey,
+		);
+	}
+	if (error instanceof FalRequestFailed) {
+		const described = describeRequestFailure(error);
+		// A connection that failed has no status; its message names the host already.
+		const message = described.message + (error.info.type === 'connect' || error.info.type === 'lost' ? '' : answeredBy(error.info.status, origin));
+		const { description } = described;
+		return scrubKey(new NodeOperationError(node, redact(message, apiKey) + suffix, { itemIndex, description: redact(description, apiKey) }), apiKey);
+	}
+	const cause = error instanceof Error ? error : new Error(String(error));
+	const reason = redact([cause.message, (cause.cause as Error | undefined)?.message].filter(Boolean).join(': '), apiKey);
+	if (isAbort(cause)) {
+		return new NodeOperationError(node, `The request to fal was aborted${suffix}`, {
+			itemIndex,
+			description: `${reason}. The execution was stopped or the item ran out of time.`,
+		});
+	}
+	if (cause instanceof SyntaxError) {
+		return new NodeOperationError(node, `fal answered something that is not JSON${suffix}`, { itemIndex, description: reason });
+	}
+	// The cause goes into the description only: n8n replaces messages that contain codes like ECONNREFUSED.
+	return new NodeOperationError(node, `The request to fal failed${suffix}`, { itemIndex, description: reason });
+}

@@ -1,0 +1,262 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { failItem } from '../errors/itemError';
+import { describeType } from '../lib/text';
+import { DEFAULT_RETRY, type RetryPolicy } from '../transport/attempts';
+import type { AudioRequest } from '../transport/queue';
+import { numberOption } from './numbers';
+
+// The Options every job operation shows (Analyze and Submit Job), each with its check. A default is written
+// once, as the literal n8n's lint reads in the field, and the node reads it from there when the option is unset.
+
+const maxConcurrentJobs = {
+	displayName: 'Max Concurrent Jobs',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 1000, numberPrecision: 0 },
+	default: 0,
+	description:
+		'The most fal jobs in flight at once. 0 = automatic: the node learns from fal\'s queue how many jobs your account runs at once and keeps just enough submitted to use them all. 1 = one item after another. Output order always matches the input. Read from the first item.',
+} satisfies INodeProperties;
+
+const keepBinary = {
+	displayName: 'Keep Binary Data',
+	name: 'keepBinary',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to pass the input item\'s binary data on to the output item, so a later node can store it',
+} satisfies INodeProperties;
+
+const maxFileSize = {
+	displayName: 'Max File Size (MB)',
+	name: 'maxFileSizeMb',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 1024 },
+	default: 100,
+	description: 'Larger audio fails before it is uploaded',
+} satisfies INodeProperties;
+
+const maxQueueWait = {
+	displayName: 'Max Queue Wait (Seconds)',
+	name: 'maxQueueWait',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 604800, numberPrecision: 0 },
+	default: 3600,
+	description:
+		'How long a job may wait in fal\'s queue (IN_QUEUE) before it starts. Sent to fal as its start timeout: past it fal ends the job unstarted and unbilled, and the item fails. This time does not count against "Timeout (Seconds)". 0 = no limit, else more than 1, at most 604800 (7 days).',
+} satisfies INodeProperties;
+
+const maxRetries = {
+	displayName: 'Max Retries',
+	name: 'maxRetries',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
+	default: 3,
+	description:
+		'How often one request to fal is retried after a rate limit (429), a server error (5xx) or a dropped connection: at most this plus one attempts, waiting as fal\'s Retry-After asks. A submit that fal may have received is never sent twice.',
+} satisfies INodeProperties;
+
+const maxTokens = {
+	displayName: 'Max Tokens',
+	name: 'maxTokens',
+	type: 'number',
+	typeOptions: { minValue: 1, numberPrecision: 0 },
+	default: 4096,
+	description: 'The most tokens the model may generate in its answer. An answer cut off at this limit is marked "truncated" on the item.',
+} satisfies INodeProperties;
+
+const reasoning = {
+	displayName: 'Reasoning',
+	name: 'reasoning',
+	type: 'boolean',
+	default: false,
+	description: 'Whether the model\'s reasoning should be part of the answer',
+} satisfies INodeProperties;
+
+const systemPrompt = {
+	displayName: 'System Prompt',
+	name: 'systemPrompt',
+	type: 'string',
+	typeOptions: { rows: 3 },
+	default: '',
+	placeholder: 'e.g. You transcribe medical dictation. Keep drug names exactly as spoken.',
+	description: 'Context or instructions for the model, sent as the system prompt',
+} satisfies INodeProperties;
+
+const uploadMemory = {
+	displayName: 'Upload Memory (MB)',
+	name: 'uploadMemoryMb',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 256,
+	description:
+		'How much binary audio the node holds in memory at once while reading and uploading files, across all items. A larger file is still sent, on its own. Read from the first item.',
+	displayOptions: { show: { '/audioSource': ['binary'] } },
+} satisfies INodeProperties;
+
+const temperature = {
+	displayName: 'Temperature',
+	name: 'temperature',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
+	default: 1,
+	description: 'Lower values give more predictable answers, higher values more varied ones (0 to 2)',
+} satisfies INodeProperties;
+
+const timeout = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 604800, numberPrecision: 0 },
+	default: 600,
+	description:
+		'How long one item may take: its upload plus the time its fal job runs (IN_PROGRESS). Time waiting in fal\'s queue counts against "Max Queue Wait (Seconds)" instead. Past it the item fails and fal is asked to cancel its job. 0 = no limit, at most 604800 (7 days).',
+} satisfies INodeProperties;
+
+const jobOptions: INodeProperties[] = [
+	maxConcurrentJobs,
+	keepBinary,
+	maxFileSize,
+	maxQueueWait,
+	maxRetries,
+	maxTokens,
+	reasoning,
+	systemPrompt,
+	uploadMemory,
+	temperature,
+	timeout,
+];
+
+/** Everything under "Options", with an operation's own options, listed alphabetically as n8n lists them. */
+export function optionsCollection(own: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...jobOptions, ...own].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+/** One item's Options as set; an unset option is not there. */
+export const optionsOf = (ctx: IExecuteFunctions, itemIndex: number) => ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+
+/**
+ * "Max Concurrent Jobs", read once per execution from the first item: the most fal jobs submitted and
+ * unfinished at once. Infinity when automatic (0 or empty): the dispatcher learns the account's limit.
+ */
+export function readMaxConcurrentJobs(ctx: IExecuteFunctions): number {
+	const value = optionsOf(ctx, 0)[maxConcurrentJobs.name];
+	if (value === undefined || value === null || value === '') return Infinity;
+	const max = numberOption(ctx, 0, value, maxConcurrentJobs.displayName, {
+		min: 0,
+		max: 1000,
+		integer: true,
+		hint: 'Use 0 (automatic: as many as your fal account runs at once) or a whole number from 1 (one item after another) to 1000.',
+	});
+	return max === 0 ? Infinity : max;
+}
+
+/** "Upload Memory (MB)" in bytes, read once per execution from the first item. */
+export function readUploadMemoryBytes(ctx: IExecuteFunctions): number {
+	const mb = numberOption(ctx, 0, optionsOf(ctx, 0)[uploadMemory.name] ?? uploadMemory.default, uploadMemory.displayName, {
+		min: 1,
+		hint: 'Use a number of megabytes of at least 1.',
+	});
+	return Math.round(mb * 1024 * 1024);
+}
+
+/** "Max Retries" as it is when unset: Get Job, which has no Options, retries as much. */
+export const defaultRetryPolicy = (): RetryPolicy => ({ ...DEFAULT_RETRY, maxRetries: maxRetries.default });
+
+export function readRetryPolicy(ctx: IExecuteFunctions, itemIndex: number): RetryPolicy {
+	const retries = numberOption(ctx, itemIndex, optionsOf(ctx, itemIndex)[maxRetries.name] ?? maxRetries.default, maxRetries.displayName, {
+		min: 0,
+		max: 10,
+		integer: true,
+		hint: 'Use a whole number from 0 (no retries) to 10.',
+	});
+	return { ...DEFAULT_RETRY, maxRetries: retries };
+}
+
+/** The largest value either time limit accepts: 7 days, in seconds. */
+const MAX_LIMIT_SECONDS = 604_800;
+/** "Max Queue Wait" is sent to fal as its start timeout, which must be above this. */
+const MIN_QUEUE_WAIT_SECONDS = 1;
+
+/** An item's two time limits, in ms; 0 = no limit. */
+export interface TimeLimits {
+	/** "Timeout (Seconds)": upload, submit, the time the job runs (IN_PROGRESS) and the result download. */
+	timeoutMs: number;
+	/** "Max Queue Wait (Seconds)": how long the job may wait IN_QUEUE at fal before a runner starts it (fal's start timeout). */
+	queueWaitMs: number;
+}
+
+export function readTimeLimits(ctx: IExecuteFunctions, itemIndex: number): TimeLimits {
+	const options = optionsOf(ctx, itemIndex);
+	const limit = (field: typeof timeout | typeof maxQueueWait) =>
+		numberOption(ctx, itemIndex, options[field.name] ?? field.default, field.displayName, {
+			min: 0,
+			max: MAX_LIMIT_SECONDS,
+			hint: `Use a number of seconds from 0 (no limit) to ${MAX_LIMIT_SECONDS} (7 days).`,
+		});
+	const queueWait = limit(maxQueueWait);
+	// Sent as fal's start timeout, which the fal client takes only above 1 second.
+	if (queueWait > 0 && queueWait <= MIN_QUEUE_WAIT_SECONDS) {
+		failItem(
+			ctx,
+			itemIndex,
+			`The "${maxQueueWait.displayName}" option is ${queueWait}, which is not allowed`,
+			`fal takes a queue wait (its start timeout) of more than ${MIN_QUEUE_WAIT_SECONDS} second. Use 0 (no limit) or a number above ${MIN_QUEUE_WAIT_SECONDS}.`,
+		);
+	}
+	return { timeoutMs: limit(timeout) * 1000, queueWaitMs: queueWait * 1000 };
+}
+
+/** The endpoint's optional inputs the Options set; one left unset is not sent. */
+export function readModelOptions(ctx: IExecuteFunctions, itemIndex: number): Pick<AudioRequest, 'system_prompt' | 'reasoning' | 'temperature' | 'max_tokens'> {
+	const options = optionsOf(ctx, itemIndex);
+	const request: Pick<AudioRequest, 'system_prompt' | 'reasoning' | 'temperature' | 'max_tokens'> = {};
+	const system = options[systemPrompt.name];
+	if (typeof system === 'string') {
+		if (system.trim()) request.system_prompt = system;
+	} else if (system !== undefined && system !== null) {
+		failItem(ctx, itemIndex, `The "${systemPrompt.displayName}" option is ${describeType(system)}, not text`, 'An expression must return text; for an object use e.g. {{ JSON.stringify($json.context) }}, or remove the option.');
+	}
+	const thinks = options[reasoning.name];
+	if (thinks !== undefined) request.reasoning = thinks === true || thinks === 'true';
+	if (options[temperature.name] !== undefined) {
+		request.temperature = numberOption(ctx, itemIndex, options[temperature.name], temperature.displayName, {
+			min: 0,
+			max: 2,
+			hint: 'Use a number from 0 (most predictable) to 2 (most varied).',
+		});
+	}
+	if (options[maxTokens.name] !== undefined) {
+		request.max_tokens = numberOption(ctx, itemIndex, options[maxTokens.name], maxTokens.displayName, {
+			min: 1,
+			integer: true,
+			hint: 'Use a whole number of at least 1, or remove the option to let the model decide.',
+		});
+	}
+	return request;
+}
+
+/** "Max File Size (MB)" in bytes. */
+export function readMaxBytes(ctx: IExecuteFunctions, itemIndex: number): number {
+	const mb = numberOption(ctx, itemIndex, optionsOf(ctx, itemIndex)[maxFileSize.name] ?? maxFileSize.default, maxFileSize.displayName, {
+		min: 0.001,
+		hint: 'Use a positive number of megabytes.',
+	});
+	return Math.round(mb * 1024 * 1024);
+}
+
+/** "Keep Binary Data". */
+export const readKeepBinary = (ctx: IExecuteFunctions, itemIndex: number): boolean => optionsOf(ctx, itemIndex)[keepBinary.name] === true;
+
+/** Passes the input item's binary data on to the output item when "Keep Binary Data" is on. */
+export function withBinary(ctx: IExecuteFunctions, itemIndex: number, keep: boolean, item: INodeExecutionData): INodeExecutionData {
+	const binary = ctx.getInputData()[itemIndex]?.binary;
+	return keep && binary ? { ...item, binary } : item;
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { jobOutlivesItem, type JobFate } from '../errors/jobFailure';
+import type { JobParams } from '../fields/job';
+import { ExpiringMap } from '../lib/expiringMap';
+import { stableJson } from '../lib/stableJson';
+
+// n8n's "Retry On Fail" runs the node again, with every input item, in the same process and execution. So
+// that a retry does not pay twice, each item's fal job is remembered here by execution, node and item, with
+// a fingerprint of what was asked: a retry re-attaches to a job that is still running, takes the answer of
+// one that completed, and submits only items that never got a job. Nothing is written anywhere; entries
+// expire and their number is bounded, so a long-running n8n process does not grow.
+
+export interface JobKey {
+	executionId: string;
+	nodeName: string;
+	itemIndex: number;
+}
+
+export interface RememberedJob {
+	requestId: string;
+	/** fal reported the job COMPLETED: its result can be fetched again without a new job. */
+	completed: boolean;
+}
+
+interface Entry extends RememberedJob {
+	fingerprint: string;
+}
+
+export interface JobMemoryLimits {
+	maxEntries: number;
+	ttlMs: number;
+}
+
+// A day covers n8n's longest retry waits (5 s between tries, at most 5 tries) many times over, and a
+// day of a busy instance's items fits in a few megabytes.
+const DEFAULT_LIMITS: JobMemoryLimits = { maxEntries: 20_000, ttlMs: 24 * 60 * 60 * 1000 };
+
+/** A stable digest of everything that decides the answer: the endpoint input and the audio's identity. */
+export function fingerprint(value: unknown): string {
+	return createHash('sha256').update(stableJson(value)).digest('hex');
+}
+
+export class JobMemory {
+	private readonly entries: ExpiringMap<Entry>;
+
+	constructor(limits: JobMemoryLimits = DEFAULT_LIMITS, now: () => number = Date.now) {
+		this.entries = new ExpiringMap(limits, now);
+	}
+
+	/** The job this item already has for the same request, if any. A changed request is not served. */
+	recall(key: JobKey, print: string): RememberedJob | undefined {
+		const id = keyOf(key);
+		const entry = this.entries.get(id);
+		if (!entry) return undefined;
+		if (entry.fingerprint !== print) {
+			this.entries.delete(id);
+			return undefined;
+		}
+		return { requestId: entry.requestId, completed: entry.completed };
+	}
+
+	/** fal accepted a job for this item. */
+	submitted(key: JobKey, print: string, requestId: string): void {
+		this.entries.set(keyOf(key), { requestId, completed: false, fingerprint: print });
+	}
+
+	/** fal reported the item's job COMPLETED. */
+	completed(key: JobKey, requestId: string): void {
+		const entry = this.entries.get(keyOf(key));
+		if (entry?.requestId === requestId) entry.completed = true;
+	}
+
+	/** The job is gone (cancelled, failed at fal, or its answer is in an output item): nothing to reuse. */
+	forget(key: JobKey): void {
+		this.entries.delete(keyOf(key));
+	}
+
+	get size(): number {
+		return this.entries.size;
+	}
+}
+
+const keyOf = (key: JobKey) => JSON.stringify([key.executionId, key.nodeName, key.itemIndex]);
+
+/** One memory per n8n process: the retries of a node run in the process that ran it first. */
+const jobMemory = new JobMemory();
+
+/** Where an item's job is remembered: this execution, this node, this item. */
+function jobKey(ctx: IExecuteFunctions, itemIndex: number): JobKey {
+	return { executionId: ctx.getExecutionId(), nodeName: ctx.getNode().name, itemIndex };
+}
+
+/**
+ * What the item asks of fal, before anything is uploaded: the endpoint input without `audio_url`, and the
+ * audio's identity instead (a binary file's upload URL is new on every upload). A stored binary is named by
+ * its ID in n8n's binary store; an inline one by a digest of its bytes.
+ */
+export function requestFingerprint(ctx: IExecuteFunctions, itemIndex: number, params: JobParams, webhookUrl?: string): string {
+	let audio: unknown = params.audioUrl;
+	if (params.audioSource === 'binary') {
+		const binary = ctx.getInputData()[itemIndex]?.binary?.[params.binaryPropertyName.trim()];
+		audio = binary && {
+			id: binary.id,
+			digest: binary.id ? undefined : createHash('sha256').update(binary.data).digest('hex'),
+			fileName: binary.fileName,
+			mimeType: binary.mimeType,
+		};
+	}
+	return fingerprint({ request: params.request, audio, webhookUrl });
+}
+
+/** One item's entry in the process's job memory, for the lifetime of one run of the node. */
+export class RememberedItem {
+	private readonly key: JobKey;
+
+	constructor(
+		ctx: IExecuteFunctions,
+		itemIndex: number,
+		private readonly print: string,
+		private readonly memory: JobMemory = jobMemory,
+	) {
+		this.key = jobKey(ctx, itemIndex);
+	}
+
+	/** The job an earlier try of this node gave this item for the same request, if any. */
+	recall(): RememberedJob | undefined {
+		return this.memory.recall(this.key, this.print);
+	}
+
+	submitted(requestId: string): void {
+		this.memory.submitted(this.key, this.print, requestId);
+	}
+
+	/** fal reported the job COMPLETED (it is billed): a retry reads its answer again instead of paying anew. */
+	completed(requestId: string): void {
+		this.memory.completed(this.key, requestId);
+	}
+
+	/**
+	 * The item failed. A job that completed stays (a retry reads its answer, or fal's error, again), and so does one
+	 * that may still run (a cancel fal only passed on, or one that got no answer). A job that never ran, was removed
+	 * from fal's queue or stopped leaves nothing to reuse: a retry submits anew.
+	 */
+	failed(fate: JobFate): void {
+		if (!jobOutlivesItem(fate)) this.memory.forget(this.key);
+	}
+}

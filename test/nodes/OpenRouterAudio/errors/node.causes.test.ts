@@ -1,0 +1,116 @@
+import { FIXTURES, NODE_NAME, runWorkflow, triggerThen, useFalEmulator, useLoggedLines, visibleText, type WorkflowRunResult } from '../../../tools/harness';
+
+// Each cause of a refusal is named for what it is, with the host and status it came from, through the real
+// fal client and n8n engine against the emulator. A locked account is never called a wrong key.
+const KEY = 'fal-key-3c4d5e6f:a1b2c3d4e5f60718293a4b5c';
+const emulator = useFalEmulator({ apiKeys: [KEY] });
+
+const LOCKED = 'User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing.';
+const BILLING = 'https://fal.ai/dashboard/billing';
+
+const logs = useLoggedLines();
+
+function expectNoKey(result: WorkflowRunResult) {
+	const text = visibleText(result, logs());
+	expect(text).not.toContain(KEY);
+	expect(text).not.toContain(KEY.split(':')[1]);
+}
+
+const byUrl = (apiKey = KEY) =>
+	runWorkflow({ ...triggerThen({ audioUrl: 'https://audio.example/a.mp3' }), credentials: { falApi: { apiKey } } });
+
+const byBinary = () =>
+	runWorkflow({
+		binaryMode: 'filesystem',
+		...triggerThen({ audioSource: 'binary' }, [{}], { binaryFiles: [{ path: `${FIXTURES}/speech.wav` }] }),
+		credentials: { falApi: { apiKey: KEY } },
+	});
+
+const routes = () => emulator().requests.map((request) => request.route);
+
+// The emulator's locked account answers as fal does (test/tools/emulator/server.js): new submits and uploads 403,
+// everything about existing jobs as usual.
+describe('a locked account (fal: 403 "User is locked")', () => {
+	test('on the submit: the account is locked, fal\'s reason, the billing link, nothing started, the key is fine', async () => {
+		emulator().lockAccount();
+		const result = await byUrl();
+		const error = result.error(NODE_NAME);
+		expect(error?.message).toBe('The fal account is locked: Exhausted balance (HTTP 403 from queue.fal.run) [item 0]');
+		expect(error?.description).toContain(`fal said: "${LOCKED}"`);
+		expect(error?.description).toContain(BILLING);
+		expect(error?.description).toMatch(/The API key itself is fine/);
+		expect(error?.description).toMatch(/No job was started for this item and nothing was paid for it/);
+		expect(`${error?.message} ${error?.description}`).not.toMatch(/mistyped|refused the API key|wrong key/i);
+		// fal refused the submit: no job exists.
+		expect(routes()).toEqual(['submit']);
+		expect(emulator().jobs.size).toBe(0);
+		expectNoKey(result);
+	});
+
+	test('on the storage upload initiation: nothing uploaded, nothing submitted', async () => {
+		emulator().lockAccount('Admin lock.');
+		const result = await byBinary();
+		const error = result.error(NODE_NAME);
+		expect(error?.message).toBe('The fal account is locked: Admin lock (HTTP 403 from rest.fal.ai) [item 0]');
+		expect(error?.description).toContain(BILLING);
+		expect(error?.description).toMatch(/The API key itself is fine/);
+		expect(error?.description).toMatch(/The audio was not uploaded and no job was started for this item; nothing was paid for it/);
+		expect(`${error?.message} ${error?.description}`).not.toMatch(/mistyped|refused the API key|wrong key/i);
+		expect(routes()).toEqual(['initiate']);
+		expect(emulator().uploads.size).toBe(0);
+		expect(emulator().jobs.size).toBe(0);
+		expectNoKey(result);
+	});
+});
+
+test('a 403 from the signed storage upload URL: the upload was refused (expired or invalid URL), not the key', async () => {
+	emulator().fault({ route: 'upload', status: 403, text: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', contentType: 'application/xml' });
+	const result = await byBinary();
+	const error = result.error(NODE_NAME);
+	expect(error?.message).toBe('fal storage refused the upload (HTTP 403 from v3b.fal.media) [item 0]');
+	expect(error?.description).toMatch(/that URL has expired or is invalid/);
+	expect(error?.description).toMatch(/Request has expired/);
+	expect(error?.description).toMatch(/This is not about the API key/);
+	expect(`${error?.message} ${error?.description}`).not.toMatch(/mistyped|refused the API key|locked/i);
+	expect(routes()).toEqual(['initiate', 'upload']);
+	expect(emulator().uploads.size).toBe(0);
+	expect(emulator().jobs.size).toBe(0);
+	expectNoKey(result);
+});
+
+test('a 401: the key was refused, from which host, and that nothing was started', async () => {
+	const result = await byUrl('fal-key-00000000:not-a-real-secret');
+	const error = result.error(NODE_NAME);
+	expect(error?.message).toBe('fal refused the API key (HTTP 401 from queue.fal.run) [item 0]');
+	expect(error?.description).toMatch(/Check the Fal API credential: the key may be mistyped, revoked/);
+	expect(error?.description).toMatch(/No job was started for this item/);
+	expect(routes()).toEqual(['submit']);
+	expect(emulator().jobs.size).toBe(0);
+	expect(visibleText(result, logs())).not.toContain('not-a-real-secret');
+});
+
+test('another 403: fal refused the request, with its detail; a permission, not necessarily a wrong key', async () => {
+	emulator().fault({ route: 'submit', status: 403, body: { detail: 'This key may not access openrouter/router/audio' } });
+	const result = await byUrl();
+	const error = result.error(NODE_NAME);
+	expect(error?.message).toBe('fal refused the request: This key may not access openrouter/router/audio (HTTP 403 from queue.fal.run) [item 0]');
+	expect(error?.description).toMatch(/not necessarily a wrong key/);
+	expect(error?.description).toMatch(/scope/);
+	expect(error?.description).toMatch(/No job was started for this item/);
+	expect(`${error?.message} ${error?.description}`).not.toMatch(/locked|refused the API key/i);
+	expect(routes()).toEqual(['submit']);
+	expect(emulator().jobs.size).toBe(0);
+	expectNoKey(result);
+});
+
+test('with Continue On Fail, the item\'s error output carries the same message', async () => {
+	emulator().fault({ route: 'submit', status: 403, body: { detail: LOCKED } });
+	const result = await runWorkflow({
+		...triggerThen({ audioUrl: 'https://audio.example/a.mp3' }, [{}], { continueOnFail: true }),
+		credentials: { falApi: { apiKey: KEY } },
+	});
+	expect(result.items(NODE_NAME).map((item) => item.json)).toEqual([
+		{ error: 'The fal account is locked: Exhausted balance (HTTP 403 from queue.fal.run) [item 0]' },
+	]);
+	expectNoKey(result);
+});

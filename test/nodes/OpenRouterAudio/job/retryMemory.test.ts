@@ -1,0 +1,127 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { JobFate } from '../../../../nodes/OpenRouterAudio/errors/jobFailure';
+import type { JobParams } from '../../../../nodes/OpenRouterAudio/fields/job';
+import { fingerprint, JobMemory, RememberedItem, requestFingerprint } from '../../../../nodes/OpenRouterAudio/job/retryMemory';
+
+const key = (itemIndex: number, executionId = 'e1') => ({ executionId, nodeName: 'Audio', itemIndex });
+
+describe('JobMemory', () => {
+	test('recalls a submitted job, then its completion, for the same request', () => {
+		const memory = new JobMemory();
+		const print = fingerprint({ prompt: 'p', audio_url: 'u' });
+		expect(memory.recall(key(0), print)).toBeUndefined();
+		memory.submitted(key(0), print, 'r1');
+		expect(memory.recall(key(0), print)).toEqual({ requestId: 'r1', completed: false });
+		memory.completed(key(0), 'r1');
+		expect(memory.recall(key(0), print)).toEqual({ requestId: 'r1', completed: true });
+	});
+
+	test('a changed request, another item, execution or node is not served the old job', () => {
+		const memory = new JobMemory();
+		memory.submitted(key(0), fingerprint({ prompt: 'a' }), 'r1');
+		expect(memory.recall(key(1), fingerprint({ prompt: 'a' }))).toBeUndefined();
+		expect(memory.recall(key(0, 'e2'), fingerprint({ prompt: 'a' }))).toBeUndefined();
+		expect(memory.recall({ ...key(0), nodeName: 'Other' }, fingerprint({ prompt: 'a' }))).toBeUndefined();
+		expect(memory.recall(key(0), fingerprint({ prompt: 'b' }))).toBeUndefined();
+		// a mismatch also drops the entry: the item has moved on to another request
+		expect(memory.recall(key(0), fingerprint({ prompt: 'a' }))).toBeUndefined();
+	});
+
+	test('completion of another request ID does not mark the item completed', () => {
+		const memory = new JobMemory();
+		const print = fingerprint({ prompt: 'a' });
+		memory.submitted(key(0), print, 'r2');
+		memory.completed(key(0), 'r1');
+		expect(memory.recall(key(0), print)?.completed).toBe(false);
+	});
+
+	test('entries expire', () => {
+		let now = 1000;
+		const memory = new JobMemory({ maxEntries: 10, ttlMs: 500 }, () => now);
+		const print = fingerprint('x');
+		memory.submitted(key(0), print, 'r1');
+		now = 1499;
+		expect(memory.recall(key(0), print)?.requestId).toBe('r1');
+		now = 1500;
+		expect(memory.recall(key(0), print)).toBeUndefined();
+		expect(memory.size).toBe(0);
+	});
+
+	test('the number of entries is bounded; the oldest go first', () => {
+		const memory = new JobMemory({ maxEntries: 3, ttlMs: 60_000 });
+		for (let item = 0; item < 5; item++) memory.submitted(key(item), 'p', `r${item}`);
+		expect(memory.size).toBe(3);
+		expect(memory.recall(key(0), 'p')).toBeUndefined();
+		expect(memory.recall(key(1), 'p')).toBeUndefined();
+		expect(memory.recall(key(4), 'p')?.requestId).toBe('r4');
+	});
+
+	test('forget drops the entry', () => {
+		const memory = new JobMemory();
+		memory.submitted(key(0), 'p', 'r1');
+		memory.forget(key(0));
+		expect(memory.recall(key(0), 'p')).toBeUndefined();
+	});
+});
+
+describe('fingerprint', () => {
+	test('does not depend on key order or undefined fields, and does on every value', () => {
+		expect(fingerprint({ a: 1, b: [1, { c: 'x' }] })).toBe(fingerprint({ b: [1, { c: 'x' }], a: 1, d: undefined }));
+		expect(fingerprint({ a: 1 })).not.toBe(fingerprint({ a: 2 }));
+		expect(fingerprint({ a: [1, 2] })).not.toBe(fingerprint({ a: [2, 1] }));
+		expect(fingerprint({ a: '1' })).not.toBe(fingerprint({ a: 1 }));
+	});
+});
+
+const binary = (data: string, id?: string) => ({ data, id, mimeType: 'audio/wav', fileName: 'a.wav' });
+const context = (input: object[] = [{}]) =>
+	({
+		getExecutionId: () => 'e1',
+		getNode: () => ({ name: 'Audio' }),
+		getInputData: () => input,
+	}) as unknown as IExecuteFunctions;
+const params = (over: Partial<JobParams>) =>
+	({ audioSource: 'url', audioUrl: 'https://a.example/x.mp3', binaryPropertyName: 'data', request: { prompt: 'p', model: 'm/x' }, ...over }) as JobParams;
+
+describe('RememberedItem', () => {
+	test('a job whose answer exists or that may still run stays for a retry; one that never ran or stopped is forgotten', () => {
+		const memory = new JobMemory();
+		const item = (n: number) => new RememberedItem(context(), n, 'print', memory);
+		const fates: JobFate[] = [
+			{ kind: 'completed' },
+			{ kind: 'cancel', answer: 'requested', seenAs: 'queued' },
+			{ kind: 'cancel', answer: 'failed', seenAs: 'running' },
+			{ kind: 'cancel', answer: 'requested', seenAs: 'running' },
+			{ kind: 'cancel', answer: 'requested', seenAs: 'running', ended: 'stopped' },
+			{ kind: 'cancel', answer: 'completed', seenAs: 'running' },
+			{ kind: 'endedUnstarted' },
+			{ kind: 'cancel', answer: 'unknown', seenAs: 'unseen' },
+		];
+		fates.forEach((fate, n) => {
+			item(n).submitted(`r${n}`);
+			item(n).failed(fate);
+		});
+		const kept = fates.map((_, n) => item(n).recall()?.requestId);
+		expect(kept).toEqual(['r0', undefined, 'r2', 'r3', undefined, 'r5', undefined, undefined]);
+	});
+});
+
+describe('requestFingerprint', () => {
+	test('a URL item is known by its URL and request; a changed prompt or webhook is another request', () => {
+		const ctx = context();
+		const base = requestFingerprint(ctx, 0, params({}));
+		expect(requestFingerprint(ctx, 0, params({}))).toBe(base);
+		expect(requestFingerprint(ctx, 0, params({ audioUrl: 'https://a.example/y.mp3' }))).not.toBe(base);
+		expect(requestFingerprint(ctx, 0, params({ request: { prompt: 'q', model: 'm/x' } }))).not.toBe(base);
+		expect(requestFingerprint(ctx, 0, params({}), 'https://hook.example/x')).not.toBe(base);
+	});
+
+	test('a binary item is known by its stored ID, or by the bytes of inline data', () => {
+		const binaryParams = params({ audioSource: 'binary' });
+		const of = (file: object) => requestFingerprint(context([{ binary: { data: file } }]), 0, binaryParams);
+		expect(of(binary('AAAA'))).toBe(of(binary('AAAA')));
+		expect(of(binary('AAAA'))).not.toBe(of(binary('AAAB')));
+		expect(of(binary('', 'filesystem-v2:1'))).not.toBe(of(binary('', 'filesystem-v2:2')));
+	});
+});
