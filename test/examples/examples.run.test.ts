@@ -18,6 +18,21 @@ function exampleNode(file: string, name: string): INode {
 	return node;
 }
 
+test('first-run example: the sample recording by URL is transcribed with the emulator key alone', async () => {
+	const node = exampleNode('manual-analyze-audio.json', 'Transcribe Sample');
+	const result = await runWorkflow(triggerThen(node.parameters));
+	expect(result.error(NODE_NAME)).toBeUndefined();
+	expect(submittedBodies(emulator())[0]).toMatchObject({
+		audio_url: node.parameters.audioUrl,
+		model: 'google/gemini-3-flash-preview',
+		prompt: 'Transcribe this audio verbatim.',
+	});
+	expect(result.items(NODE_NAME)[0].json).toMatchObject({
+		output: 'Echo from google/gemini-3-flash-preview: Transcribe this audio verbatim.',
+		model: 'google/gemini-3-flash-preview',
+	});
+});
+
 test('Google Drive example: the downloaded file is transcribed with speaker labels and timestamps', async () => {
 	const node = exampleNode('google-drive-transcripts-to-sheet.json', 'Transcribe');
 	const result = await runWorkflow({
