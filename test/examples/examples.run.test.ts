@@ -15,6 +15,21 @@ function exampleNode(file: string, name: string): INode {
 	return node;
 }
 
+test('first-run example: the sample recording by URL is transcribed with the emulator key alone', async () => {
+	const node = exampleNode('manual-analyze-audio.json', 'Transcribe Sample');
+	const result = await runWorkflow(triggerThen(node.parameters));
+	expect(result.error(NODE_NAME)).toBeUndefined();
+	expect(submittedBodies(emulator())[0]).toMatchObject({
+		audio_url: node.parameters.audioUrl,
+		model: 'google/gemini-3-flash-preview',
+		prompt: 'Transcribe this audio verbatim.',
+	});
+	expect(result.items(NODE_NAME)[0].json).toMatchObject({
+		output: 'Echo from google/gemini-3-flash-preview: Transcribe this audio verbatim.',
+		model: 'google/gemini-3-flash-preview',
+	});
+});
+
 test('Google Drive example: the downloaded file is transcribed with speaker labels and timestamps', async () => {
 	const node = exampleNode('google-drive-transcripts-to-sheet.json', 'Transcribe');
 	const result = await runWorkflow({
@@ -74,8 +89,8 @@ test('long-audio example: Submit hands fal the execution resume URL; Get Job rea
 	});
 });
 
-// The README shows this example's item and files as the node produces them against the emulator.
-const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+// docs/transcripts.md shows this example's item and files as the node produces them against the emulator.
+const transcriptsDoc = readFileSync(join(repoRoot, 'docs', 'transcripts.md'), 'utf8');
 const fenced = (lang: string, text: string) => `\`\`\`${lang}\n${text}\`\`\``;
 
 test('watched-folder example: the read recording becomes meeting.srt in "subtitles", ready for Write SRT File', async () => {
@@ -96,21 +111,21 @@ test('watched-folder example: the read recording becomes meeting.srt in "subtitl
 			'2\n00:00:02,500 --> 00:00:05,250\nSpeaker 2: Transcribe this audio verbatim.\n\n' +
 			'3\n00:00:05,250 --> 00:01:02,345\nSpeaker 1: Thanks & bye <3\n',
 	);
-	expect(readme).toContain(fenced('srt', (await result.binaryBuffer(item.binary!.subtitles)).toString('utf8')));
-	// The README's item: everything but the request ID, which is new on every run.
+	expect(transcriptsDoc).toContain(fenced('srt', (await result.binaryBuffer(item.binary!.subtitles)).toString('utf8')));
+	// The page's item: everything but the request ID, which is new on every run.
 	const shown = JSON.stringify({ ...item.json, requestId: 'REQUEST_ID' }, null, 2);
-	const inReadme = /```json\n(\{\n {2}"output": "\{\\"segments[\s\S]*?)\n```/.exec(readme)?.[1];
-	expect(inReadme?.replace(/"requestId": "[0-9a-f-]{36}"/, '"requestId": "REQUEST_ID"')).toBe(shown);
+	const inPage = /```json\n(\{\n {2}"output": "\{\\"segments[\s\S]*?)\n```/.exec(transcriptsDoc)?.[1];
+	expect(inPage?.replace(/"requestId": "[0-9a-f-]{36}"/, '"requestId": "REQUEST_ID"')).toBe(shown);
 });
 
-test('the README shows both Segments instructions exactly as appended, and the VTT the example would write', async () => {
-	expect(readme).toContain(fenced('text', `${SEGMENTS_INSTRUCTION}\n`));
-	expect(readme).toContain(fenced('text', `${SEGMENTS_INSTRUCTION_NO_SPEAKERS}\n`));
+test('docs/transcripts.md shows both Segments instructions exactly as appended, and the VTT the example would write', async () => {
+	expect(transcriptsDoc).toContain(fenced('text', `${SEGMENTS_INSTRUCTION}\n`));
+	expect(transcriptsDoc).toContain(fenced('text', `${SEGMENTS_INSTRUCTION_NO_SPEAKERS}\n`));
 	const node = exampleNode('watched-folder-subtitles.json', 'Transcribe to Subtitles');
 	const parameters = { ...node.parameters, options: { ...(node.parameters.options as object), putOutputInFile: 'vtt' } };
 	const result = await runWorkflow(
 		triggerThen(parameters, [{}], { binaryFiles: [{ path: `${FIXTURES}/speech.mp3`, fileName: 'meeting.mp3' }] }),
 	);
 	const [item] = result.items(NODE_NAME);
-	expect(readme).toContain(fenced('vtt', (await result.binaryBuffer(item.binary!.subtitles)).toString('utf8')));
+	expect(transcriptsDoc).toContain(fenced('vtt', (await result.binaryBuffer(item.binary!.subtitles)).toString('utf8')));
 });
