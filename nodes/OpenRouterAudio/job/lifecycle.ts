@@ -152,7 +152,7 @@ export class JobLifecycle {
 			maxRetries: this.policy.maxRetries,
 			wire: grace.signal,
 			signal: this.signal,
-			search: async (lost) => await this.reconcile(lost),
+			search: async (lost) => await this.searchForLost(lost),
 			beforeResubmit: async () => await this.takeSlot(),
 		});
 		// Handled here too: a submit left to finish on the wire after a Stop has nobody else waiting for it.
@@ -184,7 +184,7 @@ export class JobLifecycle {
 	 * The search for a lost submit's job spends neither limit as such: it ends by itself once "Max Queue Wait"
 	 * (fal's start timeout) has passed; without one, it may take what "Timeout" has left.
 	 */
-	private async reconcile(lost: LostSubmit) {
+	private async searchForLost(lost: LostSubmit) {
 		// The search may take a while, and later submits are what it learns from (rule b): the slot goes to the next
 		// item meanwhile. A job it adopts runs without one; one it resubmits takes a slot again.
 		this.slot?.release();
