@@ -4,7 +4,7 @@ import { planDispatch } from '../dispatch/plan';
 import { mapAdmitted } from '../dispatch/pool';
 import { paidAnswerFields } from '../errors/answerError';
 import { toNodeError } from '../errors/falError';
-import { defaultRetryPolicy, readMaxConcurrentJobs, readRetryPolicy } from '../fields/options';
+import { defaultRetryPolicy, readMaxConcurrentJobs } from '../fields/options';
 import type { ItemRun } from '../job/lifecycle';
 import { readApiKey } from '../transport/client';
 import { createFalSession } from '../transport/session';
@@ -24,8 +24,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as Operation;
 	const apiKey = await readApiKey(this);
 	const cancelSignal = this.getExecutionCancelSignal();
-	// Each item binds the session to its own retry policy; the first item's is the session's own.
-	const session = createFalSession(apiKey, operation === 'getJob' ? defaultRetryPolicy() : readRetryPolicy(this, 0), cancelSignal);
+	// Each item binds the session to its own retry policy (read within the item, so a bad "Max Retries" fails that
+	// item alone); the session's own clients make no item's requests and take the option's default.
+	const session = createFalSession(apiKey, defaultRetryPolicy(), cancelSignal);
 	const { flow } = operations[operation];
 	const { slots, admission, finished } = planDispatch(flow, flow === 'looksUp' ? Infinity : readMaxConcurrentJobs(this), apiKey);
 

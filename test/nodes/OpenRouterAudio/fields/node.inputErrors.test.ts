@@ -169,3 +169,12 @@ describe.each(cases)('bad input: $name', ({ params, files, setup, local, message
 test('there are at least 20 bad inputs', () => {
 	expect(cases.length).toBeGreaterThanOrEqual(20);
 });
+
+test('a bad option on the first item fails that item alone under Continue On Fail: it is read within the item', async () => {
+	const items = [{ bad: true }, { bad: false }];
+	const result = await runWorkflow(triggerThen({ audioUrl: URL_OK, options: { maxRetries: pick(2, 11) } }, items, { continueOnFail: true }));
+	const [bad, good] = result.items(NODE_NAME);
+	expect(bad.json.error).toBe('The "Max Retries" option is 11, which is not allowed [item 0]');
+	expect(typeof good.json.output).toBe('string');
+	expect(submittedBodies(emulator())).toHaveLength(1);
+});
