@@ -11,7 +11,7 @@ import { scrubKey } from '../errors/redact';
 import { audioFields } from '../fields/audio';
 import { readJobParams } from '../fields/job';
 import { modelField } from '../fields/model';
-import { optionsOf, optionsCollection, withBinary } from '../fields/options';
+import { optionsCollection, optionsOf, readKeepBinary, withBinary } from '../fields/options';
 import { readSpeakerLabels, readTask, taskFields, type PromptChoices } from '../fields/prompt';
 import { JobLifecycle, type ItemRun } from '../job/lifecycle';
 import { RememberedItem, requestFingerprint } from '../job/retryMemory';
@@ -140,7 +140,7 @@ function readAnswerSettings(ctx: IExecuteFunctions, itemIndex: number): Omit<Tra
 	if (!binaryPropertyName) {
 		failItem(ctx, itemIndex, 'The "Output Binary Field" option is empty', 'Enter the binary property the file goes to, e.g. "data".');
 	}
-	if (options.keepBinary === true) {
+	if (readKeepBinary(ctx, itemIndex)) {
 		const clash = binaryPropertyClash(binaryPropertyName, Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {}));
 		if (clash) failItem(ctx, itemIndex, clash.message, clash.description);
 	}

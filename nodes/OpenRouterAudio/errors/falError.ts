@@ -1,9 +1,9 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { ExecutionBaseError, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { FalRequestFailed, originOf, type RequestKind, type RequestOrigin } from '../transport/attempts';
-import { ApiError, ValidationError } from '../transport/client';
-import { endedUnstarted, ENDPOINT_ID, ResultUnavailable } from '../transport/queue';
+import { falDetail, FalRequestFailed, originOf, type RequestKind, type RequestOrigin } from '../transport/attempts';
+import { ApiError, ENDPOINT_ID, ValidationError } from '../transport/client';
+import { endedUnstarted, ResultUnavailable } from '../transport/queue';
 import { forItem } from './itemError';
 import { redact, redactJson, scrubKey } from './redact';
 
@@ -72,8 +72,7 @@ function describeForbidden(detail: string, kind: RequestKind | undefined): Descr
 
 function describeApiError(error: ApiError<unknown>, kind: RequestKind | undefined): Described {
 	const status = error.status;
-	const body = error.body as { detail?: unknown; message?: unknown } | undefined;
-	const said = typeof body?.detail === 'string' ? body.detail : typeof body?.message === 'string' ? body.message : undefined;
+	const said = falDetail(error.body);
 	const detail = said ?? error.message;
 	if (error instanceof ValidationError || status === 422) return describeValidation(error as ValidationError);
 	if (status === 401) {
@@ -105,7 +104,7 @@ const KEEPING_ANSWERS =
 	'fal keeps a result 1 hour after the job completes, 6 minutes if it is 10 KB or larger (a transcript of about 10 minutes of speech). To keep answers, let "Analyze Audio" wait for them, give "Submit Job" a Webhook URL (fal posts the result there), or run "Get Job" within a few minutes of completion (for example after a Wait node).';
 
 /** fal's result store and request history both lack the answer (transport/queue.ts). */
-function describeUnavailable(error: ResultUnavailable): { message: string; description: string } {
+function describeUnavailable(error: ResultUnavailable): Described {
 	const id = error.requestId;
 	const history = error.historyProblem ? ` fal's request history could not be asked: ${error.historyProblem}.` : '';
 	if (error.listed) {

@@ -2,7 +2,8 @@ import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { FalRequestFailed } from '../transport/attempts';
-import { endedUnstarted, ENDPOINT_ID, type CancelAnswer } from '../transport/queue';
+import { ENDPOINT_ID } from '../transport/client';
+import { endedUnstarted, type CancelAnswer } from '../transport/queue';
 import { toNodeError } from './falError';
 import { forItem } from './itemError';
 import { scrubKey } from './redact';

@@ -168,11 +168,17 @@ const ALWAYS_RETRIED = new Set([429, 503]);
 // Retried where repeating is harmless (reads, cancel, uploads), never on a submit: fal may have queued a job.
 const RETRIED_IF_IDEMPOTENT = new Set([408, 500, 502, 504]);
 
+/** What fal said in an error body: its `detail` (or `message`) text, when it has one. */
+export function falDetail(body: unknown): string | undefined {
+	const said = body as { detail?: unknown; message?: unknown } | null | undefined;
+	if (typeof said?.detail === 'string') return said.detail;
+	return typeof said?.message === 'string' ? said.message : undefined;
+}
+
 /** fal's own `detail` (or `message`) when the answer is JSON that has one, else the start of the text. */
 function falSaid(text: string): string {
 	try {
-		const body = JSON.parse(text) as { detail?: unknown; message?: unknown };
-		const said = typeof body?.detail === 'string' ? body.detail : typeof body?.message === 'string' ? body.message : undefined;
+		const said = falDetail(JSON.parse(text));
 		if (said) return excerpt(said);
 	} catch {
 		// not JSON: the text itself

@@ -33,16 +33,22 @@ export class HistoryRefused extends Error {
 const HISTORY_URL = 'https://api.fal.ai/v1/models/requests/by-endpoint';
 const MAX_PAGES = 10;
 
-async function readPage(session: FalSession, query: URLSearchParams, signal: AbortSignal) {
+interface Page {
+	items: HistoryEntry[];
+	next_cursor?: string | null;
+	has_more?: boolean;
+}
+
+async function readPage(session: FalSession, query: URLSearchParams, signal: AbortSignal): Promise<Page> {
 	const response = await session.fetch(`${HISTORY_URL}?${query}`, {
 		method: 'GET',
 		headers: { Authorization: `Key ${session.apiKey}`, Accept: 'application/json' },
 		signal,
 	});
 	if (!response.ok) throw new HistoryRefused(response.status);
-	const body = (await response.json()) as { items?: HistoryEntry[]; next_cursor?: string | null; has_more?: boolean };
+	const body = (await response.json()) as Partial<Page>;
 	if (!Array.isArray(body.items)) throw new Error("fal's request history answered without a list of requests");
-	return body;
+	return { ...body, items: body.items };
 }
 
 /**
@@ -56,7 +62,7 @@ export async function listRequestsSince(session: FalSession, since: Date, signal
 		const query = new URLSearchParams({ endpoint_id: ENDPOINT_ID, start: since.toISOString(), expand: 'payloads', limit: '100' });
 		if (cursor) query.set('cursor', cursor);
 		const body = await readPage(session, query, signal);
-		entries.push(...body.items!);
+		entries.push(...body.items);
 		if (!body.has_more || !body.next_cursor) return entries;
 		cursor = body.next_cursor;
 	}
@@ -67,5 +73,5 @@ export async function listRequestsSince(session: FalSession, since: Date, signal
 export async function findRequest(session: FalSession, requestId: string, signal: AbortSignal): Promise<HistoryEntry | undefined> {
 	const query = new URLSearchParams({ endpoint_id: ENDPOINT_ID, request_id: requestId, expand: 'payloads', limit: '1' });
 	const { items } = await readPage(session, query, signal);
-	return items!.find((entry) => entry.request_id === requestId);
+	return items.find((entry) => entry.request_id === requestId);
 }

@@ -5,8 +5,6 @@ import type { FalSession } from './session';
 // fal's queue for the endpoint (fal.ai/docs/api-reference/inference-api): submit, status (202 while queued or
 // running, 200 once completed), status stream, result, cancel.
 
-export { ENDPOINT_ID };
-
 /** The endpoint's input, as its spec lists it. Unset optional fields are left out, not sent as null. */
 export interface AudioRequest {
 	audio_url: string;
