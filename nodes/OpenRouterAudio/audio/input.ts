@@ -1,6 +1,6 @@
 // What fal gets as an item's audio: a URL or data: URI checked as given, or a binary file read through n8n's
 // helpers, judged by its bytes and uploaded to fal storage once. Nothing that is not audio fal accepts is sent.
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { ByteBudget } from '../dispatch/bytes';
 import { failItem } from '../errors/itemError';
@@ -112,7 +112,8 @@ async function audioFromBinary(
 	itemIndex: number,
 	propertyName: string,
 	maxBytes: number,
-): Promise<AudioFile> {
+	reserve: (bytes: number) => Promise<() => void>,
+): Promise<AudioFile & { release: () => void }> {
 	const name = propertyName.trim();
 	const available = Object.keys(ctx.getInputData()[itemIndex]?.binary ?? {});
 	if (!name || !available.includes(name)) {
@@ -139,6 +140,27 @@ async function audioFromBinary(
 			? failItem(ctx, itemIndex, `${label} contains no audio after ${refused.emptyAfter} (field "Input Binary Field")`, NO_AUDIO_HINT)
 			: failItem(ctx, itemIndex, `${label} is ${refused.found}, not a supported audio format (field "Input Binary Field")`, howToFix(refused));
 
+	// The bytes are held from here until the caller releases them (after the upload); a refusal releases them at once.
+	const release = await reserve(declaredSize);
+	let handedOver = false;
+	try {
+		const file = await readChecked(ctx, itemIndex, name, binary, maxBytes, refuse);
+		handedOver = true;
+		return { ...file, release };
+	} finally {
+		if (!handedOver) release();
+	}
+}
+
+/** Reads a binary file within its item's checks: what its bytes are, and its size once read. */
+async function readChecked(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	binary: IBinaryData,
+	maxBytes: number,
+	refuse: (refused: Detection & { supported: false }) => never,
+): Promise<AudioFile> {
 	let head: Uint8Array = new Uint8Array(0);
 	let detection: Detection | undefined;
 	const blob = await readBinaryAsBlob(ctx, itemIndex, name, binary, (first) => {
@@ -184,14 +206,6 @@ function uploadBudget(ctx: IExecuteFunctions): ByteBudget {
 	return budget;
 }
 
-/** Bytes the item's file takes in memory once read, known before reading; 0 if it will be refused unread. */
-async function sizeBeforeReading(ctx: IExecuteFunctions, itemIndex: number, params: JobParams): Promise<number> {
-	const binary = ctx.getInputData()[itemIndex]?.binary?.[params.binaryPropertyName.trim()];
-	if (!binary) return 0;
-	const size = await binarySize(ctx, binary);
-	return size > params.maxBytes ? 0 : size;
-}
-
 /**
  * The `audio_url` fal gets for one item: the checked URL as given, or the binary file uploaded once. A
  * binary file is read and uploaded within the execution's "Upload Memory" budget.
@@ -204,9 +218,9 @@ export async function resolveAudioUrl(
 	signal: AbortSignal,
 ): Promise<string> {
 	if (params.audioSource === 'url') return audioFromUrl(ctx, itemIndex, params.audioUrl, params.maxBytes);
-	const release = await uploadBudget(ctx).reserve(await sizeBeforeReading(ctx, itemIndex, params), signal);
+	const budget = uploadBudget(ctx);
+	const { file, release } = await audioFromBinary(ctx, itemIndex, params.binaryPropertyName, params.maxBytes, async (bytes) => await budget.reserve(bytes, signal));
 	try {
-		const { file } = await audioFromBinary(ctx, itemIndex, params.binaryPropertyName, params.maxBytes);
 		return await uploadFile(session, file, signal);
 	} finally {
 		release();
