@@ -10,14 +10,19 @@
  *   (`finish_reason: "tool_calls"`, `message.tool_calls[].function.arguments` a JSON string);
  * - once a tool result came back: answer with `finalAnswer(toolContent)`, which quotes it
  *   (`finish_reason: "stop"`).
- * Both as one JSON body, or as server-sent `chat.completion.chunk` events when the request asks for
- * `stream: true` (then a usage chunk when `stream_options.include_usage`, then `data: [DONE]`).
- * Every request is recorded (path, headers, parsed body) for the test to read.
+ * One JSON body per answer: n8n 2.41.1's agent asks with `stream: false` unless a Chat Trigger streams
+ * its answer (measured), so a `stream: true` request is refused with 400 rather than answered in a
+ * shape no test has checked. Every request is recorded (path, headers, parsed body) for the test to read;
+ * `setScript` changes what the next calls get.
  */
 const http = require('node:http');
 
 /**
- * @typedef {{ method: string, path: string, headers: import('node:http').IncomingHttpHeaders, body: any }} ChatRequest
+ * @typedef {{
+ *   method: string, path: string, headers: import('node:http').IncomingHttpHeaders, body: any,
+ *   status?: number, answer?: any,
+ * }} ChatRequest
+ *   One request as received (body parsed), and the status and JSON the stub answered it with.
  * @typedef {{
  *   toolName: string,
  *   toolArguments: Record<string, unknown>,
@@ -27,6 +32,7 @@ const http = require('node:http');
  *   url: string,
  *   requests: ChatRequest[],
  *   completions: () => ChatRequest[],
+ *   setScript: (next: ChatScript) => void,
  *   close: () => Promise<void>,
  * }} ChatModelStub
  */
@@ -34,8 +40,8 @@ const http = require('node:http');
 const USAGE = { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 };
 
 /**
- * What a model would say once it has the tool's result: the `output` of the first item when the
- * content is n8n's JSON list of the tool's items, else the content as it came.
+ * What a model would say once it has the tool's result: the `output` (or the `error`) of the first
+ * item when the content is n8n's JSON list of the tool's items, else the content as it came.
  * @param {string} toolContent
  */
 function quoteToolOutput(toolContent) {
@@ -43,7 +49,8 @@ function quoteToolOutput(toolContent) {
 	try {
 		const parsed = JSON.parse(toolContent);
 		const first = Array.isArray(parsed) ? parsed[0] : parsed;
-		if (first && typeof first.output === 'string') quoted = first.output;
+		const said = first?.output ?? first?.error;
+		if (typeof said === 'string') quoted = said;
 	} catch {
 		/* not JSON: quote it whole */
 	}
@@ -63,7 +70,7 @@ function lastToolContent(/** @type {any[]} */ messages) {
  * @returns {Promise<ChatModelStub>}
  */
 async function startChatModelStub(script) {
-	const finalAnswer = script.finalAnswer ?? quoteToolOutput;
+	let current = script;
 	/** @type {ChatRequest[]} */
 	const requests = [];
 	let calls = 0;
@@ -80,17 +87,28 @@ async function startChatModelStub(script) {
 				body = text;
 			}
 			const path = (req.url ?? '/').split('?')[0];
-			requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
-			if (req.method === 'POST' && path.endsWith('/chat/completions')) return complete(body, res);
-			sendJson(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
+			/** @type {ChatRequest} */
+			const record = { method: req.method ?? 'GET', path, headers: req.headers, body };
+			requests.push(record);
+			const [status, answer] =
+				req.method === 'POST' && path.endsWith('/chat/completions')
+					? complete(body)
+					: [404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } }];
+			record.status = status;
+			record.answer = answer;
+			res.writeHead(status, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(answer));
 		});
 	});
 
 	/**
 	 * @param {any} body
-	 * @param {import('node:http').ServerResponse} res
+	 * @returns {[number, unknown]} the status and JSON body of the answer
 	 */
-	function complete(body, res) {
+	function complete(body) {
+		if (body?.stream === true) {
+			return [400, { error: { message: 'stub: streaming is not scripted', type: 'invalid_request_error' } }];
+		}
 		const messages = Array.isArray(body?.messages) ? body.messages : [];
 		/** @type {any[]} */
 		const tools = Array.isArray(body?.tools) ? body.tools : [];
@@ -103,11 +121,9 @@ async function startChatModelStub(script) {
 		let finish;
 		if (toolContent === undefined) {
 			// The model must be offered the tool: a request without it is the agent's bug, answered as OpenAI would.
-			if (!tools.some((t) => t?.type === 'function' && t.function?.name === script.toolName)) {
+			if (!tools.some((t) => t?.type === 'function' && t.function?.name === current.toolName)) {
 				const offered = tools.map((t) => t?.function?.name).join(', ') || 'none';
-				return sendJson(res, 400, {
-					error: { message: `stub: tool ${script.toolName} not offered (tools: ${offered})`, type: 'invalid_request_error' },
-				});
+				return [400, { error: { message: `stub: tool ${current.toolName} not offered (tools: ${offered})`, type: 'invalid_request_error' } }];
 			}
 			message = {
 				role: 'assistant',
@@ -116,24 +132,17 @@ async function startChatModelStub(script) {
 					{
 						id: `call_stub_${calls}`,
 						type: 'function',
-						function: { name: script.toolName, arguments: JSON.stringify(script.toolArguments) },
+						function: { name: current.toolName, arguments: JSON.stringify(current.toolArguments) },
 					},
 				],
 			};
 			finish = 'tool_calls';
 		} else {
-			message = { role: 'assistant', content: finalAnswer(toolContent) };
+			message = { role: 'assistant', content: (current.finalAnswer ?? quoteToolOutput)(toolContent) };
 			finish = 'stop';
 		}
-		if (body?.stream === true) return stream(res, { id, model, message, finish, usage: body?.stream_options?.include_usage === true });
-		sendJson(res, 200, {
-			id,
-			object: 'chat.completion',
-			created: Math.floor(Date.now() / 1000),
-			model,
-			choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
-			usage: USAGE,
-		});
+		const created = Math.floor(Date.now() / 1000);
+		return [200, { id, object: 'chat.completion', created, model, choices: [{ index: 0, message, logprobs: null, finish_reason: finish }], usage: USAGE }];
 	}
 
 	await new Promise((/** @type {(v?: unknown) => void} */ resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -142,46 +151,15 @@ async function startChatModelStub(script) {
 		url: `http://127.0.0.1:${address.port}`,
 		requests,
 		completions: () => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/chat/completions')),
+		setScript: (next) => {
+			current = next;
+		},
 		close: () =>
 			new Promise((resolve) => {
 				server.closeAllConnections();
 				server.close(() => resolve());
 			}),
 	};
-}
-
-/**
- * The same answer as `chat.completion.chunk` server-sent events: the role, then the content or the
- * tool call (arguments in one delta), then the finish reason, an optional usage chunk, and [DONE].
- * @param {import('node:http').ServerResponse} res
- * @param {{ id: string, model: string, message: Record<string, any>, finish: string, usage: boolean }} a
- */
-function stream(res, { id, model, message, finish, usage }) {
-	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-	const created = Math.floor(Date.now() / 1000);
-	const chunk = (/** @type {Record<string, unknown>} */ delta, /** @type {string | null} */ reason) =>
-		res.write(
-			`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: reason }] })}\n\n`,
-		);
-	chunk({ role: 'assistant', content: message.tool_calls ? null : '' }, null);
-	if (message.tool_calls) {
-		chunk({ tool_calls: message.tool_calls.map((/** @type {any} */ c, /** @type {number} */ index) => ({ index, ...c })) }, null);
-	} else {
-		chunk({ content: message.content }, null);
-	}
-	chunk({}, finish);
-	if (usage) res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: USAGE })}\n\n`);
-	res.end('data: [DONE]\n\n');
-}
-
-/**
- * @param {import('node:http').ServerResponse} res
- * @param {number} status
- * @param {unknown} body
- */
-function sendJson(res, status, body) {
-	res.writeHead(status, { 'content-type': 'application/json' });
-	res.end(JSON.stringify(body));
 }
 
 module.exports = { startChatModelStub, quoteToolOutput };
