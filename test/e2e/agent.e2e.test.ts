@@ -69,18 +69,24 @@ beforeAll(async () => {
 	// the agent's input item carries the audio as binary `data`; the tool is set to read it from there
 	const binaryAgent = aiAgent('Summarize the recording I attached.');
 	await importWorkflows(env, [
-		agentWorkflow(WF_BINARY, 'E2E agent, tool reading binary', [manualTrigger(), readFile('Read Audio', audioPath), binaryAgent], binaryAgent, {
-			model: openAiChatModel(CHAT_MODEL),
-			tools: [
-				openRouterAudioTool({
-					operation: 'analyze',
-					audioSource: 'binary',
-					binaryPropertyName: 'data',
-					task: 'custom',
-					prompt: fromAI('Prompt', 'What to do with or ask about the audio'),
-				}),
-			],
-		}),
+		agentWorkflow(
+			WF_BINARY,
+			'E2E agent, tool reading binary',
+			[manualTrigger(), readFile('Read Audio', audioPath), binaryAgent],
+			binaryAgent,
+			{
+				model: openAiChatModel(CHAT_MODEL),
+				tools: [
+					openRouterAudioTool({
+						operation: 'analyze',
+						audioSource: 'binary',
+						binaryPropertyName: 'data',
+						task: 'custom',
+						prompt: fromAI('Prompt', 'What to do with or ask about the audio'),
+					}),
+				],
+			},
+		),
 		agentWorkflow(
 			WF_ID,
 			'E2E agent with the audio tool',
