@@ -113,3 +113,56 @@ export function localFileTrigger(folder: string): WfNode {
 		options: { awaitWriteFinish: true, ignored: '**/*.txt' },
 	});
 }
+
+/** An OpenAI credential whose Base URL is the local chat model stub (test/tools/chatModel). */
+export const OPENAI_CREDENTIAL = { id: 'e2eOpenAiStub001', name: 'OpenAI E2E stub' };
+
+/** n8n's AI Agent (v3.1, Tools Agent) with a fixed user message. */
+export function aiAgent(text: string, options: Record<string, unknown> = {}): WfNode {
+	return node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 3.1, { promptType: 'define', text, options });
+}
+
+/**
+ * n8n's OpenAI Chat Model on the Chat Completions API (`responsesApiEnabled: false`; v1.3 defaults to
+ * the Responses API, which OpenAI-compatible servers rarely speak).
+ */
+export function openAiChatModel(model: string, credential = OPENAI_CREDENTIAL): WfNode {
+	return node(
+		'OpenAI Chat Model',
+		'@n8n/n8n-nodes-langchain.lmChatOpenAi',
+		1.3,
+		{ model: { __rl: true, mode: 'id', value: model }, responsesApiEnabled: false, options: {} },
+		{ credentials: { openAiApi: credential } },
+	);
+}
+
+/** The tool variant n8n makes of a `usableAsTool` node: `<type>Tool`, output ai_tool, no main input. */
+export function openRouterAudioTool(
+	parameters: Record<string, unknown>,
+	credential: { id: string; name: string } = CREDENTIAL,
+): WfNode {
+	return node('OpenRouter Audio', `${NODE_TYPE}Tool`, 1, parameters, { credentials: { falApi: credential } });
+}
+
+/** What the editor writes when a field's "Let the model define this parameter" button is on. */
+export function fromAI(key: string, description = '', type = 'string'): string {
+	return `={{ /*n8n-auto-generated-fromAI-override*/ $fromAI('${key}', \`${description}\`, '${type}') }}`;
+}
+
+/** `main` chained as workflow() does, plus a chat model and tools attached to `agent` (one of `main`). */
+export function agentWorkflow(
+	id: string,
+	name: string,
+	main: WfNode[],
+	agent: WfNode,
+	sub: { model: WfNode; tools: WfNode[] },
+): Record<string, unknown> {
+	const wf = workflow(id, name, [...main]);
+	const connections = wf.connections as Record<string, unknown>;
+	const attach = (from: WfNode, type: string) => {
+		connections[from.name] = { [type]: [[{ node: agent.name, type, index: 0 }]] };
+	};
+	attach(sub.model, 'ai_languageModel');
+	for (const tool of sub.tools) attach(tool, 'ai_tool');
+	return { ...wf, nodes: [...main, sub.model, ...sub.tools] };
+}
