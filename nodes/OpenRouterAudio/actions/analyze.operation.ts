@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { parseAnswer } from '../answer/answer';
 import { answerToJson, JSON_INSTRUCTION, type InvalidJson, type OutputFormat } from '../answer/json';
 import { tokenLimit } from '../answer/truncation';
-import { inputFileName, resolveAudioUrl } from '../audio/input';
+import { audioExpiry, inputFileName, resolveAudio, type ResolvedAudio } from '../audio/input';
 import type { Flow } from '../dispatch/plan';
 import { failItem } from '../errors/itemError';
 import { scrubKey } from '../errors/redact';
@@ -161,7 +161,8 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const params = readJobParams(ctx, itemIndex, shapeOf(answerSettings));
 	const { request } = params;
 	const transcript: TranscriptSettings = { ...answerSettings, maxTokens: request.max_tokens, inputFileName: inputFileName(ctx, itemIndex, params) };
-	const job = new JobLifecycle(run, params, params.retry);
+	const job = new JobLifecycle({ ...run, session: run.session.withRequestData(params.keepRequestData) }, params, params.retry);
+	let audio: ResolvedAudio | undefined;
 	const deliver = async (result: Result<unknown>) => {
 		const requestId = job.requestId!;
 		// The answer is fal's text: should it echo the key, the key still never reaches an output item, its
@@ -176,13 +177,19 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 			// Segments judge a cut-off answer by its JSON (transcript/item.ts).
 			tokenLimit: transcript.output === 'segments' ? undefined : tokenLimit(answer.usage, request.max_tokens),
 		});
-		return await addTranscriptOutput(ctx, itemIndex, transcript, answer, withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } }));
+		return await addTranscriptOutput(
+			ctx,
+			itemIndex,
+			transcript,
+			answer,
+			withBinary(ctx, itemIndex, params.keepBinary, { json: { ...json, ...audioExpiry(audio) }, pairedItem: { item: itemIndex } }),
+		);
 	};
 	return await job.execute(async () => {
 		// A retry of the node (Retry On Fail) takes over the job an earlier try gave this item.
 		const reused = await job.reuse(new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params)));
 		if (!reused) {
-			const audioUrl = await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal));
+			const audioUrl = await job.upload(async (session, signal) => (audio = await resolveAudio(ctx, session, itemIndex, params, signal)).url);
 			await job.submit({ audio_url: audioUrl, ...request });
 		}
 		await job.waitForCompletion();
