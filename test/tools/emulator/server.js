@@ -70,6 +70,8 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   requests: RecordedRequest[],
  *   jobs: Map<string, Job>,
  *   uploads: Map<string, Upload>,
+ *   uploadLifetimes: Map<string, import('./storage').Lifetime>,
+ *   advanceCdnClock: (ms: number) => void,
  *   webhooks: WebhookDelivery[],
  *   fault: (rule: FaultRule) => ActiveFault,
  *   setLatency: (ms: number) => void,
@@ -239,7 +241,7 @@ async function startFalEmulator(options = {}) {
 				return queueRoutes.serve(res, info.route, info.requestId ?? '', { withLogs: url.searchParams.get('logs') === '1', cut });
 			case 'initiate':
 			case 'initiate-multipart': {
-				const r = storage.initiate(body, info.route === 'initiate-multipart');
+				const r = storage.initiate(body, info.route === 'initiate-multipart', headers['x-fal-object-lifecycle']);
 				return sendJson(res, r.status, r.body);
 			}
 			case 'upload': {
@@ -272,7 +274,7 @@ async function startFalEmulator(options = {}) {
 	 * @param {string} fileUrl
 	 */
 	function serveFile(res, fileUrl) {
-		const u = storage.uploads.get(fileUrl);
+		const u = storage.live(fileUrl);
 		if (!u) return sendJson(res, 404, { detail: 'File not found' });
 		res.writeHead(200, {
 			'content-type': u.contentType,
@@ -303,6 +305,8 @@ async function startFalEmulator(options = {}) {
 		requests,
 		jobs: queue.jobs,
 		uploads: storage.uploads,
+		uploadLifetimes: storage.lifetimes,
+		advanceCdnClock: (ms) => storage.advanceClock(ms),
 		webhooks: webhooks.deliveries,
 		fault: (rule) => faults.add(rule),
 		setLatency: (ms) => {
