@@ -215,7 +215,7 @@ export interface ResolvedAudio {
 
 /**
  * The `audio_url` fal gets for one item: the checked URL as given (fal fetches it; nothing is uploaded), or the
- * binary file uploaded once, for its "Keep Uploaded Audio at fal" lifetime. A binary file is read and uploaded
+ * binary file uploaded once, for its "Keep Uploaded Audio at Fal" lifetime. A binary file is read and uploaded
  * within the execution's "Upload Memory" budget.
  */
 export async function resolveAudio(

@@ -112,7 +112,7 @@ function describeUnavailable(error: ResultUnavailable): Described {
 		// Its input is stored whenever its payloads are (fal.ai/docs/documentation/model-apis/inference/payloads).
 		const noPayloads = error.listed.json_input === undefined || error.listed.json_input === null;
 		const why = noPayloads
-			? ' fal kept none of its request data: it was submitted with "Keep Request Data at fal" off (X-Fal-Store-IO: 0), or its payloads were deleted, so the answer existed only in the result store.'
+			? ' fal kept none of its request data: it was submitted with "Keep Request Data at Fal" off (X-Fal-Store-IO: 0), or its payloads were deleted, so the answer existed only in the result store.'
 			: '';
 		return {
 			message: `fal no longer has the answer of job ${id} (HTTP 404 from queue.fal.run)`,

@@ -10,7 +10,7 @@ import { failItem } from '../errors/itemError';
 //   on the upload's initiation, which @fal-ai/client sends for `storage.upload(file, { lifecycle: { expiresIn } })`).
 
 const keepRequestData = {
-	displayName: 'Keep Request Data at fal',
+	displayName: 'Keep Request Data at Fal',
 	name: 'keepRequestData',
 	type: 'boolean',
 	default: true,
@@ -19,7 +19,7 @@ const keepRequestData = {
 } satisfies INodeProperties;
 
 const uploadedAudioLifetime = {
-	displayName: 'Keep Uploaded Audio at fal',
+	displayName: 'Keep Uploaded Audio at Fal',
 	name: 'uploadedAudioLifetime',
 	type: 'options',
 	options: [
@@ -29,14 +29,14 @@ const uploadedAudioLifetime = {
 			description:
 				'Twice "Max Queue Wait" plus "Timeout", plus 10 minutes, at most 1 day: as long as the job (or one resubmit) can still start and run',
 		},
-		{ name: '1 Day', value: '1d' },
-		{ name: '7 Days', value: '7d' },
-		{ name: '30 Days', value: '30d' },
 		{
 			name: 'Never Expire (Account Default)',
 			value: 'never',
 			description: 'No lifetime is sent: your fal account\'s storage settings apply, which keep files until deleted unless set otherwise',
 		},
+		{ name: 'One Day', value: '1d' },
+		{ name: 'Seven Days', value: '7d' },
+		{ name: 'Thirty Days', value: '30d' },
 	],
 	default: 'job',
 	description:
@@ -86,7 +86,7 @@ export interface AudioLifetime {
 	seconds: number | undefined;
 }
 
-/** The item's "Keep Request Data at fal". */
+/** The item's "Keep Request Data at Fal". */
 export function readKeepRequestData(ctx: IExecuteFunctions, itemIndex: number, options: Record<string, unknown>): boolean {
 	const value = options[keepRequestData.name] ?? keepRequestData.default;
 	if (value === true || value === 'true') return true;
@@ -99,7 +99,7 @@ export function readKeepRequestData(ctx: IExecuteFunctions, itemIndex: number, o
 	);
 }
 
-/** The item's "Keep Uploaded Audio at fal", as seconds for its upload. */
+/** The item's "Keep Uploaded Audio at Fal", as seconds for its upload. */
 export function readAudioLifetime(ctx: IExecuteFunctions, itemIndex: number, options: Record<string, unknown>, limits: JobLimits): AudioLifetime {
 	const value = options[uploadedAudioLifetime.name] ?? uploadedAudioLifetime.default;
 	const allowed = uploadedAudioLifetime.options.map((option) => option.value as AudioLifetimeChoice);

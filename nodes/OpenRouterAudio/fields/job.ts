@@ -15,9 +15,9 @@ export interface JobParams extends AudioSource, TimeLimits {
 	keepBinary: boolean;
 	maxBytes: number;
 	retry: RetryPolicy;
-	/** "Keep Request Data at fal": false sends X-Fal-Store-IO: 0 with every submit. */
+	/** "Keep Request Data at Fal": false sends X-Fal-Store-IO: 0 with every submit. */
 	keepRequestData: boolean;
-	/** "Keep Uploaded Audio at fal": the lifetime of a binary source's upload (read for binary sources only). */
+	/** "Keep Uploaded Audio at Fal": the lifetime of a binary source's upload (read for binary sources only). */
 	audioLifetime?: AudioLifetime;
 }
 

@@ -24,7 +24,7 @@ export interface FalSession {
 	/** The same session for one item: its retry policy, its stop signal and the time it has left. */
 	forItem(context: ItemTransportContext): FalSession;
 	/**
-	 * Whether fal may store the payloads of the jobs this session submits ("Keep Request Data at fal"); false
+	 * Whether fal may store the payloads of the jobs this session submits ("Keep Request Data at Fal"); false
 	 * sends `X-Fal-Store-IO: 0` with every submit (transport/queue.ts submitJob), resubmits included.
 	 */
 	keepsRequestData: boolean;

@@ -7,8 +7,8 @@ import { runWorkflow, FIXTURES, NODE_NAME, triggerThen, useFalEmulator } from '.
 import { wav } from '../../../fixtures/wav';
 
 // What fal keeps of an item, through the n8n engine against the emulator's own records: "Keep Request Data at
-// fal" off sends X-Fal-Store-IO: 0 with every submit (fal then lists the request without payloads), and "Keep
-// Uploaded Audio at fal" sets the lifetime of the audio the node uploads (X-Fal-Object-Lifecycle on the upload's
+// Fal" off sends X-Fal-Store-IO: 0 with every submit (fal then lists the request without payloads), and "Keep
+// Uploaded Audio at Fal" sets the lifetime of the audio the node uploads (X-Fal-Object-Lifecycle on the upload's
 // initiation), reported on the item as audioExpiresAt.
 const emulator = useFalEmulator({ itemKey: (input) => input?.prompt });
 const AUDIO = 'https://audio.example/a.mp3';
@@ -30,7 +30,7 @@ async function historyItems(): Promise<Record<string, unknown>[]> {
 	return ((await res.json()) as { items: Record<string, unknown>[] }).items;
 }
 
-describe('Keep Request Data at fal', () => {
+describe('Keep Request Data at Fal', () => {
 	test('off: every submit of Analyze and Submit Job carries X-Fal-Store-IO: 0, and fal lists those requests without payloads; on (the default): none', async () => {
 		const analyzed = await runWorkflow(triggerThen(byUrl({ keepRequestData: false }, '=Off {{ $json.n }}'), [{ n: 0 }, { n: 1 }]));
 		const submitted = await runWorkflow(triggerThen(byUrl({ keepRequestData: false }, 'Off submit', 'submit')));
@@ -72,19 +72,19 @@ describe('Keep Request Data at fal', () => {
 		const result = await runWorkflow(triggerThen({ operation: 'getJob', requestId }));
 		const error = result.error(NODE_NAME);
 		expect(error?.message).toBe(`fal no longer has the answer of job ${requestId} (HTTP 404 from queue.fal.run) [item 0]`);
-		expect(error?.description).toContain('fal kept none of its request data: it was submitted with "Keep Request Data at fal" off (X-Fal-Store-IO: 0)');
+		expect(error?.description).toContain('fal kept none of its request data: it was submitted with "Keep Request Data at Fal" off (X-Fal-Store-IO: 0)');
 		// The emulator lists the request, without payloads: no fault made it so.
 		expect(emulator().requests.filter((request) => request.route === 'history').map((request) => request.answerStatus)).toEqual([200]);
 	});
 
 	test('a value that is not true or false fails the item before anything is sent', async () => {
 		const result = await runWorkflow(triggerThen(byUrl({ keepRequestData: '={{ "maybe" }}' }, 'Bad')));
-		expect(result.error(NODE_NAME)?.message).toBe('The "Keep Request Data at fal" option is "maybe", not true or false [item 0]');
+		expect(result.error(NODE_NAME)?.message).toBe('The "Keep Request Data at Fal" option is "maybe", not true or false [item 0]');
 		expect(emulator().requests).toEqual([]);
 	});
 });
 
-describe('Keep Uploaded Audio at fal', () => {
+describe('Keep Uploaded Audio at Fal', () => {
 	const DAY = 86_400;
 	test.each([
 		['For the Job, at the defaults: 2 x (3600 + 600) + 600', {}, 9000],
@@ -92,9 +92,9 @@ describe('Keep Uploaded Audio at fal', () => {
 		['For the Job, capped at a day', { uploadedAudioLifetime: 'job', maxQueueWait: 40_000, timeout: 10_000 }, DAY],
 		['For the Job without a queue limit: a day', { maxQueueWait: 0 }, DAY],
 		['For the Job without a timeout: a day', { timeout: 0 }, DAY],
-		['1 Day', { uploadedAudioLifetime: '1d' }, DAY],
-		['7 Days', { uploadedAudioLifetime: '7d' }, 7 * DAY],
-		['30 Days', { uploadedAudioLifetime: '30d' }, 30 * DAY],
+		['One Day', { uploadedAudioLifetime: '1d' }, DAY],
+		['Seven Days', { uploadedAudioLifetime: '7d' }, 7 * DAY],
+		['Thirty Days', { uploadedAudioLifetime: '30d' }, 30 * DAY],
 	])('%s: sent on the upload\'s initiation and reported as audioExpiresAt', async (_name, options, seconds) => {
 		const before = Date.now();
 		const result = await runWorkflow(triggerThen(binary(options), [{}], { binaryFiles: [{ path: MP3 }] }));
@@ -177,8 +177,8 @@ describe('Keep Uploaded Audio at fal', () => {
 
 	test('an unknown lifetime fails the item before anything is uploaded or sent', async () => {
 		const result = await runWorkflow(triggerThen(binary({ uploadedAudioLifetime: '={{ "2d" }}' }), [{}], { binaryFiles: [{ path: MP3 }] }));
-		expect(result.error(NODE_NAME)?.message).toBe('The "Keep Uploaded Audio at fal" option is "2d" [item 0]');
-		expect(result.error(NODE_NAME)?.description).toBe('Use one of "job", "1d", "7d", "30d", "never" (an expression must return one of them).');
+		expect(result.error(NODE_NAME)?.message).toBe('The "Keep Uploaded Audio at Fal" option is "2d" [item 0]');
+		expect(result.error(NODE_NAME)?.description).toBe('Use one of "job", "never", "1d", "7d", "30d" (an expression must return one of them).');
 		expect(emulator().requests).toEqual([]);
 	});
 });
