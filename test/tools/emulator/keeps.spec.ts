@@ -82,3 +82,26 @@ describe('upload lifetime', () => {
 		expect(emu.uploadLifetimes.size).toBe(0);
 	});
 });
+
+describe('DELETE request payloads', () => {
+	const del = (requestId: string, key: string) =>
+		fetch(`https://api.fal.ai/v1/models/requests/${requestId}/payloads`, { method: 'DELETE', headers: { authorization: `Key ${key}`, 'idempotency-key': 'k1' } });
+
+	it('an admin key deletes the payloads: the request stays listed without them; another key is refused', async () => {
+		const done = await fal.subscribe(ENDPOINT_ID, { input: input({ prompt: 'to delete' }), pollInterval: 10 });
+		const refused = await del(done.requestId, 'test-key');
+		expect(refused.status).toBe(403);
+		expect(emu.jobs.get(done.requestId)!.payloadsDeletedAt).toBeNull();
+		expect((await listed())[0]).toHaveProperty('json_input');
+
+		const deleted = await del(done.requestId, 'admin-key');
+		expect(deleted.status).toBe(200);
+		expect(await deleted.json()).toEqual({ cdn_delete_results: [] });
+		expect(emu.jobs.get(done.requestId)!.payloadsDeletedAt).toEqual(expect.any(Number));
+		const [item] = await listed();
+		expect(item).toMatchObject({ request_id: done.requestId, status_code: 200 });
+		expect(item).not.toHaveProperty('json_input');
+		expect(item).not.toHaveProperty('json_output');
+		expect((await del('00000000-0000-4000-8000-000000000000', 'admin-key')).status).toBe(404);
+	});
+});
