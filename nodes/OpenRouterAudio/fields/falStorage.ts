@@ -44,8 +44,20 @@ const uploadedAudioLifetime = {
 	displayOptions: { show: { '/audioSource': ['binary'] } },
 } satisfies INodeProperties;
 
-/** The fields, for the Options collection (fields/options.ts). */
+const deleteRequestData = {
+	displayName: 'Delete Request Data After Answer',
+	name: 'deleteRequestData',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to delete the job\'s input and answer from fal\'s request history once the answer is on the item, instead of letting fal keep them 30 days. Needs an admin key in the credential ("Admin API Key"). A deletion that fails never fails the item: "requestDataDeleted" says what happened. The uploaded audio is not deleted with it: see "Keep Uploaded Audio at Fal".',
+} satisfies INodeProperties;
+
+/** The fields every job operation shows, for the Options collection (fields/options.ts). */
 export const falStorageOptions: INodeProperties[] = [keepRequestData, uploadedAudioLifetime];
+
+/** Analyze Audio's own: only it has the answer in hand to delete fal's copy after. */
+export const deleteRequestDataOption: INodeProperties = deleteRequestData;
 
 export type AudioLifetimeChoice = 'job' | '1d' | '7d' | '30d' | 'never';
 
@@ -86,18 +98,28 @@ export interface AudioLifetime {
 	seconds: number | undefined;
 }
 
-/** The item's "Keep Request Data at Fal". */
-export function readKeepRequestData(ctx: IExecuteFunctions, itemIndex: number, options: Record<string, unknown>): boolean {
-	const value = options[keepRequestData.name] ?? keepRequestData.default;
+/** A yes/no option as set, or its field's default; an expression may give "true"/"false" as text. */
+function readBoolean(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: Record<string, unknown>,
+	field: { name: string; displayName: string; default: boolean },
+	whenRemoved: string,
+): boolean {
+	const value = options[field.name] ?? field.default;
 	if (value === true || value === 'true') return true;
 	if (value === false || value === 'false') return false;
 	return failItem(
 		ctx,
 		itemIndex,
-		`The "${keepRequestData.displayName}" option is ${JSON.stringify(value)?.slice(0, 100) ?? String(value)}, not true or false`,
-		'An expression must return true or false (or remove the option: fal then keeps the request data).',
+		`The "${field.displayName}" option is ${JSON.stringify(value)?.slice(0, 100) ?? String(value)}, not true or false`,
+		`An expression must return true or false (or remove the option: ${whenRemoved}).`,
 	);
 }
+
+/** The item's "Keep Request Data at Fal". */
+export const readKeepRequestData = (ctx: IExecuteFunctions, itemIndex: number, options: Record<string, unknown>): boolean =>
+	readBoolean(ctx, itemIndex, options, keepRequestData, 'fal then keeps the request data');
 
 /** The item's "Keep Uploaded Audio at Fal", as seconds for its upload. */
 export function readAudioLifetime(ctx: IExecuteFunctions, itemIndex: number, options: Record<string, unknown>, limits: JobLimits): AudioLifetime {
@@ -114,4 +136,18 @@ export function readAudioLifetime(ctx: IExecuteFunctions, itemIndex: number, opt
 	}
 	if (choice === 'never') return { choice, seconds: undefined };
 	return { choice, seconds: choice === 'job' ? jobAudioLifetimeSeconds(limits) : FIXED_SECONDS[choice] };
+}
+
+/** The item's "Delete Request Data After Answer". */
+export const readDeleteRequestData = (ctx: IExecuteFunctions, itemIndex: number, options: Record<string, unknown>): boolean =>
+	readBoolean(ctx, itemIndex, options, deleteRequestData, 'fal then keeps the request data 30 days');
+
+/** Deleting needs the credential's admin key: without one the item fails before anything is sent. */
+export function missingAdminKey(ctx: IExecuteFunctions, itemIndex: number): never {
+	return failItem(
+		ctx,
+		itemIndex,
+		`The "${deleteRequestData.displayName}" option needs an admin key, and the Fal API credential has none`,
+		'Add an admin key of your fal account as "Admin API Key" in the Fal API credential (fal.ai/dashboard/keys), or turn the option off. Nothing was sent to fal.',
+	);
 }

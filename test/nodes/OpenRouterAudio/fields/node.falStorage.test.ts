@@ -182,3 +182,60 @@ describe('Keep Uploaded Audio at Fal', () => {
 		expect(emulator().requests).toEqual([]);
 	});
 });
+
+describe('Delete Request Data After Answer', () => {
+	const withAdmin = (adminApiKey: string) => ({ credentials: { falApi: { apiKey: 'test-key', adminApiKey } } });
+	const deletes = () => emulator().requests.filter((request) => request.route === 'delete-payloads');
+
+	test('with an admin key: once the answer is on the item, fal\'s copy is deleted; the key appears nowhere in the output', async () => {
+		const result = await runWorkflow({ ...triggerThen(byUrl({ deleteRequestData: true }, 'Delete me')), ...withAdmin(' Key admin-key\n') });
+		expect(result.error(NODE_NAME)).toBeUndefined();
+		const [item] = result.items(NODE_NAME);
+		expect(item.json).toMatchObject({ output: expect.stringContaining('Delete me'), requestDataDeleted: true });
+		const [job] = emulator().jobs.values();
+		expect(deletes().map((request) => [request.path, request.headers.authorization])).toEqual([[`/v1/models/requests/${job.requestId}/payloads`, 'Key admin-key']]);
+		expect(deletes()[0].headers['idempotency-key']).toEqual(expect.any(String));
+		// Deleted after the answer was read, never before.
+		const resultRead = emulator().requests.find((request) => request.route === 'result')!;
+		expect(deletes()[0].at).toBeGreaterThanOrEqual(resultRead.answeredAt!);
+		expect(job.payloadsDeletedAt).toEqual(expect.any(Number));
+		expect((await historyItems())[0]).not.toHaveProperty('json_input');
+		// Submits still go with the ordinary key.
+		expect(submits().map((request) => request.headers.authorization)).toEqual(['Key test-key']);
+		expect(JSON.stringify(result.items(NODE_NAME))).not.toContain('admin-key');
+	});
+
+	test.each([
+		[
+			'a key fal refuses',
+			{ route: 'delete-payloads', status: 403, body: { detail: 'admin-key is not an admin key' } },
+			"fal refused the credential's Admin API Key (HTTP 403): it must be an admin key of the same account",
+		],
+		['fal failing every attempt', { route: 'delete-payloads', status: 500, times: Infinity }, 'fal answered HTTP 500 (2 attempts)'],
+		['a dropped connection every time', { route: 'delete-payloads', drop: true, times: Infinity }, 'fal could not be reached or did not answer (2 attempts)'],
+	] as const)('a deletion that fails (%s) never fails the delivered item: it says fal still keeps the data', async (_name, fault, reason) => {
+		emulator().fault({ ...fault });
+		const result = await runWorkflow({ ...triggerThen(byUrl({ deleteRequestData: true, maxRetries: 1 }, 'Kept anyway')), ...withAdmin('admin-key') });
+		expect(result.error(NODE_NAME)).toBeUndefined();
+		const { json } = result.items(NODE_NAME)[0];
+		expect(json.output).toEqual(expect.stringContaining('Kept anyway'));
+		expect(json.requestDataDeleted).toBe(false);
+		expect(json.requestDataNote).toBe(`fal still keeps the request data: ${reason}`);
+		expect(JSON.stringify(json)).not.toContain('admin-key');
+		expect(emulator().billed()).toHaveLength(1);
+		expect(emulator().undelivered()).toEqual([]);
+	});
+
+	test('without an admin key in the credential the item fails before anything is sent', async () => {
+		const result = await runWorkflow(triggerThen(byUrl({ deleteRequestData: true }, 'No admin')));
+		expect(result.error(NODE_NAME)?.message).toBe('The "Delete Request Data After Answer" option needs an admin key, and the Fal API credential has none [item 0]');
+		expect(emulator().requests).toEqual([]);
+	});
+
+	test('with Keep Request Data at Fal off nothing was stored: nothing is deleted, no admin key needed', async () => {
+		const result = await runWorkflow(triggerThen(byUrl({ deleteRequestData: true, keepRequestData: false }, 'Never kept')));
+		expect(result.error(NODE_NAME)).toBeUndefined();
+		expect(result.items(NODE_NAME)[0].json).not.toHaveProperty('requestDataDeleted');
+		expect(deletes()).toEqual([]);
+	});
+});
