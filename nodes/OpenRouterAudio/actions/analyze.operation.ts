@@ -165,6 +165,8 @@ function shapeOf(settings: { output: 'text' | 'segments'; speakerLabels: boolean
 /** How long the deletion of a delivered answer's payloads may take: the item is delivered either way. */
 const DELETION_BUDGET_MS = 15_000;
 
+const KEPT_FOR_RETRIES = 'not deleted, because with "Retry On Fail" a later try of this node reads this answer again from fal';
+
 /** "Delete Request Data After Answer": what became of fal's copy, on the delivered item. */
 const deletionFields = (deletion: PayloadDeletion) =>
 	deletion.deleted ? { requestDataDeleted: true } : { requestDataDeleted: false, requestDataNote: `fal still keeps the request data: ${deletion.reason}` };
@@ -203,6 +205,9 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 			withBinary(ctx, itemIndex, params.keepBinary, { json: { ...json, ...audioExpiry(audio) }, pairedItem: { item: itemIndex } }),
 		);
 		if (!adminKey) return item;
+		// A later try of Retry On Fail reads every item's answer again, from fal's history once its result store
+		// has let it go: deleting now could throw a paid answer away.
+		if (ctx.getNode().retryOnFail === true) return { ...item, json: { ...item.json, ...deletionFields({ deleted: false, reason: KEPT_FOR_RETRIES }) } };
 		// The answer is on the item: fal's copy goes, with the item's Max Retries. Not bound to the item's own signal,
 		// so an item stopped by its time limit (whose late answer is delivered) still deletes; a failure only notes it.
 		const signal = AbortSignal.timeout(DELETION_BUDGET_MS);

@@ -226,6 +226,20 @@ describe('Delete Request Data After Answer', () => {
 		expect(emulator().undelivered()).toEqual([]);
 	});
 
+	test('with Retry On Fail nothing is deleted: a later try reads every answer again, from fal\'s history once the result expired', async () => {
+		const result = await runWorkflow({
+			...triggerThen(byUrl({ deleteRequestData: true }, 'Retried'), [{}], { retryOnFail: { maxTries: 2 } }),
+			...withAdmin('admin-key'),
+		});
+		expect(result.error(NODE_NAME)).toBeUndefined();
+		expect(result.items(NODE_NAME)[0].json).toMatchObject({
+			requestDataDeleted: false,
+			requestDataNote: 'fal still keeps the request data: not deleted, because with "Retry On Fail" a later try of this node reads this answer again from fal',
+		});
+		expect(deletes()).toEqual([]);
+		expect([...emulator().jobs.values()][0].payloadsDeletedAt).toBeNull();
+	});
+
 	test('without an admin key in the credential the item fails before anything is sent', async () => {
 		const result = await runWorkflow(triggerThen(byUrl({ deleteRequestData: true }, 'No admin')));
 		expect(result.error(NODE_NAME)?.message).toBe('The "Delete Request Data After Answer" option needs an admin key, and the Fal API credential has none [item 0]');
