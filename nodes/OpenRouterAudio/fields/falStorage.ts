@@ -15,7 +15,7 @@ const keepRequestData = {
 	type: 'boolean',
 	default: true,
 	description:
-		'Whether fal may store the job\'s input (prompt, audio URL) and answer for 30 days in its request history. Off sends "X-Fal-Store-IO: 0" with every submit, so fal keeps no copy. The cost: "Get Job" cannot read an answer from the history once fal\'s result store has let it go (1 hour after the job, 6 minutes from 10 KB), and a submit whose answer was lost can only be resolved while fal lists no request the node cannot identify.',
+		'Whether fal may store the job\'s input (prompt, audio URL, or the whole recording when it is a data: URI) and answer for 30 days in its request history. Off sends "X-Fal-Store-IO: 0" with every submit, so fal keeps no copy. The cost: "Get Job" cannot read an answer from the history once fal\'s result store has let it go (1 hour after the job, 6 minutes from 10 KB), and a submit whose answer was lost can only be resolved while fal lists no request the node cannot identify.',
 } satisfies INodeProperties;
 
 const uploadedAudioLifetime = {
@@ -27,7 +27,7 @@ const uploadedAudioLifetime = {
 			name: 'For the Job',
 			value: 'job',
 			description:
-				'Twice "Max Queue Wait" plus "Timeout", plus 10 minutes, at most 1 day: as long as the job (or one resubmit) can still start and run',
+				'2 × ("Max Queue Wait" + "Timeout") + 10 minutes, at most 1 day: as long as the job (or one resubmit) can still start and run',
 		},
 		{
 			name: 'Never Expire (Account Default)',
@@ -50,7 +50,7 @@ const deleteRequestData = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to delete the job\'s input and answer from fal\'s request history once the answer is on the item, instead of letting fal keep them 30 days. Needs an admin key in the credential ("Admin API Key"). A deletion that fails never fails the item: "requestDataDeleted" says what happened. The uploaded audio is not deleted with it: see "Keep Uploaded Audio at Fal".',
+		'Whether to delete the job\'s input and answer from fal\'s request history once the answer is on the item, instead of letting fal keep them 30 days. Needs an admin key in the credential ("Admin API Key"). A deletion that fails never fails the item: "requestDataDeleted" says what happened. With Retry On Fail nothing is deleted (a later try reads the answers again). The uploaded audio is not deleted with it: see "Keep Uploaded Audio at Fal".',
 } satisfies INodeProperties;
 
 /** The fields every job operation shows, for the Options collection (fields/options.ts). */
