@@ -25,6 +25,15 @@ export class FalApi implements ICredentialType {
 			default: '',
 			description: 'Your fal.ai API key. Create one at https://fal.ai/dashboard/keys.',
 		},
+		{
+			displayName: 'Admin API Key',
+			name: 'adminApiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Optional. Only for the "Delete Request Data After Answer" option: an admin key of the same fal account may delete a request\'s stored data. Leave empty otherwise; the node sends it to that one call only.',
+		},
 	];
 
 	// fal expects "Key <key>", not "Bearer <key>". The key is used as users paste it: whitespace and newlines

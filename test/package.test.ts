@@ -54,7 +54,10 @@ describe('built package loaded by n8n', () => {
 	it('has a falApi credential with a password apiKey, generic authenticate and a test request', async () => {
 		expect(credential.properties).toEqual([
 			expect.objectContaining({ name: 'apiKey', type: 'string', typeOptions: { password: true } }),
+			// Optional, never shown: only "Delete Request Data After Answer" sends it.
+			expect.objectContaining({ name: 'adminApiKey', type: 'string', typeOptions: { password: true }, default: '' }),
 		]);
+		expect(credential.properties[1].required).toBeFalsy();
 		expect(credential.authenticate).toMatchObject({ type: 'generic' });
 
 		// Apply the block the way n8n does (expression resolved against $credentials).

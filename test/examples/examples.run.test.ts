@@ -43,7 +43,8 @@ test('Google Drive example: the downloaded file is transcribed with speaker labe
 		model: 'google/gemini-2.5-flash',
 		prompt: 'Transcribe this audio verbatim.\nLabel each speaker as Speaker 1, Speaker 2, and so on.\nStart each segment with its timestamp as [mm:ss].',
 	});
-	expect(Object.keys(result.items(NODE_NAME)[0].json)).toEqual(['output', 'usage', 'model', 'requestId']);
+	// A binary source is uploaded: the item says when fal deletes the upload (docs/what-fal-keeps.md).
+	expect(Object.keys(result.items(NODE_NAME)[0].json)).toEqual(['output', 'usage', 'model', 'requestId', 'audioExpiresAt']);
 });
 
 test('form example: the uploaded file, whatever its field name, comes back as transcript and summary', async () => {
@@ -112,10 +113,15 @@ test('watched-folder example: the read recording becomes meeting.srt in "subtitl
 			'3\n00:00:05,250 --> 00:01:02,345\nSpeaker 1: Thanks & bye <3\n',
 	);
 	expect(transcriptsDoc).toContain(fenced('srt', (await result.binaryBuffer(item.binary!.subtitles)).toString('utf8')));
-	// The page's item: everything but the request ID, which is new on every run.
-	const shown = JSON.stringify({ ...item.json, requestId: 'REQUEST_ID' }, null, 2);
+	// The page's item: everything but the request ID and the upload's expiry, which are new on every run.
+	expect(Date.parse(String(item.json.audioExpiresAt))).toBeGreaterThan(Date.now());
+	const shown = JSON.stringify({ ...item.json, requestId: 'REQUEST_ID', audioExpiresAt: 'EXPIRES_AT' }, null, 2);
 	const inPage = /```json\n(\{\n {2}"output": "\{\\"segments[\s\S]*?)\n```/.exec(transcriptsDoc)?.[1];
-	expect(inPage?.replace(/"requestId": "[0-9a-f-]{36}"/, '"requestId": "REQUEST_ID"')).toBe(shown);
+	expect(
+		inPage
+			?.replace(/"requestId": "[0-9a-f-]{36}"/, '"requestId": "REQUEST_ID"')
+			.replace(/"audioExpiresAt": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/, '"audioExpiresAt": "EXPIRES_AT"'),
+	).toBe(shown);
 });
 
 test('docs/transcripts.md shows both Segments instructions exactly as appended, and the VTT the example would write', async () => {

@@ -4,12 +4,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { parseAnswer } from '../answer/answer';
 import { answerToJson, JSON_INSTRUCTION, type InvalidJson, type OutputFormat } from '../answer/json';
 import { tokenLimit } from '../answer/truncation';
-import { inputFileName, resolveAudioUrl } from '../audio/input';
+import { audioExpiry, inputFileName, resolveAudio, type ResolvedAudio } from '../audio/input';
 import type { Flow } from '../dispatch/plan';
 import { failItem } from '../errors/itemError';
 import { scrubKey } from '../errors/redact';
 import { audioFields } from '../fields/audio';
 import { readJobParams } from '../fields/job';
+import { deleteRequestDataOption, missingAdminKey, readDeleteRequestData } from '../fields/falStorage';
 import { modelField } from '../fields/model';
 import { optionsCollection, optionsOf, readKeepBinary, withBinary } from '../fields/options';
 import { readSpeakerLabels, readTask, taskFields, type PromptChoices } from '../fields/prompt';
@@ -18,7 +19,8 @@ import { RememberedItem, requestFingerprint } from '../job/retryMemory';
 import { addTranscriptOutput, type TranscriptSettings } from '../transcript/item';
 import { binaryPropertyClash, FILE_FORMATS, fileFormatProblem, type FileFormat } from '../transcript/outputFile';
 import { segmentsInstruction } from '../transcript/segments';
-import type { Result } from '../transport/client';
+import { readAdminKey, type Result } from '../transport/client';
+import { deletePayloads, type PayloadDeletion } from '../transport/payloads';
 
 // Analyze Audio: send one item's audio and prompt, wait for the job, and return its answer as text, JSON or a
 // timed transcript, optionally as a file too.
@@ -97,7 +99,13 @@ const answerOptions: INodeProperties[] = [
 	},
 ];
 
-const properties: INodeProperties[] = [...audioFields, ...taskFields, transcriptOutput, modelField, optionsCollection(answerOptions)];
+const properties: INodeProperties[] = [
+	...audioFields,
+	...taskFields,
+	transcriptOutput,
+	modelField,
+	optionsCollection([...answerOptions, deleteRequestDataOption]),
+];
 
 /** How its items use fal (dispatch/plan.ts). */
 export const flow: Flow = 'waits';
@@ -154,6 +162,15 @@ function shapeOf(settings: { output: 'text' | 'segments'; speakerLabels: boolean
 	return undefined;
 }
 
+/** How long the deletion of a delivered answer's payloads may take: the item is delivered either way. */
+const DELETION_BUDGET_MS = 15_000;
+
+const KEPT_FOR_RETRIES = 'not deleted, because with "Retry On Fail" a later try of this node reads this answer again from fal';
+
+/** "Delete Request Data After Answer": what became of fal's copy, on the delivered item. */
+const deletionFields = (deletion: PayloadDeletion) =>
+	deletion.deleted ? { requestDataDeleted: true } : { requestDataDeleted: false, requestDataNote: `fal still keeps the request data: ${deletion.reason}` };
+
 /** Sends one item's audio and prompt, waits for the job and returns its answer. */
 export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const { ctx, itemIndex } = run;
@@ -161,7 +178,11 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const params = readJobParams(ctx, itemIndex, shapeOf(answerSettings));
 	const { request } = params;
 	const transcript: TranscriptSettings = { ...answerSettings, maxTokens: request.max_tokens, inputFileName: inputFileName(ctx, itemIndex, params) };
-	const job = new JobLifecycle(run, params, params.retry);
+	// With "Keep Request Data at Fal" off fal stored nothing to delete.
+	const deleteAfter = readDeleteRequestData(ctx, itemIndex, optionsOf(ctx, itemIndex)) && params.keepRequestData;
+	const adminKey = deleteAfter ? ((await readAdminKey(ctx)) ?? missingAdminKey(ctx, itemIndex)) : undefined;
+	const job = new JobLifecycle({ ...run, session: run.session.withRequestData(params.keepRequestData) }, params, params.retry);
+	let audio: ResolvedAudio | undefined;
 	const deliver = async (result: Result<unknown>) => {
 		const requestId = job.requestId!;
 		// The answer is fal's text: should it echo the key, the key still never reaches an output item, its
@@ -176,13 +197,28 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 			// Segments judge a cut-off answer by its JSON (transcript/item.ts).
 			tokenLimit: transcript.output === 'segments' ? undefined : tokenLimit(answer.usage, request.max_tokens),
 		});
-		return await addTranscriptOutput(ctx, itemIndex, transcript, answer, withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } }));
+		const item = await addTranscriptOutput(
+			ctx,
+			itemIndex,
+			transcript,
+			answer,
+			withBinary(ctx, itemIndex, params.keepBinary, { json: { ...json, ...audioExpiry(audio) }, pairedItem: { item: itemIndex } }),
+		);
+		if (!adminKey) return item;
+		// A later try of Retry On Fail reads every item's answer again, from fal's history once its result store
+		// has let it go: deleting now could throw a paid answer away.
+		if (ctx.getNode().retryOnFail === true) return { ...item, json: { ...item.json, ...deletionFields({ deleted: false, reason: KEPT_FOR_RETRIES }) } };
+		// The answer is on the item: fal's copy goes, with the item's Max Retries. Not bound to the item's own signal,
+		// so an item stopped by its time limit (whose late answer is delivered) still deletes; a failure only notes it.
+		const signal = AbortSignal.timeout(DELETION_BUDGET_MS);
+		const deletion = await deletePayloads(run.session.forItem({ policy: params.retry, signal }), requestId, adminKey, signal);
+		return { ...item, json: { ...item.json, ...deletionFields(deletion) } };
 	};
 	return await job.execute(async () => {
 		// A retry of the node (Retry On Fail) takes over the job an earlier try gave this item.
 		const reused = await job.reuse(new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params)));
 		if (!reused) {
-			const audioUrl = await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal));
+			const audioUrl = await job.upload(async (session, signal) => (audio = await resolveAudio(ctx, session, itemIndex, params, signal)).url);
 			await job.submit({ audio_url: audioUrl, ...request });
 		}
 		await job.waitForCompletion();

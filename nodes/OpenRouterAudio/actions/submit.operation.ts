@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { resolveAudioUrl } from '../audio/input';
+import { audioExpiry, resolveAudio, type ResolvedAudio } from '../audio/input';
 import type { Flow } from '../dispatch/plan';
 import { failItem } from '../errors/itemError';
 import { audioFields } from '../fields/audio';
@@ -67,19 +67,20 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const { ctx, itemIndex } = run;
 	const params = readJobParams(ctx, itemIndex);
 	const webhookUrl = readWebhookUrl(ctx, itemIndex);
-	const job = new JobLifecycle(run, params, params.retry);
+	const job = new JobLifecycle({ ...run, session: run.session.withRequestData(params.keepRequestData) }, params, params.retry);
+	let audio: ResolvedAudio | undefined;
 	return await job.execute(async () => {
 		// A retry of the node (Retry On Fail) returns the job an earlier try submitted, as it was then.
 		const requestId =
 			(await job.reuse(new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params, webhookUrl)))) ??
 			(await job.submit(
 				{
-					audio_url: await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal)),
+					audio_url: await job.upload(async (session, signal) => (audio = await resolveAudio(ctx, session, itemIndex, params, signal)).url),
 					...params.request,
 				},
 				webhookUrl,
 			));
-		const json = { requestId, status: 'IN_QUEUE', model: params.request.model };
+		const json = { requestId, status: 'IN_QUEUE', model: params.request.model, ...audioExpiry(audio) };
 		return withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } });
 	});
 }

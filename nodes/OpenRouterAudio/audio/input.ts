@@ -206,23 +206,39 @@ function uploadBudget(ctx: IExecuteFunctions): ByteBudget {
 	return budget;
 }
 
+/** The `audio_url` fal gets for one item, and, when the node uploaded it, when fal deletes that upload. */
+export interface ResolvedAudio {
+	url: string;
+	/** Set when the node uploaded the audio: the end of its lifetime (ISO time), or null when none was sent. */
+	expiresAt?: string | null;
+}
+
 /**
- * The `audio_url` fal gets for one item: the checked URL as given, or the binary file uploaded once. A
- * binary file is read and uploaded within the execution's "Upload Memory" budget.
+ * The `audio_url` fal gets for one item: the checked URL as given (fal fetches it; nothing is uploaded), or the
+ * binary file uploaded once, for its "Keep Uploaded Audio at Fal" lifetime. A binary file is read and uploaded
+ * within the execution's "Upload Memory" budget.
  */
-export async function resolveAudioUrl(
+export async function resolveAudio(
 	ctx: IExecuteFunctions,
 	session: FalSession,
 	itemIndex: number,
 	params: JobParams,
 	signal: AbortSignal,
-): Promise<string> {
-	if (params.audioSource === 'url') return audioFromUrl(ctx, itemIndex, params.audioUrl, params.maxBytes);
+): Promise<ResolvedAudio> {
+	if (params.audioSource === 'url') return { url: audioFromUrl(ctx, itemIndex, params.audioUrl, params.maxBytes) };
 	const budget = uploadBudget(ctx);
 	const { file, release } = await audioFromBinary(ctx, itemIndex, params.binaryPropertyName, params.maxBytes, async (bytes) => await budget.reserve(bytes, signal));
 	try {
-		return await uploadFile(session, file, signal);
+		const seconds = params.audioLifetime?.seconds;
+		// Counted from before the initiation: fal's own count starts later, so the file lives at least this long.
+		const startedAt = Date.now();
+		const url = await uploadFile(session, file, signal, seconds);
+		return { url, expiresAt: seconds === undefined ? null : new Date(startedAt + seconds * 1000).toISOString() };
 	} finally {
 		release();
 	}
 }
+
+/** `audioExpiresAt` for the output item, when this run uploaded the audio: nothing for a URL or a reused job. */
+export const audioExpiry = (audio: ResolvedAudio | undefined): { audioExpiresAt?: string | null } =>
+	audio?.expiresAt === undefined ? {} : { audioExpiresAt: audio.expiresAt };

@@ -109,9 +109,14 @@ function describeUnavailable(error: ResultUnavailable): Described {
 	const history = error.historyProblem ? ` fal's request history could not be asked: ${error.historyProblem}.` : '';
 	if (error.listed) {
 		const ended = error.listed.ended_at ? ` It ended at ${error.listed.ended_at}.` : '';
+		// Its input is stored whenever its payloads are (fal.ai/docs/documentation/model-apis/inference/payloads).
+		const noPayloads = error.listed.json_input === undefined || error.listed.json_input === null;
+		const why = noPayloads
+			? ' fal kept none of its request data: it was submitted with "Keep Request Data at Fal" off (X-Fal-Store-IO: 0), or its payloads were deleted, so the answer existed only in the result store.'
+			: '';
 		return {
 			message: `fal no longer has the answer of job ${id} (HTTP 404 from queue.fal.run)`,
-			description: `Its result has left fal's result store and fal's request history holds no copy of it.${ended} ${KEEPING_ANSWERS}`,
+			description: `Its result has left fal's result store and fal's request history holds no copy of it.${ended}${why} ${KEEPING_ANSWERS}`,
 		};
 	}
 	return {

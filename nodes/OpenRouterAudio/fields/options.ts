@@ -4,6 +4,7 @@ import { failItem } from '../errors/itemError';
 import { describeType } from '../lib/text';
 import { DEFAULT_RETRY, type RetryPolicy } from '../transport/attempts';
 import type { AudioRequest } from '../transport/queue';
+import { falStorageOptions } from './falStorage';
 import { numberOption } from './numbers';
 
 // The Options every job operation shows (Analyze and Submit Job), each with its check. A default is written
@@ -125,6 +126,7 @@ const jobOptions: INodeProperties[] = [
 	uploadMemory,
 	temperature,
 	timeout,
+	...falStorageOptions,
 ];
 
 /** Everything under "Options", with an operation's own options, listed alphabetically as n8n lists them. */

@@ -27,3 +27,9 @@ export async function readApiKey(ctx: IExecuteFunctions): Promise<string> {
 	const { apiKey } = await ctx.getCredentials<{ apiKey?: unknown }>('falApi');
 	return normalizeApiKey(apiKey);
 }
+
+/** The credential's optional admin key, normalised like the key; undefined when empty. */
+export async function readAdminKey(ctx: IExecuteFunctions): Promise<string | undefined> {
+	const { adminApiKey } = await ctx.getCredentials<{ adminApiKey?: unknown }>('falApi');
+	return normalizeApiKey(adminApiKey) || undefined;
+}

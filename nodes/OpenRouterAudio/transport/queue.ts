@@ -26,12 +26,22 @@ export interface SubmitOptions {
 	startTimeoutSeconds?: number;
 }
 
-/** Queues a job. `signal` is the submit's own: a Stop must not cut a submit whose answer names the job to cancel. */
+/**
+ * `X-Fal-Store-IO: 0`: fal stores no payloads (input, answer) of the request; it is still listed in the history,
+ * without them (fal.ai/docs/documentation/model-apis/inference/payloads).
+ */
+const NO_STORED_PAYLOADS = { 'X-Fal-Store-IO': '0' };
+
+/**
+ * Queues a job. `signal` is the submit's own: a Stop must not cut a submit whose answer names the job to cancel.
+ * Every submit of a session that keeps no request data says so (FalSession.keepsRequestData).
+ */
 export async function submitJob(session: FalSession, input: AudioRequest, signal: AbortSignal, options: SubmitOptions = {}): Promise<string> {
 	const submitted = await session.client.queue.submit(ENDPOINT_ID, {
 		input,
 		webhookUrl: options.webhookUrl,
 		startTimeout: options.startTimeoutSeconds,
+		headers: session.keepsRequestData ? undefined : NO_STORED_PAYLOADS,
 		abortSignal: signal,
 	});
 	return submitted.request_id;

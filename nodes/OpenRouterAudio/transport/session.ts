@@ -23,6 +23,13 @@ export interface FalSession {
 	owned: Map<string, number>;
 	/** The same session for one item: its retry policy, its stop signal and the time it has left. */
 	forItem(context: ItemTransportContext): FalSession;
+	/**
+	 * Whether fal may store the payloads of the jobs this session submits ("Keep Request Data at Fal"); false
+	 * sends `X-Fal-Store-IO: 0` with every submit (transport/queue.ts submitJob), resubmits included.
+	 */
+	keepsRequestData: boolean;
+	/** The same session, its submits asking fal to keep (or not keep) their payloads; its items inherit it. */
+	withRequestData(keep: boolean): FalSession;
 }
 
 export interface ItemTransportContext {
@@ -44,7 +51,7 @@ export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSign
 		credentials: apiKey,
 		fetch: attemptingFetch(baseFetch, { policy: CANCEL_POLICY, signal: new AbortController().signal, remainingMs: () => CANCEL_BUDGET_MS }),
 	});
-	const build = (context: ItemTransportContext): FalSession => {
+	const build = (context: ItemTransportContext, keepsRequestData = true): FalSession => {
 		const signal = anySignal(cancelSignal, context.signal)!;
 		const attempts = (extra?: AbortSignal): AttemptContext => ({
 			policy: context.policy,
@@ -58,7 +65,9 @@ export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSign
 			clientFor: (extra) => createFalClient({ credentials: apiKey, fetch: attemptingFetch(baseFetch, attempts(extra)) }),
 			fetch: attemptingFetch(baseFetch, attempts()),
 			owned,
-			forItem: build,
+			forItem: (itemContext) => build(itemContext, keepsRequestData),
+			keepsRequestData,
+			withRequestData: (keep) => build(context, keep),
 		};
 	};
 	return build({ policy, signal: cancelSignal ?? new AbortController().signal });
@@ -67,7 +76,12 @@ export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSign
 /**
  * Uploads a file to fal storage once and returns its URL; the job then refers to it by URL. The session's
  * fetch makes the attempts; storage.upload takes no signal, so the client is bound to `signal`.
+ * `lifetimeSeconds` is how long fal keeps the file: the client sends it as `X-Fal-Object-Lifecycle`
+ * (`{"expiration_duration_seconds": n}`) on the upload's initiation, single or multipart
+ * (fal.ai/docs/documentation/model-apis/media-expiration); undefined sends none, and the account's storage
+ * settings apply.
  */
-export async function uploadFile(session: FalSession, file: File, signal: AbortSignal): Promise<string> {
-	return await session.clientFor(signal).storage.upload(file);
+export async function uploadFile(session: FalSession, file: File, signal: AbortSignal, lifetimeSeconds?: number): Promise<string> {
+	const lifecycle = lifetimeSeconds === undefined ? undefined : { expiresIn: lifetimeSeconds };
+	return await session.clientFor(signal).storage.upload(file, lifecycle && { lifecycle });
 }

@@ -25,7 +25,9 @@
  *   end is not shown yet first;
  * - sort_by=duration sorts longest first (the docs name the sort, not the parameter);
  * - status: success = 2xx, user_error = 4xx (incl. a run stopped by a cancel: 499), error = everything else;
- * - a bad parameter is a FastAPI-style 422 { detail: [{ loc, msg, type }] }.
+ * - a bad parameter is a FastAPI-style 422 { detail: [{ loc, msg, type }] };
+ * - a request whose payloads fal did not store (X-Fal-Store-IO: 0) or deleted (fal.ai/docs/documentation/model-apis/inference/payloads)
+ *   is listed without json_input and json_output, also with expand=payloads.
  */
 const { ENDPOINT_ID } = require('./pricing');
 
@@ -73,7 +75,9 @@ function itemOf({ job, startedAt, endedAt, result }, payloads) {
 		status_code: result?.status ?? null,
 		duration: endedAt === null ? null : (endedAt - startedAt) / 1000,
 	};
-	if (payloads) {
+	// A request submitted with X-Fal-Store-IO: 0, or whose payloads were deleted, is listed without payloads
+	// (fal.ai/docs/documentation/model-apis/inference/payloads).
+	if (payloads && job.storeIo && job.payloadsDeletedAt === null) {
 		item.json_input = job.input ?? null;
 		item.json_output = result?.body ?? null;
 	}

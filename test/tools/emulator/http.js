@@ -10,7 +10,7 @@ const { createHash } = require('node:crypto');
 
 /**
  * @typedef {'submit'|'status'|'stream'|'result'|'cancel'|'run'|'initiate'|'initiate-multipart'
- *   |'upload'|'upload-part'|'upload-complete'|'pricing'|'history'|'file'|'unknown'} Route
+ *   |'upload'|'upload-part'|'upload-complete'|'pricing'|'history'|'delete-payloads'|'file'|'unknown'} Route
  * @typedef {{
  *   route: Route, method: string, host: string, path: string,
  *   query: Record<string, string>, headers: Record<string, string>,
@@ -60,6 +60,8 @@ function classify(method, host, path) {
 	}
 	if (host === 'api.fal.ai' && path === '/v1/models/pricing' && method === 'GET') return { route: 'pricing' };
 	if (host === 'api.fal.ai' && path === '/v1/models/requests/by-endpoint' && method === 'GET') return { route: 'history' };
+	const payloads = /^\/v1\/models\/requests\/([^/]+)\/payloads$/.exec(path);
+	if (host === 'api.fal.ai' && payloads && method === 'DELETE') return { route: 'delete-payloads', requestId: payloads[1] };
 	if (/(^|\.)fal\.media$/.test(host)) {
 		const up = /^\/files\/upload\/([^/]+)(?:\/(\d+|complete))?$/.exec(path);
 		if (up && up[2] === undefined && method === 'PUT') return { route: 'upload', token: up[1] };

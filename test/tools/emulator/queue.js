@@ -40,9 +40,11 @@ const { randomUUID } = require('node:crypto');
  *   cancelRequestedAt: number | null, cancelledWhile: 'IN_QUEUE' | 'IN_PROGRESS' | null,
  *   cancelled: boolean, cancelledAt: number | null,
  *   result: JobResult | null, deliveries: number, cancelRequests: CancelRequest[], key: string | undefined,
- *   webhookUrl: string | null, sync: boolean, parseError: boolean,
+ *   webhookUrl: string | null, sync: boolean, parseError: boolean, storeIo: boolean, payloadsDeletedAt: number | null,
  *   logs: { message: string, level: string, source: string, timestamp: string }[],
  * }} Job
+ *   storeIo: false when the submit carried X-Fal-Store-IO: 0, so the history lists no payloads (history.js);
+ *   payloadsDeletedAt: when an admin key deleted its payloads (DELETE .../payloads, server.js), so neither does it
  * @typedef {{ at: number, jobStatus: Job['status'] | null, status: number, answer: unknown, requestId: string }} CancelRequest
  *   One PUT .../cancel as the emulator answered it (jobStatus: the job's status when it arrived).
  * @typedef {{ ms: number, largeMs: number, largeBytes: number }} Retention
@@ -197,7 +199,7 @@ function createQueue(opts) {
 		 * @param {unknown} input
 		 * @param {{
 		 *   webhookUrl?: string | null, sync?: boolean, parseError?: boolean, priority?: Priority,
-		 *   startTimeoutMs?: number,
+		 *   startTimeoutMs?: number, storeIo?: boolean,
 		 * }} [o]
 		 */
 		submit(input, o = {}) {
@@ -226,6 +228,8 @@ function createQueue(opts) {
 				webhookUrl: o.webhookUrl ?? null,
 				sync: !!o.sync,
 				parseError: !!o.parseError,
+				storeIo: o.storeIo ?? true,
+				payloadsDeletedAt: null,
 				logs: [],
 			};
 			jobs.set(job.requestId, job);

@@ -54,12 +54,13 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   latencyMs?: number, concurrency?: number, apiKeys?: string[], seed?: number,
  *   respondWith?: RespondWith, jobLatency?: (input: any, index: number) => number,
  *   itemKey?: (input: any) => string | undefined, historyLagMs?: number,
- *   onCancel?: CancelBehaviour, retention?: Partial<Retention>,
+ *   onCancel?: CancelBehaviour, retention?: Partial<Retention>, adminKeys?: string[],
  * }} FalEmulatorOptions
  *   itemKey: sets each Job's `key` at submit (e.g. from the prompt); historyLagMs: how late the
  *   request history shows a start and an end (history.js, default 0); onCancel: how the app answers a
  *   cancel while running, 'stop' (default: it ends with 499) or 'ignore' (it runs on), see queue.js;
- *   retention: how long results are kept, over DEFAULT_RETENTION.
+ *   retention: how long results are kept, over DEFAULT_RETENTION; adminKeys: admin API keys (default
+ *   ['admin-key']), valid wherever a key is and the only ones that may delete a request's payloads.
  * @typedef {{
  *   peakInProgress: number, inProgress: number, queued: number, peakQueued: number, concurrency: number,
  *   requests: number, routes: Record<string, number>, streamEvents: number, connections: number,
@@ -70,6 +71,8 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   requests: RecordedRequest[],
  *   jobs: Map<string, Job>,
  *   uploads: Map<string, Upload>,
+ *   uploadLifetimes: Map<string, import('./storage').Lifetime>,
+ *   advanceCdnClock: (ms: number) => void,
  *   webhooks: WebhookDelivery[],
  *   fault: (rule: FaultRule) => ActiveFault,
  *   setLatency: (ms: number) => void,
@@ -104,7 +107,8 @@ async function startFalEmulator(options = {}) {
 	let historyLagMs = options.historyLagMs ?? 0;
 	/** @type {string | null} why the account is locked; null while it is not */
 	let lockReason = null;
-	const apiKeys = options.apiKeys ?? ['test-key'];
+	const adminKeys = options.adminKeys ?? ['admin-key'];
+	const apiKeys = [...(options.apiKeys ?? ['test-key']), ...adminKeys];
 	/** @type {RecordedRequest[]} */
 	const requests = [];
 	/** @type {Record<string, number>} */
@@ -239,7 +243,7 @@ async function startFalEmulator(options = {}) {
 				return queueRoutes.serve(res, info.route, info.requestId ?? '', { withLogs: url.searchParams.get('logs') === '1', cut });
 			case 'initiate':
 			case 'initiate-multipart': {
-				const r = storage.initiate(body, info.route === 'initiate-multipart');
+				const r = storage.initiate(body, info.route === 'initiate-multipart', headers['x-fal-object-lifecycle']);
 				return sendJson(res, r.status, r.body);
 			}
 			case 'upload': {
@@ -258,6 +262,8 @@ async function startFalEmulator(options = {}) {
 				return serveFile(res, `https://${host}${path}`);
 			case 'pricing':
 				return sendPricing(res, url.searchParams.getAll('endpoint_id'));
+			case 'delete-payloads':
+				return deletePayloads(res, headers, info.requestId ?? '');
 			case 'history': {
 				const r = listRequests(url.searchParams, queue.jobs.values(), { lagMs: historyLagMs });
 				return sendJson(res, r.status, r.body);
@@ -267,12 +273,30 @@ async function startFalEmulator(options = {}) {
 	}
 
 	/**
+	 * DELETE api.fal.ai/v1/models/requests/{id}/payloads (fal.ai/docs/platform-apis/v1/models/requests/payloads):
+	 * with an admin key, the request's payloads (and its output's CDN files: this app makes none) are deleted;
+	 * its input files are not. 200 { cdn_delete_results }. Silent in the docs, the emulator's choices: another
+	 * key is a 403, an unknown request a 404; an `Idempotency-Key` header is accepted and not needed.
+	 * @param {import('node:http').ServerResponse} res
+	 * @param {Record<string, string>} headers
+	 * @param {string} requestId
+	 */
+	function deletePayloads(res, headers, requestId) {
+		const key = /^Key\s+(.+)$/.exec(headers.authorization ?? '')?.[1].trim() ?? '';
+		if (!adminKeys.includes(key)) return sendJson(res, 403, { detail: 'Deleting request payloads needs an admin API key' });
+		const job = queue.jobs.get(requestId);
+		if (!job) return sendJson(res, 404, { detail: 'Request not found' });
+		job.payloadsDeletedAt ??= Date.now();
+		return sendJson(res, 200, { cdn_delete_results: [] });
+	}
+
+	/**
 	 * The CDN does not keep bytes: a known file answers 200 with its metadata headers only.
 	 * @param {import('node:http').ServerResponse} res
 	 * @param {string} fileUrl
 	 */
 	function serveFile(res, fileUrl) {
-		const u = storage.uploads.get(fileUrl);
+		const u = storage.live(fileUrl);
 		if (!u) return sendJson(res, 404, { detail: 'File not found' });
 		res.writeHead(200, {
 			'content-type': u.contentType,
@@ -303,6 +327,8 @@ async function startFalEmulator(options = {}) {
 		requests,
 		jobs: queue.jobs,
 		uploads: storage.uploads,
+		uploadLifetimes: storage.lifetimes,
+		advanceCdnClock: (ms) => storage.advanceClock(ms),
 		webhooks: webhooks.deliveries,
 		fault: (rule) => faults.add(rule),
 		setLatency: (ms) => {

@@ -8,6 +8,14 @@
  *        -> { partNumber, etag }, then POST <upload_url>/complete { parts }
  *   3. file_url is then usable as an input URL.
  * Only size, sha256 and metadata are kept; the bytes are hashed while streaming and dropped.
+ *
+ * Lifetime (fal.ai/docs/documentation/model-apis/media-expiration; the client's storage.js): an initiation may
+ * carry `X-Fal-Object-Lifecycle: {"expiration_duration_seconds": n}` (the client's `lifecycle.expiresIn`);
+ * once n seconds have passed the file is deleted: its URL answers 404 and a job given it cannot download it.
+ * `expiration_duration_seconds: null`, or no header, keeps it (the account's default in fal's docs, which
+ * the emulator takes as no expiry). Silent in the docs, the emulator's choices: the count starts at the
+ * initiation; a header that is not such JSON is a 400 { detail } and starts no upload. The CDN's clock can be
+ * moved forward (`advanceClock`) so tests need not wait for an expiry.
  */
 const { randomUUID, createHash } = require('node:crypto');
 
@@ -20,9 +28,43 @@ const CDN = 'https://v3b.fal.media';
  *   hash: import('node:crypto').Hash, nextPart: number, inOrder: boolean, size: number,
  * }} PendingUpload
  * @typedef {{ status: number, body: unknown }} Reply
+ * @typedef {{ lifecycle: unknown, expiresAt: number | null }} Lifetime
+ *   lifecycle: the X-Fal-Object-Lifecycle header as sent (parsed JSON; undefined when absent);
+ *   expiresAt: on the CDN's clock (ms), null when the file never expires
  */
 
+/**
+ * @param {string | undefined} header X-Fal-Object-Lifecycle
+ * @returns {{ lifecycle: unknown, seconds: number | null } | { error: string }}
+ */
+function parseLifecycle(header) {
+	if (header === undefined) return { lifecycle: undefined, seconds: null };
+	/** @type {any} */
+	let lifecycle;
+	try {
+		lifecycle = JSON.parse(header);
+	} catch {
+		return { error: `X-Fal-Object-Lifecycle must be JSON, got '${header.slice(0, 100)}'` };
+	}
+	const seconds = lifecycle?.expiration_duration_seconds;
+	if (seconds === undefined || seconds === null) return { lifecycle, seconds: null };
+	if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 1) {
+		return { error: `expiration_duration_seconds must be a number of seconds of at least 1 or null, got ${JSON.stringify(seconds)}` };
+	}
+	return { lifecycle, seconds };
+}
+
 function createStorage() {
+	/** The CDN's clock: Date.now() plus how far a test moved it forward. */
+	let clockOffsetMs = 0;
+	const now = () => Date.now() + clockOffsetMs;
+	/** @type {Map<string, Lifetime>} file_url -> the lifetime its initiation asked for (`emulator.uploadLifetimes`) */
+	const lifetimes = new Map();
+	/** @param {string} fileUrl */
+	const expired = (fileUrl) => {
+		const expiresAt = lifetimes.get(fileUrl)?.expiresAt;
+		return expiresAt !== undefined && expiresAt !== null && now() >= expiresAt;
+	};
 	/** @type {Map<string, Upload>} file_url -> stored file (public, `emulator.uploads`) */
 	const uploads = new Map();
 	/** @type {Map<string, PendingUpload>} token -> upload not finished yet */
@@ -31,16 +73,20 @@ function createStorage() {
 	/**
 	 * @param {unknown} body
 	 * @param {boolean} multipart
+	 * @param {string} [lifecycleHeader] X-Fal-Object-Lifecycle
 	 * @returns {Reply}
 	 */
-	function initiate(body, multipart) {
+	function initiate(body, multipart, lifecycleHeader) {
 		/** @type {any} */
 		const b = body;
 		if (!b || typeof b.content_type !== 'string' || typeof b.file_name !== 'string' || !b.file_name) {
 			return { status: 422, body: { detail: [{ loc: ['body', 'file_name'], msg: 'Field required', type: 'missing' }] } };
 		}
+		const lifetime = parseLifecycle(lifecycleHeader);
+		if ('error' in lifetime) return { status: 400, body: { detail: lifetime.error } };
 		const token = randomUUID().replace(/-/g, '');
 		const fileUrl = `${CDN}/files/b/${token}/${encodeURIComponent(b.file_name)}`;
+		lifetimes.set(fileUrl, { lifecycle: lifetime.lifecycle, expiresAt: lifetime.seconds === null ? null : now() + lifetime.seconds * 1000 });
 		pending.set(token, {
 			contentType: b.content_type,
 			fileName: b.file_name,
@@ -127,16 +173,25 @@ function createStorage() {
 
 	return {
 		uploads,
+		lifetimes,
 		initiate,
 		hasherFor,
 		put,
 		putPart,
 		complete,
-		/** @param {string} fileUrl */
-		has: (fileUrl) => uploads.has(fileUrl),
+		/** A stored file that has not expired. @param {string} fileUrl */
+		has: (fileUrl) => uploads.has(fileUrl) && !expired(fileUrl),
+		/** The stored file, unless it has expired. @param {string} fileUrl */
+		live: (fileUrl) => (expired(fileUrl) ? undefined : uploads.get(fileUrl)),
+		/** Moves the CDN's clock forward. @param {number} ms */
+		advanceClock(ms) {
+			clockOffsetMs += ms;
+		},
 		reset() {
 			uploads.clear();
 			pending.clear();
+			lifetimes.clear();
+			clockOffsetMs = 0;
 		},
 	};
 }

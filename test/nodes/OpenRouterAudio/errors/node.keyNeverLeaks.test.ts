@@ -37,7 +37,7 @@ describe('the API key', () => {
 		const authHeaders = new Set(emulator().requests.filter((r) => r.route !== 'upload').map((r) => r.headers.authorization));
 		expect([...authHeaders]).toEqual([`Key ${KEY}`]);
 		expect(runs[0].items(NODE_NAME).map((item) => Object.keys(item.json))).toEqual([
-			['output', 'usage', 'usageNote', 'model', 'requestId'],
+			['output', 'usage', 'usageNote', 'model', 'requestId', 'audioExpiresAt'],
 			['error'],
 		]);
 		for (const result of runs) expect(visibleText(result, logs())).not.toContain(KEY);
