@@ -40,7 +40,7 @@ const { randomUUID } = require('node:crypto');
  *   cancelRequestedAt: number | null, cancelledWhile: 'IN_QUEUE' | 'IN_PROGRESS' | null,
  *   cancelled: boolean, cancelledAt: number | null,
  *   result: JobResult | null, deliveries: number, cancelRequests: CancelRequest[], key: string | undefined,
- *   webhookUrl: string | null, sync: boolean, parseError: boolean,
+ *   webhookUrl: string | null, sync: boolean, parseError: boolean, cost: number | null,
  *   logs: { message: string, level: string, source: string, timestamp: string }[],
  * }} Job
  * @typedef {{ at: number, jobStatus: Job['status'] | null, status: number, answer: unknown, requestId: string }} CancelRequest
@@ -226,6 +226,7 @@ function createQueue(opts) {
 				webhookUrl: o.webhookUrl ?? null,
 				sync: !!o.sync,
 				parseError: !!o.parseError,
+				cost: null,
 				logs: [],
 			};
 			jobs.set(job.requestId, job);
