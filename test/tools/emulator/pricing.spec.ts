@@ -24,7 +24,7 @@ describe('what each job costs', () => {
 	const submitAndRead = async (prompt: string) => {
 		const { request_id } = await fal.queue.submit(ENDPOINT_ID, { input: input({ prompt }) });
 		await until(() => emu.jobs.get(request_id)!.status === 'COMPLETED');
-		return { job: emu.jobs.get(request_id)!, answer: await fal.queue.result(ENDPOINT_ID, { requestId: request_id }).then((r) => r.data as { usage: { cost: number } }) };
+		return { job: emu.jobs.get(request_id)!, answer: await fal.queue.result(ENDPOINT_ID, { requestId: request_id }).then((r) => r.data as unknown as { usage: { cost: number } }) };
 	};
 
 	it('by default a job costs its tokens, as its answer reports', async () => {
