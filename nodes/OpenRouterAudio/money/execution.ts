@@ -54,7 +54,7 @@ export class ItemSpend {
 
 	/** fal's answer for the job: what it reported the job cost (null: no cost in the answer). */
 	answered(requestId: string, cost: number | null): void {
-		this.ledger.record(requestId, cost);
+		this.ledger.answer(requestId, cost);
 		this.report(requestId, requestId);
 		this.release();
 	}

@@ -35,6 +35,11 @@ export class SpendLedger {
 	/** Jobs sent (or taken over) whose cost is not known yet: each may still add up to the highest cost seen. */
 	private open = 0;
 	private readonly line = new WaitQueue<undefined, Verdict>(() => this.review());
+	/**
+	 * A job whose answer came without a cost: with it, what is spent cannot be known, so the limit cannot be kept
+	 * and sends nothing more. (A job that failed is another matter: it counts at the highest cost seen.)
+	 */
+	answeredWithoutCost: string | undefined;
 	/** What was spent when the limit first stopped a job: it stays reached for the execution. */
 	reachedAt: { spent: number; jobs: number } | undefined;
 	/** The current run's items (a retry of the node, or its next run in a loop, starts a new report). */
@@ -101,6 +106,12 @@ export class SpendLedger {
 		this.jobs.set(key, cost);
 	}
 
+	/** fal's answer for a job, with the cost it reported (null: none, and the limit cannot be kept any more). */
+	answer(requestId: string, cost: number | null): void {
+		this.record(requestId, cost);
+		if (cost === null && typeof this.jobs.get(requestId) !== 'number') this.answeredWithoutCost ??= requestId;
+	}
+
 	has(key: string): boolean {
 		return this.jobs.has(key);
 	}
@@ -111,7 +122,7 @@ export class SpendLedger {
 
 	private verdict(): Verdict | 'wait' {
 		if (this.limit <= 0) return 'send';
-		if (this.reachedAt) return 'stop';
+		if (this.reachedAt || this.answeredWithoutCost) return 'stop';
 		const highest = this.highest;
 		if (highest === undefined) return this.open === 0 ? 'send' : 'wait';
 		const bound = this.spent + (this.open + this.unpriced + 1) * highest;

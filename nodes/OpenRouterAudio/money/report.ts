@@ -31,6 +31,19 @@ function unpricedNote(ledger: SpendLedger): string {
 export function limitReachedError(node: INode, itemIndex: number, ledger: SpendLedger): SpendLimitReached {
 	const reached = ledger.reachedAt ?? { spent: ledger.spent, jobs: ledger.jobCount };
 	const highest = ledger.highest;
+	const blind = ledger.answeredWithoutCost;
+	if (blind) {
+		const error = new SpendLimitReached(
+			node,
+			forItem(`${LIMIT_FIELD} of ${usd(ledger.limit)} cannot be kept: fal's answer for job ${blind} reported no cost; this item was not sent, nothing was paid for it`, itemIndex),
+			{
+				itemIndex,
+				description: `Without the cost of every answer the node cannot tell what this execution spent (${usd(reached.spent)} reported on ${plural(reached.jobs, 'job')}), so it sends no new job. Check the job's cost in the fal dashboard; to run without a limit, set "${LIMIT_FIELD} (USD)" to 0.`,
+			},
+		);
+		error.context.spendLimit = ledger.limit;
+		return error;
+	}
 	const error = new SpendLimitReached(
 		node,
 		forItem(
@@ -87,8 +100,11 @@ export function costHints(ledger: SpendLedger, flow: 'waits' | 'submits', failed
 	if (failed.length) hints.push(hint(failedItems(ledger, failed), 'warning'));
 	if (ledger.limit > 0) {
 		const notSent = [...ledger.items.values()].filter((item) => item.kind === 'notSent').length;
+		const blind = ledger.answeredWithoutCost;
 		hints.push(
-			ledger.reachedAt
+			blind
+				? hint(`${LIMIT_FIELD} of ${usd(ledger.limit)} cannot be kept: fal's answer for job ${blind} reported no cost, so ${plural(notSent, 'item was', 'items were')} not sent.`, 'warning')
+				: ledger.reachedAt
 				? hint(
 						`${LIMIT_FIELD} of ${usd(ledger.limit)} reached: it stopped the batch, ${plural(notSent, 'item was', 'items were')} not sent and not paid for.`,
 						'warning',
