@@ -171,3 +171,19 @@ test('Submit Job has no limit: it cannot know a cost when it returns, and its ou
 		"3 fal jobs submitted in this execution. What a job costs is known only once it completes: its answer's usage.cost (Get Job, or the webhook). Max Cost per Execution is an option of Analyze Audio, which waits for the answers.",
 	]);
 });
+
+test('an item whose submit answer was lost counts while fal\'s history is searched for its job: the limit still holds', async () => {
+	// Item 0's job is created and its answer lost; fal's history lists the job 2 s after it started, so the item
+	// searches that long. It holds the first job's place all along: no other job is sent before its cost is known.
+	emulator().setHistoryLag(2000);
+	emulator().fault({ route: 'submit', after: 'drop', match: (req) => (req.body as { prompt?: string })?.prompt === 'Item 0' });
+	const result = await runWorkflow({ ...triggerThen(analyze({ concurrency: 0 }), items, { continueOnFail: true }), timeoutMs: 60_000 });
+	billedWithinLimit();
+	const [first] = jobsOf(0);
+	expect(emulator().requests.filter((req) => req.route === 'submit' && (req.body as { prompt?: string })?.prompt === 'Item 0')).toHaveLength(1);
+	expect(result.items(NODE_NAME)[0].json.output).toEqual(expect.stringContaining('Item 0'));
+	const others = [...emulator().jobs.values()].filter((job) => job !== first);
+	expect(others.length).toBeGreaterThan(0);
+	for (const job of others) expect(job.createdAt).toBeGreaterThanOrEqual(first.completedAt!);
+	expect(Math.min(...others.map((job) => job.createdAt)) - first.createdAt).toBeGreaterThanOrEqual(2000);
+}, 60_000);
