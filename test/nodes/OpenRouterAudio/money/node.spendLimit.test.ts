@@ -196,3 +196,13 @@ test('a limit that is not a number of dollars fails before anything is sent, eve
 	}
 	expect(emulator().requests.filter((req) => req.route === 'submit')).toEqual([]);
 });
+
+test('a job that runs on after its Timeout\'s cancel and is delivered late is counted like any other', async () => {
+	emulator().setLatency(2500);
+	emulator().setCancelBehaviour('ignore');
+	const result = await runWorkflow(triggerThen(analyze({ timeout: 1 }), items.slice(0, 1)));
+	expect(result.error(NODE_NAME)).toBeUndefined();
+	expect((result.items(NODE_NAME)[0].json.usage as { cost: number }).cost).toBe(COSTS[0]);
+	expect(emulator().billedCost()).toBe(COSTS[0]);
+	expect(result.runData[NODE_NAME][0].hints?.[0].message).toBe(`fal cost of this execution: ${usd(COSTS[0])} for 1 job, as fal reported each answer's usage.cost.`);
+});
