@@ -25,7 +25,7 @@ function unpricedNote(ledger: SpendLedger): string {
 	if (unpriced === 0) return '';
 	const highest = ledger.highest;
 	const counted = highest === undefined ? '' : `, each counted at the highest cost seen (${usd(highest)})`;
-	return ` ${plural(unpriced, 'job')} of them fal bills, or may, without having reported a cost${counted}: see the fal dashboard.`;
+	return ` Of them, ${plural(unpriced, 'job')} ended without a reported cost (fal bills ${unpriced === 1 ? 'it' : 'them'}, or may)${counted}: see the fal dashboard.`;
 }
 
 export function limitReachedError(node: INode, itemIndex: number, ledger: SpendLedger): SpendLimitReached {
