@@ -12,6 +12,7 @@ import { audioFields } from '../fields/audio';
 import { readJobParams } from '../fields/job';
 import { deleteRequestDataOption, missingAdminKey, readDeleteRequestData } from '../fields/falStorage';
 import { modelField } from '../fields/model';
+import { numberOption } from '../fields/numbers';
 import { optionsCollection, optionsOf, readKeepBinary, withBinary } from '../fields/options';
 import { readSpeakerLabels, readTask, taskFields, type PromptChoices } from '../fields/prompt';
 import { JobLifecycle, type ItemRun } from '../job/lifecycle';
@@ -99,13 +100,32 @@ const answerOptions: INodeProperties[] = [
 	},
 ];
 
+// Only Analyze waits for the answers, so only it learns what each job cost (money/).
+const maxCost = {
+	displayName: 'Max Cost per Execution (USD)',
+	name: 'maxCostPerExecution',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 4 },
+	default: 0,
+	description:
+		'The most this execution\'s fal jobs may cost together, in US dollars. 0 = no limit. The node adds up each job\'s usage.cost as fal reports it and sends no new job once what is spent, plus the jobs still running counted at the highest cost seen so far, could pass the limit; until a first cost is known, one job runs at a time. Items not sent fail with a message saying so: nothing is paid for them. fal reports a cost only after the job ran, so the total can pass the limit only by a job that costs more than every job before it (the first one too) or by a job that runs on after a cancel. Counted across Retry On Fail\'s tries. Read from the first item.',
+} satisfies INodeProperties;
+
 const properties: INodeProperties[] = [
 	...audioFields,
 	...taskFields,
 	transcriptOutput,
 	modelField,
-	optionsCollection([...answerOptions, deleteRequestDataOption]),
+	optionsCollection([...answerOptions, deleteRequestDataOption, maxCost]),
 ];
+
+/** "Max Cost per Execution (USD)", read once per execution from the first item; 0 = no limit. */
+export function readMaxCost(ctx: IExecuteFunctions): number {
+	return numberOption(ctx, 0, optionsOf(ctx, 0)[maxCost.name] ?? maxCost.default, maxCost.displayName, {
+		min: 0,
+		hint: 'Use a number of US dollars, e.g. 5 or 0.50, or 0 for no limit.',
+	});
+}
 
 /** How its items use fal (dispatch/plan.ts). */
 export const flow: Flow = 'waits';

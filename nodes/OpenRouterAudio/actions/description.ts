@@ -22,7 +22,8 @@ export const properties: INodeProperties[] = [
 				name: 'Submit Job',
 				value: 'submit',
 				action: 'Submit an audio job without waiting',
-				description: 'Queue the job and return its request ID at once (for long recordings)',
+				description:
+					'Queue the job and return its request ID at once (for long recordings). Its cost is known only once it completes, so no spend limit applies.',
 			},
 			{
 				name: 'Get Job',

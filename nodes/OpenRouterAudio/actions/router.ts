@@ -6,6 +6,8 @@ import { paidAnswerFields } from '../errors/answerError';
 import { toNodeError } from '../errors/falError';
 import { defaultRetryPolicy, readMaxConcurrentJobs } from '../fields/options';
 import type { ItemRun } from '../job/lifecycle';
+import { executionLedger } from '../money/execution';
+import { costHints, SpendLimitReached, stoppedSummary } from '../money/report';
 import { readApiKey } from '../transport/client';
 import { createFalSession } from '../transport/session';
 import * as analyze from './analyze.operation';
@@ -29,6 +31,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const session = createFalSession(apiKey, defaultRetryPolicy(), cancelSignal);
 	const { flow } = operations[operation];
 	const { slots, admission, finished } = planDispatch(flow, flow === 'looksUp' ? Infinity : readMaxConcurrentJobs(this), apiKey);
+	// What this execution's jobs cost, kept across Retry On Fail's tries; only Analyze, which waits for the answers, can limit it.
+	const spend = executionLedger(this, operation === 'analyze' ? analyze.readMaxCost(this) : 0);
+	const failed: number[] = [];
+	const notSent: SpendLimitReached[] = [];
 
 	// With Retry On Fail, n8n runs the node again with every item. Letting the other items finish now means a
 	// retry finds their jobs (job/retryMemory.ts) and pays for none of them again; stopping them would waste them.
@@ -36,16 +42,28 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const results = await mapAdmitted(items.length, admission, async (itemIndex, stop) => {
 		try {
-			const run: ItemRun = { ctx: this, session, itemIndex, stop, cancelSignal, slots };
+			const run: ItemRun = { ctx: this, session, itemIndex, stop, cancelSignal, slots, spend };
 			return await operations[operation].execute(run);
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex, apiKey);
+			failed.push(itemIndex);
 			if (this.continueOnFail() && !cancelSignal?.aborted) {
 				// An answer that was paid for but failed the item stays with it (errors/answerError.ts).
 				return { json: { error: nodeError.message, ...paidAnswerFields(nodeError) }, pairedItem: { item: itemIndex } };
 			}
+			// Max Cost per Execution stops new jobs, not the running ones: the node fails once they have delivered.
+			if (nodeError instanceof SpendLimitReached && !cancelSignal?.aborted) {
+				notSent.push(nodeError);
+				return undefined;
+			}
 			throw nodeError;
 		}
 	}, { finishAll }).finally(finished);
-	return [results];
+	if (notSent.length > 0) {
+		const first = notSent.reduce((a, b) => ((a.context.itemIndex as number) <= (b.context.itemIndex as number) ? a : b));
+		first.description = `${first.description ?? ''}\n${stoppedSummary(spend)}`;
+		throw first;
+	}
+	if (flow !== 'looksUp') this.addExecutionHints(...costHints(spend, flow, failed.sort((a, b) => a - b)));
+	return [results as INodeExecutionData[]];
 }

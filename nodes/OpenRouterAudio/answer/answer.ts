@@ -55,6 +55,13 @@ function parseUsage(raw: unknown): Pick<AudioAnswer, 'usage' | 'usageNote'> {
 	return { usage };
 }
 
+/** The cost fal reported for a job in its answer (`usage.cost`), read as the output's usage reads it; null when absent. */
+export function reportedCost(data: unknown): number | null {
+	const usage = typeof data === 'object' && data !== null ? (data as { usage?: unknown }).usage : undefined;
+	const cost = parseUsage(usage).usage?.cost ?? null;
+	return cost !== null && cost >= 0 ? cost : null;
+}
+
 /** The usage part of an output item: `usage`, and `usageNote` when fal's answer lacked some of it. */
 export function usageJson(answer: AudioAnswer): IDataObject {
 	return {

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { reportedCost } from '../answer/answer';
 import { reportStatus, type JobSlot, type JobSlots } from '../dispatch/slots';
 import {
 	answerExists,
@@ -12,6 +13,8 @@ import {
 } from '../errors/jobFailure';
 import type { TimeLimits } from '../fields/options';
 import { anySignal, graceAfter, untilAborted } from '../lib/signals';
+import { ItemSpend } from '../money/execution';
+import type { SpendLedger } from '../money/ledger';
 import type { RetryPolicy } from '../transport/attempts';
 import type { QueueStatus, Result } from '../transport/client';
 import { endedUnstarted, fetchJobStatus, fetchResult, type AudioRequest, type JobStatus } from '../transport/queue';
@@ -32,6 +35,8 @@ export interface ItemRun {
 	cancelSignal: AbortSignal | undefined;
 	/** Where the item asks for its turn to submit a job. */
 	slots: JobSlots;
+	/** What the execution's jobs cost, and the gate of "Max Cost per Execution" (money/). */
+	spend: SpendLedger;
 }
 
 /**
@@ -76,6 +81,8 @@ export class JobLifecycle {
 	/** The execution's session, bound to this item's retry policy, signal and time left. */
 	readonly session: FalSession;
 	private readonly clock: ItemClock;
+	/** The job's cost, counted against the execution's "Max Cost per Execution". */
+	private readonly cost: ItemSpend;
 	private slot: JobSlot | undefined;
 	private submitting: Promise<string> | undefined;
 	private memory: RememberedItem | undefined;
@@ -91,6 +98,7 @@ export class JobLifecycle {
 		private readonly policy: RetryPolicy,
 	) {
 		this.clock = new ItemClock(limits);
+		this.cost = new ItemSpend(run.spend, run.ctx.getNode(), run.itemIndex);
 		this.clock.enter('active');
 		this.signal = anySignal(run.stop, run.cancelSignal, this.clock.signal)!;
 		this.session = run.session.forItem({ policy, signal: this.signal, remainingMs: () => this.clock.remainingMs() });
@@ -129,6 +137,7 @@ export class JobLifecycle {
 			return known.requestId;
 		}
 		this.state = 'submitted';
+		this.cost.adopted();
 		await this.takeSlot();
 		return known.requestId;
 	}
@@ -140,8 +149,11 @@ export class JobLifecycle {
 		return audioUrl;
 	}
 
-	/** uploaded → submitted: waits for a dispatch slot, submits once, reconciles an uncertain submit. */
+	/** uploaded → submitted: waits for Max Cost per Execution and a dispatch slot, submits once, reconciles an uncertain submit. */
 	async submit(input: AudioRequest, webhookUrl?: string): Promise<string> {
+		// The one gate before a new job: a lost submit searched for, or sent again, stays counted under it.
+		this.clock.enter('paused');
+		await this.cost.admit(this.signal);
 		await this.takeSlot();
 		const grace = graceAfter(this.signal, SUBMIT_GRACE_MS);
 		const submitting = submitNeverTwice({
@@ -232,7 +244,9 @@ export class JobLifecycle {
 
 	/** The job's answer; read from fal's history once fal's result store has let it go. */
 	async result(): Promise<Result<unknown>> {
-		return await fetchResult(this.session, this.requestId!, this.signal);
+		const result = await fetchResult(this.session, this.requestId!, this.signal);
+		this.cost.answered(this.requestId!, reportedCost(result.data));
+		return result;
 	}
 
 	/**
@@ -247,11 +261,15 @@ export class JobLifecycle {
 			// The job completed as the item's time ran out: the answer is paid for, so it is delivered, not thrown away.
 			if (deliver && answerExists(this.fate) && this.stopCause() instanceof TimeLimitReached) {
 				const late = this.answerAfterStop ?? (await lateAnswer(this.late()));
-				if (late) return await deliver(late);
+				if (late) {
+					this.cost.answered(this.requestId!, reportedCost(late.data));
+					return await deliver(late);
+				}
 			}
 			throw failure;
 		} finally {
 			this.slot?.release();
+			this.cost.ended(this.requestId, this.fate);
 			this.clock.stop();
 		}
 	}

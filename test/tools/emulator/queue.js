@@ -41,6 +41,7 @@ const { randomUUID } = require('node:crypto');
  *   cancelled: boolean, cancelledAt: number | null,
  *   result: JobResult | null, deliveries: number, cancelRequests: CancelRequest[], key: string | undefined,
  *   webhookUrl: string | null, sync: boolean, parseError: boolean, storeIo: boolean, payloadsDeletedAt: number | null,
+ *   cost: number | null,
  *   logs: { message: string, level: string, source: string, timestamp: string }[],
  * }} Job
  *   storeIo: false when the submit carried X-Fal-Store-IO: 0, so the history lists no payloads (history.js);
@@ -230,6 +231,7 @@ function createQueue(opts) {
 				parseError: !!o.parseError,
 				storeIo: o.storeIo ?? true,
 				payloadsDeletedAt: null,
+				cost: null,
 				logs: [],
 			};
 			jobs.set(job.requestId, job);

@@ -18,6 +18,8 @@
  * @param {CancelRequest[]} cancelRequests every PUT .../cancel, unknown ids included
  */
 function createRecords(jobs, cancelRequests) {
+	/** @param {Job} j */
+	const isBilled = (j) => j.startedAt !== null && j.result !== null && j.result.status < 500;
 	return {
 		cancelRequests,
 
@@ -43,7 +45,15 @@ function createRecords(jobs, cancelRequests) {
 		 * stopped by a cancel (499) or one that ran on; never a job that ended unstarted.
 		 */
 		billed() {
-			return [...jobs.values()].filter((j) => j.startedAt !== null && j.result !== null && j.result.status < 500);
+			return [...jobs.values()].filter(isBilled);
+		},
+
+		/**
+		 * What fal would charge in all, in USD: the sum of the billed jobs' `cost` (pricing.js), each set when the
+		 * job ended.
+		 */
+		billedCost() {
+			return [...jobs.values()].filter(isBilled).reduce((sum, j) => sum + (j.cost ?? 0), 0);
 		},
 
 		/** Jobs started after their start deadline: fal never does that, so this stays empty. */

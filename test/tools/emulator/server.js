@@ -13,7 +13,7 @@ const http = require('node:http');
 const { createQueue } = require('./queue');
 const { createWebhooks } = require('./webhook');
 const { createHeldResponses } = require('./held');
-const { sendPricing, ENDPOINT_ID } = require('./pricing');
+const { sendPricing, createJobPricing, ENDPOINT_ID } = require('./pricing');
 const { createStorage } = require('./storage');
 const { createFaults, answersItself } = require('./faults');
 const { sendFault, loseAnswer } = require('./fault-reply');
@@ -55,12 +55,14 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   respondWith?: RespondWith, jobLatency?: (input: any, index: number) => number,
  *   itemKey?: (input: any) => string | undefined, historyLagMs?: number,
  *   onCancel?: CancelBehaviour, retention?: Partial<Retention>, adminKeys?: string[],
+ *   jobCost?: import('./pricing').JobCost,
  * }} FalEmulatorOptions
  *   itemKey: sets each Job's `key` at submit (e.g. from the prompt); historyLagMs: how late the
  *   request history shows a start and an end (history.js, default 0); onCancel: how the app answers a
  *   cancel while running, 'stop' (default: it ends with 499) or 'ignore' (it runs on), see queue.js;
  *   retention: how long results are kept, over DEFAULT_RETENTION; adminKeys: admin API keys (default
- *   ['admin-key']), valid wherever a key is and the only ones that may delete a request's payloads.
+ *   ['admin-key']), valid wherever a key is and the only ones that may delete a request's payloads;
+ *   jobCost: what each job costs (pricing.js).
  * @typedef {{
  *   peakInProgress: number, inProgress: number, queued: number, peakQueued: number, concurrency: number,
  *   requests: number, routes: Record<string, number>, streamEvents: number, connections: number,
@@ -82,11 +84,13 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   setCancelBehaviour: (b: CancelBehaviour) => void,
  *   setRetention: (r: Partial<Retention>) => void,
  *   setHistoryLag: (ms: number) => void,
+ *   setJobCost: (fn: import('./pricing').JobCost | undefined) => void,
  *   lockAccount: (reason?: string) => void,
  *   unlockAccount: () => void,
  *   leftRunning: () => Job[],
  *   undelivered: () => Job[],
  *   billed: () => Job[],
+ *   billedCost: () => number,
  *   startedAfterDeadline: () => Job[],
  *   jobsBy: <K>(keyFn: (job: Job) => K) => Map<K, Job[]>,
  *   cancelRequests: CancelRequest[],
@@ -120,6 +124,7 @@ async function startFalEmulator(options = {}) {
 
 	const storage = createStorage();
 	const faults = createFaults(options.seed ?? 1);
+	const pricing = createJobPricing(options.jobCost);
 	const queue = createQueue({
 		concurrency: options.concurrency ?? Infinity,
 		latencyFor: (input, index) => (options.jobLatency ? options.jobLatency(input, index) : latencyMs),
@@ -128,10 +133,14 @@ async function startFalEmulator(options = {}) {
 				? [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }]
 				: validateInput(input, storage.has),
 		answer: async (input, job) => {
-			const a = respondWith ? await respondWith(input, job) : defaultAnswer(input);
+			const a = respondWith ? await respondWith(input, job) : pricing.priced(job, defaultAnswer(input));
 			return 'error' in a ? { status: a.error.status, body: a.error.body } : { status: 200, body: a };
 		},
-		onFinish: (job) => webhooks.deliver(job),
+		onFinish: (job) => {
+			// A job that ran is charged, whatever its answer (records.js billed() says which charges count).
+			if (job.startedAt !== null) job.cost = pricing.charge(job);
+			webhooks.deliver(job);
+		},
 		cancelBehaviour: (job) => (typeof cancelBehaviour === 'function' ? cancelBehaviour(job.input, job) : cancelBehaviour),
 		retention: () => retention,
 		keyOf: options.itemKey,
@@ -348,6 +357,7 @@ async function startFalEmulator(options = {}) {
 		setHistoryLag: (ms) => {
 			historyLagMs = ms;
 		},
+		setJobCost: (fn) => pricing.set(fn),
 		lockAccount: (reason = EXHAUSTED_BALANCE) => {
 			lockReason = reason;
 		},
@@ -357,6 +367,7 @@ async function startFalEmulator(options = {}) {
 		leftRunning: records.leftRunning,
 		undelivered: records.undelivered,
 		billed: records.billed,
+		billedCost: records.billedCost,
 		startedAfterDeadline: records.startedAfterDeadline,
 		jobsBy: records.jobsBy,
 		cancelRequests,
@@ -366,11 +377,12 @@ async function startFalEmulator(options = {}) {
 			webhooks.abort();
 			requests.length = 0;
 			routeCounts = {};
-			// The app's cancel behaviour, the retention and the history lag return to the start options
+			// The app's cancel behaviour, the retention, the history lag and the job cost return to the start options
 			// and the account is unlocked; latency and concurrency stay as set.
 			cancelBehaviour = options.onCancel ?? 'stop';
 			retention = { ...DEFAULT_RETENTION, ...options.retention };
 			historyLagMs = options.historyLagMs ?? 0;
+			pricing.set(options.jobCost);
 			lockReason = null;
 			connections = 0;
 			cancelRequests.length = 0;

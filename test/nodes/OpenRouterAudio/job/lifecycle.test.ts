@@ -6,6 +6,7 @@ import type { JobSlot, JobSlots } from '../../../../nodes/OpenRouterAudio/dispat
 import { TimeLimitReached } from '../../../../nodes/OpenRouterAudio/errors/jobFailure';
 import { ItemClock } from '../../../../nodes/OpenRouterAudio/job/clock';
 import { JobLifecycle } from '../../../../nodes/OpenRouterAudio/job/lifecycle';
+import { SpendLedger } from '../../../../nodes/OpenRouterAudio/money/ledger';
 import { createFalSession } from '../../../../nodes/OpenRouterAudio/transport/session';
 import { node, useFalEmulator } from '../../../tools/harness';
 
@@ -42,7 +43,7 @@ function itemRun(slots: JobSlots, stop = new AbortController().signal): ItemRun 
 		getExecutionId: () => 'exec-1',
 		logger: { info: (message: string) => logged.push(message) },
 	} as unknown as IExecuteFunctions;
-	return { ctx, session: createFalSession('test-key', policy), itemIndex: 0, stop, cancelSignal: undefined, slots };
+	return { ctx, session: createFalSession('test-key', policy), itemIndex: 0, stop, cancelSignal: undefined, slots, spend: new SpendLedger() };
 }
 const limits = { timeoutMs: 20_000, queueWaitMs: 20_000 };
 
