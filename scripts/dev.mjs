@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureN8n } from './n8n-install.mjs';
 import {
 	exec,
+	freePort,
 	importCredentials,
 	importWorkflows,
 	installCommunityPackage,
@@ -62,6 +63,8 @@ const dev = {
 	emulator: undefined,
 	/** Ctrl-C seen */
 	stopping: false,
+	/** n8n's task broker (Code nodes): a probed free port, so a second dev on port + 1 never collides */
+	brokerPort: Number(process.env.N8N_RUNNERS_BROKER_PORT) || 0,
 };
 
 const log = (msg) => process.stderr.write(`\x1b[36m[dev]\x1b[0m ${msg}\n`);
@@ -116,11 +119,12 @@ async function installPackage(state) {
 
 /**
  * After a rebuild, the installed copy gets the fresh dist (dependencies don't change on a rebuild).
- * Copied beside it and swapped in with one rename, so n8n's hot reload never reads a half-copied dist.
+ * Copied outside the package folder n8n watches (a copy inside it set off a reload of a half-copied
+ * package: "Hot reload failed") and swapped in with one rename, which n8n reloads once.
  */
 function syncDist() {
 	const target = join(installedPkgDir, 'dist');
-	const next = join(installedPkgDir, '.dist-next');
+	const next = join(devRoot, '.dist-next');
 	rmSync(next, { recursive: true, force: true });
 	cpSync(join(repo, 'dist'), next, { recursive: true });
 	rmSync(target, { recursive: true, force: true });
@@ -138,7 +142,7 @@ function n8nProcessEnv(n8nInfo) {
 		// n8n's own hot reload (what `n8n-node dev` uses): n8n watches every loaded package folder,
 		// including a community package in .n8n/nodes/node_modules, drops its modules from
 		// require's cache and loads it again when files change there. No restart on a rebuild.
-		extra: { N8N_DEV_RELOAD: 'true' },
+		extra: { N8N_DEV_RELOAD: 'true', N8N_RUNNERS_BROKER_PORT: String(dev.brokerPort) },
 	});
 }
 
@@ -233,6 +237,12 @@ async function main() {
 		log(`port ${port} is in use (another n8n?). Use N8N_PORT=<port> npm run dev`);
 		process.exit(1);
 	}
+	// n8n's task broker defaults to 5679, which is where a second dev on N8N_PORT=5679 would listen.
+	if (dev.brokerPort && !(await isPortFree(dev.brokerPort))) {
+		log(`port ${dev.brokerPort} (N8N_RUNNERS_BROKER_PORT) is in use; unset it and dev picks a free one`);
+		process.exit(1);
+	}
+	dev.brokerPort ||= await freePort();
 	log('building the package (npm run build)');
 	await exec('npm', ['run', 'build'], { cwd: repo }).catch((err) => {
 		log(err.message);
