@@ -8,7 +8,7 @@ import type { INode, IWorkflowBase } from 'n8n-workflow';
 import { FIXTURES, NODE_NAME, OPENROUTER_AUDIO_TYPE, repoRoot, runWorkflow, triggerThen } from '../tools/harness';
 
 const FAL_KEY = process.env.FAL_KEY ?? '';
-const costs: string[] = [];
+const billed: Array<{ what: string; cost: number | null; requestId: string }> = [];
 
 function exampleNode(file: string, name: string): INode {
 	const workflow = JSON.parse(readFileSync(join(repoRoot, 'examples', file), 'utf8')) as IWorkflowBase;
@@ -19,10 +19,12 @@ function exampleNode(file: string, name: string): INode {
 
 async function runLive(what: string, workflow: ReturnType<typeof triggerThen>) {
 	const result = await runWorkflow({ ...workflow, credentials: { falApi: { apiKey: FAL_KEY } }, timeoutMs: 540_000 });
-	expect(result.error(NODE_NAME)?.message).toBeUndefined();
 	const [item] = result.items(NODE_NAME);
-	const usage = item.json.usage as { cost?: number | null } | null;
-	costs.push(`${what}: cost ${usage?.cost ?? 'not reported'} (request ${String(item.json.requestId)})`);
+	if (item) {
+		const cost = (item.json.usage as { cost?: number | null } | null)?.cost;
+		billed.push({ what, cost: typeof cost === 'number' ? cost : null, requestId: String(item.json.requestId) });
+	}
+	expect(result.error(NODE_NAME)?.message).toBeUndefined();
 	return { item, result };
 }
 
@@ -33,8 +35,12 @@ beforeAll(() => {
 	}
 });
 
+// Printed plainly (not console.log, which jest decorates), also when a check failed after its job ran.
 afterAll(() => {
-	if (costs.length) console.log(`test:live, what fal billed (usage.cost, USD):\n  ${costs.join('\n  ')}`);
+	if (!billed.length) return;
+	const lines = billed.map((job) => `  ${job.what}: ${job.cost ?? 'not reported'} (request ${job.requestId})`);
+	const total = billed.reduce((sum, job) => sum + (job.cost ?? 0), 0);
+	process.stdout.write(`\ntest:live: what fal billed (usage.cost, USD)\n${lines.join('\n')}\n  total: ${Number(total.toFixed(6))}\n`);
 });
 
 test('first-run example: fal transcribes its own sample recording by URL', async () => {
@@ -42,7 +48,7 @@ test('first-run example: fal transcribes its own sample recording by URL', async
 	const { item } = await runLive('first-run example', triggerThen(node.parameters));
 	expect(typeof item.json.output).toBe('string');
 	expect(String(item.json.output).trim().length).toBeGreaterThan(0);
-	expect(typeof (item.json.usage as { cost?: unknown } | null)?.cost).toBe('number');
+	expect(billed.at(-1)?.cost).toEqual(expect.any(Number));
 });
 
 test('Segments transcript: a binary recording uploaded to fal storage comes back as timed segments and SRT', async () => {
