@@ -7,8 +7,8 @@
 //
 // Steps: build -> ensure n8n + Node 24 (cached outside the repo) -> install the package into
 // .n8n-dev/.n8n/nodes (the way n8n installs community packages) -> import examples/*.json and the
-// credential -> n8n start (N8N_DEV_RELOAD=true) -> on every successful recompile (tsc --watch) copy dist
-// into the installed package, which n8n hot-reloads.
+// credential -> n8n start (N8N_DEV_RELOAD=true) -> on every successful recompile (tsc --watch), and on a
+// changed icon or codex file (gulp), copy dist into the installed package, which n8n hot-reloads.
 // Ctrl-C stops n8n, tsc and the emulator.
 import { spawn } from 'node:child_process';
 import {
@@ -20,6 +20,7 @@ import {
 	readFileSync,
 	renameSync,
 	rmSync,
+	watch,
 	writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -290,6 +291,25 @@ async function main() {
 			else log(`tsc found ${m[1]} error(s); n8n keeps the previous build`);
 		}
 	});
+
+	// tsc emits only JavaScript: icons and the codex file (*.node.json) are gulp's, copied on their change.
+	// Their folders are watched, not the files: an editor or git replaces a file, which ends a file's watch.
+	const isAsset = (file) => /\.(png|svg)$|\.node\.json$/.test(String(file));
+	let copying;
+	const onAsset = (_event, file) => {
+		if (!isAsset(file)) return;
+		clearTimeout(copying);
+		copying = setTimeout(async () => {
+			await exec('npx', ['gulp', 'build:icons'], { cwd: repo }).then(
+				() => (log(`${file} changed: copying it into the installed package (n8n reloads it)`), syncDist()),
+				(err) => log(err.message),
+			);
+		}, 300);
+	};
+	const assetDirs = ['nodes', 'credentials'].flatMap((dir) =>
+		readdirSync(join(repo, dir), { recursive: true }).filter(isAsset).map((file) => dirname(join(repo, dir, file))),
+	);
+	for (const dir of new Set(assetDirs)) watch(dir, onAsset);
 }
 
 main().catch(async (err) => {
