@@ -7,8 +7,8 @@
 //
 // Steps: build -> ensure n8n + Node 24 (cached outside the repo) -> install the package into
 // .n8n-dev/.n8n/nodes (the way n8n installs community packages) -> import examples/*.json and the
-// credential -> n8n start (N8N_DEV_RELOAD=true) -> on every successful recompile (tsc --watch) copy dist
-// into the installed package, which n8n hot-reloads.
+// credential -> n8n start (N8N_DEV_RELOAD=true) -> on every successful recompile (tsc --watch), and on a
+// changed icon or codex file (gulp), copy dist into the installed package, which n8n hot-reloads.
 // Ctrl-C stops n8n, tsc and the emulator.
 import { spawn } from 'node:child_process';
 import {
@@ -20,6 +20,7 @@ import {
 	readFileSync,
 	renameSync,
 	rmSync,
+	watch,
 	writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureN8n } from './n8n-install.mjs';
 import {
 	exec,
+	freePort,
 	importCredentials,
 	importWorkflows,
 	installCommunityPackage,
@@ -62,6 +64,8 @@ const dev = {
 	emulator: undefined,
 	/** Ctrl-C seen */
 	stopping: false,
+	/** n8n's task broker (Code nodes): a probed free port, so a second dev on port + 1 never collides */
+	brokerPort: Number(process.env.N8N_RUNNERS_BROKER_PORT) || 0,
 };
 
 const log = (msg) => process.stderr.write(`\x1b[36m[dev]\x1b[0m ${msg}\n`);
@@ -116,11 +120,12 @@ async function installPackage(state) {
 
 /**
  * After a rebuild, the installed copy gets the fresh dist (dependencies don't change on a rebuild).
- * Copied beside it and swapped in with one rename, so n8n's hot reload never reads a half-copied dist.
+ * Copied outside the package folder n8n watches (a copy inside it set off a reload of a half-copied
+ * package: "Hot reload failed") and swapped in with one rename, which n8n reloads once.
  */
 function syncDist() {
 	const target = join(installedPkgDir, 'dist');
-	const next = join(installedPkgDir, '.dist-next');
+	const next = join(devRoot, '.dist-next');
 	rmSync(next, { recursive: true, force: true });
 	cpSync(join(repo, 'dist'), next, { recursive: true });
 	rmSync(target, { recursive: true, force: true });
@@ -138,7 +143,7 @@ function n8nProcessEnv(n8nInfo) {
 		// n8n's own hot reload (what `n8n-node dev` uses): n8n watches every loaded package folder,
 		// including a community package in .n8n/nodes/node_modules, drops its modules from
 		// require's cache and loads it again when files change there. No restart on a rebuild.
-		extra: { N8N_DEV_RELOAD: 'true' },
+		extra: { N8N_DEV_RELOAD: 'true', N8N_RUNNERS_BROKER_PORT: String(dev.brokerPort) },
 	});
 }
 
@@ -233,6 +238,12 @@ async function main() {
 		log(`port ${port} is in use (another n8n?). Use N8N_PORT=<port> npm run dev`);
 		process.exit(1);
 	}
+	// n8n's task broker defaults to 5679, which is where a second dev on N8N_PORT=5679 would listen.
+	if (dev.brokerPort && !(await isPortFree(dev.brokerPort))) {
+		log(`port ${dev.brokerPort} (N8N_RUNNERS_BROKER_PORT) is in use; unset it and dev picks a free one`);
+		process.exit(1);
+	}
+	dev.brokerPort ||= await freePort();
 	log('building the package (npm run build)');
 	await exec('npm', ['run', 'build'], { cwd: repo }).catch((err) => {
 		log(err.message);
@@ -280,6 +291,25 @@ async function main() {
 			else log(`tsc found ${m[1]} error(s); n8n keeps the previous build`);
 		}
 	});
+
+	// tsc emits only JavaScript: icons and the codex file (*.node.json) are gulp's, copied on their change.
+	// Their folders are watched, not the files: an editor or git replaces a file, which ends a file's watch.
+	const isAsset = (file) => /\.(png|svg)$|\.node\.json$/.test(String(file));
+	let copying;
+	const onAsset = (_event, file) => {
+		if (!isAsset(file)) return;
+		clearTimeout(copying);
+		copying = setTimeout(async () => {
+			await exec('npx', ['gulp', 'build:icons'], { cwd: repo }).then(
+				() => (log(`${file} changed: copying it into the installed package (n8n reloads it)`), syncDist()),
+				(err) => log(err.message),
+			);
+		}, 300);
+	};
+	const assetDirs = ['nodes', 'credentials'].flatMap((dir) =>
+		readdirSync(join(repo, dir), { recursive: true }).filter(isAsset).map((file) => dirname(join(repo, dir, file))),
+	);
+	for (const dir of new Set(assetDirs)) watch(dir, onAsset);
 }
 
 main().catch(async (err) => {

@@ -120,7 +120,8 @@ function n8nEnv({ userFolder, port, encryptionKey, nodeBin, emulatorUrl, base = 
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
 		// Code nodes run in the internal JavaScript task runner (the n8n 2.x default; without Python
 		// n8n only warns that the Python runner is unavailable). Every n8n process needs its own
-		// broker port (the default 5679 would collide).
+		// broker port (n8n's default 5679 would collide); port + 1 is only a default: it is the next
+		// n8n's main port, so dev.mjs and the e2e suite pass a probed free one in `extra`.
 		N8N_RUNNERS_BROKER_PORT: String(port + 1),
 		...(nodeBin ? { PATH: `${dirname(nodeBin)}${delimiter}${env.PATH ?? ''}` } : {}),
 		...emulated,

