@@ -7,7 +7,6 @@ import { tokenLimit } from '../answer/truncation';
 import { inputFileName, resolveAudioUrl } from '../audio/input';
 import type { Flow } from '../dispatch/plan';
 import { failItem } from '../errors/itemError';
-import { scrubKey } from '../errors/redact';
 import { audioFields } from '../fields/audio';
 import { readJobParams } from '../fields/job';
 import { modelField } from '../fields/model';
@@ -164,9 +163,7 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const job = new JobLifecycle(run, params, params.retry);
 	const deliver = async (result: Result<unknown>) => {
 		const requestId = job.requestId!;
-		// The answer is fal's text: should it echo the key, the key still never reaches an output item, its
-		// segments, a file or an error made from it.
-		const answer = scrubKey(parseAnswer(ctx.getNode(), result.data, itemIndex, requestId), job.session.apiKey);
+		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
 		const json = answerToJson(ctx.getNode(), answer, {
 			model: request.model,
 			requestId: result.requestId || requestId,

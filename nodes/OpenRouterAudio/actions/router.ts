@@ -39,7 +39,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const run: ItemRun = { ctx: this, session, itemIndex, stop, cancelSignal, slots };
 			return await operations[operation].execute(run);
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, apiKey);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			if (this.continueOnFail() && !cancelSignal?.aborted) {
 				// An answer that was paid for but failed the item stays with it (errors/answerError.ts).
 				return { json: { error: nodeError.message, ...paidAnswerFields(nodeError) }, pairedItem: { item: itemIndex } };
