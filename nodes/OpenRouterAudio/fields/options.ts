@@ -4,7 +4,7 @@ import { failItem } from '../errors/itemError';
 import { describeType } from '../lib/text';
 import { DEFAULT_RETRY, type RetryPolicy } from '../transport/attempts';
 import type { AudioRequest } from '../transport/queue';
-import { numberOption } from './numbers';
+import { readNumberField } from './numbers';
 
 // The Options every job operation shows (Analyze and Submit Job), each with its check. A default is written
 // once, as the literal n8n's lint reads in the field, and the node reads it from there when the option is unset.
@@ -149,21 +149,16 @@ export const optionsOf = (ctx: IExecuteFunctions, itemIndex: number) => ctx.getN
 export function readMaxConcurrentJobs(ctx: IExecuteFunctions): number {
 	const value = optionsOf(ctx, 0)[maxConcurrentJobs.name];
 	if (value === undefined || value === null || value === '') return Infinity;
-	const max = numberOption(ctx, 0, value, maxConcurrentJobs.displayName, {
-		min: 0,
-		max: 1000,
-		integer: true,
-		hint: 'Use 0 (automatic: as many as your fal account runs at once) or a whole number from 1 (one item after another) to 1000.',
+	const max = readNumberField(ctx, 0, maxConcurrentJobs, value, {
+		meaning: { 0: 'automatic: as many as your fal account runs at once' },
+		also: '1 runs one item after another.',
 	});
 	return max === 0 ? Infinity : max;
 }
 
 /** "Upload Memory (MB)" in bytes, read once per execution from the first item. */
 export function readUploadMemoryBytes(ctx: IExecuteFunctions): number {
-	const mb = numberOption(ctx, 0, optionsOf(ctx, 0)[uploadMemory.name] ?? uploadMemory.default, uploadMemory.displayName, {
-		min: 1,
-		hint: 'Use a number of megabytes of at least 1.',
-	});
+	const mb = readNumberField(ctx, 0, uploadMemory, optionsOf(ctx, 0)[uploadMemory.name], { unit: 'megabytes' });
 	return Math.round(mb * 1024 * 1024);
 }
 
@@ -171,17 +166,10 @@ export function readUploadMemoryBytes(ctx: IExecuteFunctions): number {
 export const defaultRetryPolicy = (): RetryPolicy => ({ ...DEFAULT_RETRY, maxRetries: maxRetries.default });
 
 export function readRetryPolicy(ctx: IExecuteFunctions, itemIndex: number): RetryPolicy {
-	const retries = numberOption(ctx, itemIndex, optionsOf(ctx, itemIndex)[maxRetries.name] ?? maxRetries.default, maxRetries.displayName, {
-		min: 0,
-		max: 10,
-		integer: true,
-		hint: 'Use a whole number from 0 (no retries) to 10.',
-	});
+	const retries = readNumberField(ctx, itemIndex, maxRetries, optionsOf(ctx, itemIndex)[maxRetries.name], { meaning: { 0: 'no retries' } });
 	return { ...DEFAULT_RETRY, maxRetries: retries };
 }
 
-/** The largest value either time limit accepts: 7 days, in seconds. */
-const MAX_LIMIT_SECONDS = 604_800;
 /** "Max Queue Wait" is sent to fal as its start timeout, which must be above this. */
 const MIN_QUEUE_WAIT_SECONDS = 1;
 
@@ -195,21 +183,13 @@ export interface TimeLimits {
 
 export function readTimeLimits(ctx: IExecuteFunctions, itemIndex: number): TimeLimits {
 	const options = optionsOf(ctx, itemIndex);
-	const limit = (field: typeof timeout | typeof maxQueueWait) =>
-		numberOption(ctx, itemIndex, options[field.name] ?? field.default, field.displayName, {
-			min: 0,
-			max: MAX_LIMIT_SECONDS,
-			hint: `Use a number of seconds from 0 (no limit) to ${MAX_LIMIT_SECONDS} (7 days).`,
-		});
-	const queueWait = limit(maxQueueWait);
-	// Sent as fal's start timeout, which the fal client takes only above 1 second.
+	const limit = (field: typeof timeout | typeof maxQueueWait, also?: string) =>
+		readNumberField(ctx, itemIndex, field, options[field.name], { unit: 'seconds', meaning: { 0: 'no limit', 604800: '7 days' }, also });
+	// Stricter than typeOptions can say: sent as fal's start timeout, which the fal client takes only above 1 second.
+	const startTimeoutRule = `fal takes a queue wait (its start timeout) of more than ${MIN_QUEUE_WAIT_SECONDS} second. Use 0 (no limit) or a number above ${MIN_QUEUE_WAIT_SECONDS}.`;
+	const queueWait = limit(maxQueueWait, startTimeoutRule);
 	if (queueWait > 0 && queueWait <= MIN_QUEUE_WAIT_SECONDS) {
-		failItem(
-			ctx,
-			itemIndex,
-			`The "${maxQueueWait.displayName}" option is ${queueWait}, which is not allowed`,
-			`fal takes a queue wait (its start timeout) of more than ${MIN_QUEUE_WAIT_SECONDS} second. Use 0 (no limit) or a number above ${MIN_QUEUE_WAIT_SECONDS}.`,
-		);
+		failItem(ctx, itemIndex, `The "${maxQueueWait.displayName}" option is ${queueWait}, which is not allowed`, startTimeoutRule);
 	}
 	return { timeoutMs: limit(timeout) * 1000, queueWaitMs: queueWait * 1000 };
 }
@@ -227,17 +207,12 @@ export function readModelOptions(ctx: IExecuteFunctions, itemIndex: number): Pic
 	const thinks = options[reasoning.name];
 	if (thinks !== undefined) request.reasoning = thinks === true || thinks === 'true';
 	if (options[temperature.name] !== undefined) {
-		request.temperature = numberOption(ctx, itemIndex, options[temperature.name], temperature.displayName, {
-			min: 0,
-			max: 2,
-			hint: 'Use a number from 0 (most predictable) to 2 (most varied).',
-		});
+		request.temperature = readNumberField(ctx, itemIndex, temperature, options[temperature.name], { meaning: { 0: 'most predictable', 2: 'most varied' } });
 	}
 	if (options[maxTokens.name] !== undefined) {
-		request.max_tokens = numberOption(ctx, itemIndex, options[maxTokens.name], maxTokens.displayName, {
-			min: 1,
-			integer: true,
-			hint: 'Use a whole number of at least 1, or remove the option to let the model decide.',
+		request.max_tokens = readNumberField(ctx, itemIndex, maxTokens, options[maxTokens.name], {
+			unit: 'tokens',
+			also: 'Or remove the option to let the model decide.',
 		});
 	}
 	return request;
@@ -245,10 +220,7 @@ export function readModelOptions(ctx: IExecuteFunctions, itemIndex: number): Pic
 
 /** "Max File Size (MB)" in bytes. */
 export function readMaxBytes(ctx: IExecuteFunctions, itemIndex: number): number {
-	const mb = numberOption(ctx, itemIndex, optionsOf(ctx, itemIndex)[maxFileSize.name] ?? maxFileSize.default, maxFileSize.displayName, {
-		min: 0.001,
-		hint: 'Use a positive number of megabytes.',
-	});
+	const mb = readNumberField(ctx, itemIndex, maxFileSize, optionsOf(ctx, itemIndex)[maxFileSize.name], { unit: 'megabytes' });
 	return Math.round(mb * 1024 * 1024);
 }
 
