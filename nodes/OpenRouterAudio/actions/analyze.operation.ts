@@ -35,6 +35,7 @@ const transcriptOutput: INodeProperties = {
 		},
 	],
 	default: 'text',
+	description: 'The form of the transcript: plain text, or segments with their start and end times (and speakers), for subtitles and documents',
 	displayOptions: { show: { task: ['transcribe'] } },
 };
 
@@ -53,7 +54,7 @@ const answerOptions: INodeProperties[] = [
 			},
 		],
 		default: 'error',
-		description: 'For Output Format JSON and for the Segments output of Transcribe: what happens to an answer that cannot be read',
+		description: 'What happens when the model\'s answer cannot be read as JSON, with Output Format JSON or the Segments output of Transcribe',
 	},
 	{
 		displayName: 'Output Format',
@@ -64,7 +65,7 @@ const answerOptions: INodeProperties[] = [
 			{
 				name: 'JSON',
 				value: 'json',
-				description: 'Ask the model for JSON and parse the answer into "data"',
+				description: 'Ask the model for JSON (structured data) and put the parsed answer into "data", for the next nodes to use field by field',
 			},
 		],
 		default: 'text',

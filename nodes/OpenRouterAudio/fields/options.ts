@@ -16,7 +16,7 @@ const maxConcurrentJobs = {
 	typeOptions: { minValue: 0, maxValue: 1000, numberPrecision: 0 },
 	default: 0,
 	description:
-		'The most fal jobs in flight at once. 0 = automatic: the node learns from fal\'s queue how many jobs your account runs at once and keeps just enough submitted to use them all. 1 = one item after another. Output order always matches the input. Read from the first item.',
+		'How many items are sent to fal at the same time. 0 (automatic) finds out how many jobs your fal account runs at once and keeps all of them busy; 1 sends one item after another. The output order always matches the input. Taken from the first item.',
 } satisfies INodeProperties;
 
 const keepBinary = {
@@ -24,7 +24,7 @@ const keepBinary = {
 	name: 'keepBinary',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to pass the input item\'s binary data on to the output item, so a later node can store it',
+	description: 'Whether to pass the input item\'s binary data (such as the audio file) on to the output item, so a later node can store it',
 } satisfies INodeProperties;
 
 const maxFileSize = {
@@ -33,7 +33,7 @@ const maxFileSize = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 1024 },
 	default: 100,
-	description: 'Larger audio fails before it is uploaded',
+	description: 'Audio larger than this many megabytes fails before anything is uploaded or paid for',
 } satisfies INodeProperties;
 
 const maxQueueWait = {
@@ -43,7 +43,7 @@ const maxQueueWait = {
 	typeOptions: { minValue: 0, maxValue: 604800, numberPrecision: 0 },
 	default: 3600,
 	description:
-		'How long a job may wait in fal\'s queue (IN_QUEUE) before it starts. Sent to fal as its start timeout: past it fal ends the job unstarted and unbilled, and the item fails. This time does not count against "Timeout (Seconds)". 0 = no limit, else more than 1, at most 604800 (7 days).',
+		'How many seconds a job may wait at fal for its turn before it starts (fal runs a limited number of jobs per account at once; the others wait). Past it fal drops the job without running or charging it, and the item fails, even when n8n is no longer running. Waiting does not count toward "Timeout (Seconds)". 0 = wait as long as it takes; otherwise more than 1, at most 604800 (7 days).',
 } satisfies INodeProperties;
 
 const maxRetries = {
@@ -53,7 +53,7 @@ const maxRetries = {
 	typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 	default: 3,
 	description:
-		'How often one request to fal is retried after a rate limit (429), a server error (5xx) or a dropped connection: at most this plus one attempts, waiting as fal\'s Retry-After asks. A submit that fal may have received is never sent twice.',
+		'How many times one request to fal is tried again when fal is busy, has a temporary error or the connection drops, waiting between tries as long as fal asks. A job that fal may already have received is never sent twice, so a retry never pays twice.',
 } satisfies INodeProperties;
 
 const maxTokens = {
@@ -62,7 +62,7 @@ const maxTokens = {
 	type: 'number',
 	typeOptions: { minValue: 1, numberPrecision: 0 },
 	default: 4096,
-	description: 'The most tokens the model may generate in its answer. An answer cut off at this limit is marked "truncated" on the item.',
+	description: 'The longest answer the model may write, in tokens (a token is roughly three quarters of a word). An answer cut off at this limit is marked "truncated" on the item.',
 } satisfies INodeProperties;
 
 const reasoning = {
@@ -70,7 +70,7 @@ const reasoning = {
 	name: 'reasoning',
 	type: 'boolean',
 	default: false,
-	description: 'Whether the model\'s reasoning should be part of the answer',
+	description: 'Whether the answer also contains the model\'s reasoning (how it arrived at its answer). Makes the answer longer and uses more tokens, which are billed.',
 } satisfies INodeProperties;
 
 const systemPrompt = {
@@ -80,7 +80,7 @@ const systemPrompt = {
 	typeOptions: { rows: 3 },
 	default: '',
 	placeholder: 'e.g. You transcribe medical dictation. Keep drug names exactly as spoken.',
-	description: 'Context or instructions for the model, sent as the system prompt',
+	description: 'Instructions the model follows for the whole task, apart from the prompt: for example its role, words to spell a certain way, or the style of the answer',
 } satisfies INodeProperties;
 
 const uploadMemory = {
@@ -90,7 +90,7 @@ const uploadMemory = {
 	typeOptions: { minValue: 1 },
 	default: 256,
 	description:
-		'How much binary audio the node holds in memory at once while reading and uploading files, across all items. A larger file is still sent, on its own. Read from the first item.',
+		'How many megabytes of audio files the node keeps in n8n\'s memory at once while it reads and uploads them, across all items. Lower it if n8n runs short of memory; a single larger file is still sent, on its own. Taken from the first item.',
 	displayOptions: { show: { '/audioSource': ['binary'] } },
 } satisfies INodeProperties;
 
@@ -100,7 +100,7 @@ const temperature = {
 	type: 'number',
 	typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
 	default: 1,
-	description: 'Lower values give more predictable answers, higher values more varied ones (0 to 2)',
+	description: 'How much the wording of answers varies: lower values give more predictable, repeatable answers, higher values more varied ones. From 0 to 2.',
 } satisfies INodeProperties;
 
 const timeout = {
@@ -110,7 +110,7 @@ const timeout = {
 	typeOptions: { minValue: 0, maxValue: 604800, numberPrecision: 0 },
 	default: 600,
 	description:
-		'How long one item may take: its upload plus the time its fal job runs (IN_PROGRESS). Time waiting in fal\'s queue counts against "Max Queue Wait (Seconds)" instead. Past it the item fails and fal is asked to cancel its job. 0 = no limit, at most 604800 (7 days).',
+		'How many seconds one item may take: uploading its audio plus the time fal works on its job. Time the job waits at fal for its turn counts toward "Max Queue Wait (Seconds)" instead. Past it the item fails and fal is asked to stop the job. 0 = no limit; at most 604800 (7 days).',
 } satisfies INodeProperties;
 
 const jobOptions: INodeProperties[] = [
