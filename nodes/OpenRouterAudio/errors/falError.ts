@@ -184,7 +184,8 @@ function answeredBy(status: number | undefined, origin: RequestOrigin | undefine
  * made for the item) pass unchanged. None holds the API key: fal's answers lose it as they arrive
  * (transport/attempts.ts), and nothing else the node shows ever had it.
  */
-export function toNodeError(node: INode, error: unknown, itemIndex: number, requestId?: string): NodeApiError | NodeOperationError {
+export function toNodeError(node: INode, error: unknown, itemIndex: number, job: { requestId?: string } = {}): NodeApiError | NodeOperationError {
+	const { requestId } = job;
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof ExecutionBaseError) return error as unknown as NodeOperationError;
 	const suffix = forItem('', itemIndex);

@@ -191,7 +191,7 @@ export function describeFailure(node: INode, itemIndex: number, facts: FailureFa
 	else if (endedUnstarted(facts.error) && facts.queueWaitMs > 0) {
 		error = queueWaitError(node, itemIndex, facts.queueWaitMs, `${fate} (fal answered HTTP 504 from queue.fal.run with X-Fal-Request-Timeout-Type: user.)`);
 	} else {
-		error = toNodeError(node, facts.error, itemIndex, facts.requestId);
+		error = toNodeError(node, facts.error, itemIndex, { requestId: facts.requestId });
 		if (fate && !(error.description ?? '').includes(fate)) error.description = `${error.description ?? ''}\n${fate}`.trim();
 	}
 	if (facts.requestId) {
