@@ -7,12 +7,11 @@ import { tokenLimit } from '../answer/truncation';
 import { audioExpiry, inputFileName, resolveAudio, type ResolvedAudio } from '../audio/input';
 import type { Flow } from '../dispatch/plan';
 import { failItem } from '../errors/itemError';
-import { scrubKey } from '../errors/redact';
 import { audioFields } from '../fields/audio';
 import { readJobParams } from '../fields/job';
 import { deleteRequestDataOption, missingAdminKey, readDeleteRequestData } from '../fields/falStorage';
 import { modelField } from '../fields/model';
-import { numberOption } from '../fields/numbers';
+import { readNumberField } from '../fields/numbers';
 import { optionsCollection, optionsOf, readKeepBinary, withBinary } from '../fields/options';
 import { readSpeakerLabels, readTask, taskFields, type PromptChoices } from '../fields/prompt';
 import { JobLifecycle, type ItemRun } from '../job/lifecycle';
@@ -39,6 +38,7 @@ const transcriptOutput: INodeProperties = {
 		},
 	],
 	default: 'text',
+	description: 'The form of the transcript: plain text, or segments with their start and end times (and speakers), for subtitles and documents',
 	displayOptions: { show: { task: ['transcribe'] } },
 };
 
@@ -57,7 +57,7 @@ const answerOptions: INodeProperties[] = [
 			},
 		],
 		default: 'error',
-		description: 'For Output Format JSON and for the Segments output of Transcribe: what happens to an answer that cannot be read',
+		description: 'What happens when the model\'s answer cannot be read as JSON, with Output Format JSON or the Segments output of Transcribe',
 	},
 	{
 		displayName: 'Output Format',
@@ -68,7 +68,7 @@ const answerOptions: INodeProperties[] = [
 			{
 				name: 'JSON',
 				value: 'json',
-				description: 'Ask the model for JSON and parse the answer into "data"',
+				description: 'Ask the model for JSON (structured data) and put the parsed answer into "data", for the next nodes to use field by field',
 			},
 		],
 		default: 'text',
@@ -121,10 +121,7 @@ const properties: INodeProperties[] = [
 
 /** "Max Cost per Execution (USD)", read once per execution from the first item; 0 = no limit. */
 export function readMaxCost(ctx: IExecuteFunctions): number {
-	return numberOption(ctx, 0, optionsOf(ctx, 0)[maxCost.name] ?? maxCost.default, maxCost.displayName, {
-		min: 0,
-		hint: 'Use a number of US dollars, e.g. 5 or 0.50, or 0 for no limit.',
-	});
+	return readNumberField(ctx, 0, maxCost, optionsOf(ctx, 0)[maxCost.name], { unit: 'US dollars', meaning: { 0: 'no limit' } });
 }
 
 /** How its items use fal (dispatch/plan.ts). */
@@ -205,9 +202,7 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	let audio: ResolvedAudio | undefined;
 	const deliver = async (result: Result<unknown>) => {
 		const requestId = job.requestId!;
-		// The answer is fal's text: should it echo the key, the key still never reaches an output item, its
-		// segments, a file or an error made from it.
-		const answer = scrubKey(parseAnswer(ctx.getNode(), result.data, itemIndex, requestId), job.session.apiKey);
+		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
 		const json = answerToJson(ctx.getNode(), answer, {
 			model: request.model,
 			requestId: result.requestId || requestId,

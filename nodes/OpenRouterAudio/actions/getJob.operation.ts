@@ -4,7 +4,6 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { parseAnswer, usageJson } from '../answer/answer';
 import type { Flow } from '../dispatch/plan';
 import { failItem } from '../errors/itemError';
-import { scrubKey } from '../errors/redact';
 import { defaultRetryPolicy } from '../fields/options';
 import { JobLifecycle, type ItemRun } from '../job/lifecycle';
 import { describeType } from '../lib/text';
@@ -63,6 +62,6 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 		const result = await job.result();
 		const answer = parseAnswer(ctx.getNode(), result.data, itemIndex, requestId);
 		const json = { requestId, status: status.status, output: answer.output, ...usageJson(answer) };
-		return { json: scrubKey(json, job.session.apiKey), pairedItem };
+		return { json, pairedItem };
 	});
 }

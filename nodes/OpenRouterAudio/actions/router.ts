@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { planDispatch } from '../dispatch/plan';
 import { mapAdmitted } from '../dispatch/pool';
@@ -11,11 +12,32 @@ import { costHints, SpendLimitReached, stoppedSummary } from '../money/report';
 import { readApiKey } from '../transport/client';
 import { createFalSession } from '../transport/session';
 import * as analyze from './analyze.operation';
+import { properties } from './description';
 import * as getJob from './getJob.operation';
 import * as submit from './submit.operation';
 
 const operations = { analyze, submit, getJob };
 export type Operation = keyof typeof operations;
+
+const isOperation = (value: unknown): value is Operation => typeof value === 'string' && Object.hasOwn(operations, value);
+
+/** The operations as the "Operation" field shows them: "Analyze Audio", ... */
+function operationNames(): string {
+	const field = properties.find((property) => property.name === 'operation');
+	return (field?.options ?? []).map((option) => `"${option.name}"`).join(', ');
+}
+
+/**
+ * The chosen operation. One this version does not have (a workflow written for another version of the node, or
+ * edited by hand) fails the node before anything is read or sent.
+ */
+function readOperation(ctx: IExecuteFunctions): Operation {
+	const operation = ctx.getNodeParameter('operation', 0) as unknown;
+	if (isOperation(operation)) return operation;
+	throw new NodeOperationError(ctx.getNode(), `The operation ${JSON.stringify(operation)} is not one this node has`, {
+		description: `Open the node and choose one in its "Operation" field: ${operationNames()}. A workflow made with another version of this node may name an operation this version lacks.`,
+	});
+}
 
 /**
  * Runs the chosen operation for every input item, one output item per input item in input order. A failed
@@ -23,7 +45,7 @@ export type Operation = keyof typeof operations;
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0) as Operation;
+	const operation = readOperation(this);
 	const apiKey = await readApiKey(this);
 	const cancelSignal = this.getExecutionCancelSignal();
 	// Each item binds the session to its own retry policy (read within the item, so a bad "Max Retries" fails that
@@ -45,7 +67,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			const run: ItemRun = { ctx: this, session, itemIndex, stop, cancelSignal, slots, spend };
 			return await operations[operation].execute(run);
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, apiKey);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			failed.push(itemIndex);
 			if (this.continueOnFail() && !cancelSignal?.aborted) {
 				// An answer that was paid for but failed the item stays with it (errors/answerError.ts).

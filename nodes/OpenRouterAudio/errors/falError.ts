@@ -5,7 +5,6 @@ import { falDetail, FalRequestFailed, originOf, type RequestKind, type RequestOr
 import { ApiError, ENDPOINT_ID, ValidationError } from '../transport/client';
 import { endedUnstarted, ResultUnavailable } from '../transport/queue';
 import { forItem } from './itemError';
-import { redact, redactJson, scrubKey } from './redact';
 
 // fal's field names in 422 errors, as the user sees them in the node.
 const FIELD_LABELS: Record<string, string> = {
@@ -155,12 +154,15 @@ function describeRequestFailure(error: FalRequestFailed): Described {
 		};
 	}
 	if (kind === 'upload' && status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+		// The upload URL is the one fal's upload initiation answered: signed and short-lived, it carries its own
+		// permission, so its refusal is about that URL (expired, signature not matching), whatever host it is on.
 		return {
-			message: 'fal storage refused the upload',
+			message: 'The audio upload was refused',
 			description: sentences(
-				`The signed upload URL fal issued for the audio file refused it, which happens when that URL has expired or is invalid. fal storage answered: "${excerpt || 'nothing'}".`,
-				'This is not about the API key. Run the node again for a new upload URL; if it persists, pass the audio by URL.',
-				'No job was started for this item.',
+				`${host} refused the audio file at the upload address fal gave for it. Such an address is signed and valid for a short time only; it is refused once it has expired or when its signature does not match.`,
+				`The upload answered: "${excerpt || 'nothing'}".`,
+				'The audio was not uploaded and no job was started for this item; nothing was paid for it.',
+				'Run the node again to get a new upload address. If it keeps happening, check that the n8n instance\'s clock is right and that no proxy changes the upload, or pass the audio by URL instead.',
 			),
 		};
 	}
@@ -183,18 +185,14 @@ function answeredBy(status: number | undefined, origin: RequestOrigin | undefine
 
 /**
  * Turns anything the fal client or the fetch layer throws into an n8n error for one item: the real cause,
- * the item index, a hint how to fix it, and never the API key. n8n's own errors (an expression error in a
- * field, an error already made for the item) pass unchanged, only scrubbed of the key.
+ * the item index and a hint how to fix it. n8n's own errors (an expression error in a field, an error already
+ * made for the item) pass unchanged. None holds the API key: fal's answers lose it as they arrive
+ * (transport/attempts.ts), and nothing else the node shows ever had it.
  */
-export function toNodeError(
-	node: INode,
-	error: unknown,
-	itemIndex: number,
-	apiKey: string,
-	requestId?: string,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return scrubKey(error, apiKey);
-	if (error instanceof ExecutionBaseError) return scrubKey(error, apiKey) as unknown as NodeOperationError;
+export function toNodeError(node: INode, error: unknown, itemIndex: number, job: { requestId?: string } = {}): NodeApiError | NodeOperationError {
+	const { requestId } = job;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof ExecutionBaseError) return error as unknown as NodeOperationError;
 	const suffix = forItem('', itemIndex);
 	const origin = originOf(error);
 	if (error instanceof ResultUnavailable) {
@@ -214,25 +212,17 @@ export function toNodeError(
 		const { description } = described;
 		const response: JsonObject = { status: error.status, requestId: error.requestId || requestId || null };
 		if (error.body !== undefined) response.body = error.body as JsonObject;
-		return scrubKey(
-			new NodeApiError(node, redactJson(response, apiKey), {
-				message: redact(message, apiKey) + suffix,
-				description: redact(description, apiKey),
-				httpCode: String(error.status),
-				itemIndex,
-			}),
-			apiKey,
-		);
+		return new NodeApiError(node, response, { message: message + suffix, description, httpCode: String(error.status), itemIndex });
 	}
 	if (error instanceof FalRequestFailed) {
 		const described = describeRequestFailure(error);
 		// A connection that failed has no status; its message names the host already.
 		const message = described.message + (error.info.type === 'connect' || error.info.type === 'lost' ? '' : answeredBy(error.info.status, origin));
 		const { description } = described;
-		return scrubKey(new NodeOperationError(node, redact(message, apiKey) + suffix, { itemIndex, description: redact(description, apiKey) }), apiKey);
+		return new NodeOperationError(node, message + suffix, { itemIndex, description });
 	}
 	const cause = error instanceof Error ? error : new Error(String(error));
-	const reason = redact([cause.message, (cause.cause as Error | undefined)?.message].filter(Boolean).join(': '), apiKey);
+	const reason = [cause.message, (cause.cause as Error | undefined)?.message].filter(Boolean).join(': ');
 	if (isAbort(cause)) {
 		return new NodeOperationError(node, `The request to fal was aborted${suffix}`, {
 			itemIndex,

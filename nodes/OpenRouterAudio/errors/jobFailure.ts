@@ -6,7 +6,6 @@ import { ENDPOINT_ID } from '../transport/client';
 import { endedUnstarted, type CancelAnswer } from '../transport/queue';
 import { toNodeError } from './falError';
 import { forItem } from './itemError';
-import { scrubKey } from './redact';
 
 // What the user reads when an item fails after it may have started a paid job: the cause, and what fal said
 // became of the job. Nothing here claims more than fal said: a cancel of a running job is a request that the
@@ -183,8 +182,8 @@ export interface FailureFacts {
 	queueWaitMs: number;
 }
 
-/** The n8n error for an item that failed, with the fate of its job and never the API key. */
-export function describeFailure(node: INode, itemIndex: number, apiKey: string, facts: FailureFacts): NodeApiError | NodeOperationError {
+/** The n8n error for an item that failed, with the fate of its job. */
+export function describeFailure(node: INode, itemIndex: number, facts: FailureFacts): NodeApiError | NodeOperationError {
 	const fate = jobFate(facts.requestId, facts.fate);
 	let error: NodeApiError | NodeOperationError;
 	if (facts.stop) error = stopError(node, itemIndex, facts.stop, fate);
@@ -192,12 +191,12 @@ export function describeFailure(node: INode, itemIndex: number, apiKey: string, 
 	else if (endedUnstarted(facts.error) && facts.queueWaitMs > 0) {
 		error = queueWaitError(node, itemIndex, facts.queueWaitMs, `${fate} (fal answered HTTP 504 from queue.fal.run with X-Fal-Request-Timeout-Type: user.)`);
 	} else {
-		error = toNodeError(node, facts.error, itemIndex, apiKey, facts.requestId);
+		error = toNodeError(node, facts.error, itemIndex, { requestId: facts.requestId });
 		if (fate && !(error.description ?? '').includes(fate)) error.description = `${error.description ?? ''}\n${fate}`.trim();
 	}
 	if (facts.requestId) {
 		error.context = { ...error.context, requestId: facts.requestId, jobCompleted: answerExists(facts.fate), jobFate: facts.fate.kind };
 		if (facts.fate.kind === 'cancel') error.context.cancel = facts.fate.answer;
 	}
-	return scrubKey(error, apiKey);
+	return error;
 }

@@ -10,8 +10,8 @@ export const audioFields: INodeProperties[] = [
 		name: 'audioSource',
 		type: 'options',
 		options: [
-			{ name: 'URL', value: 'url', description: 'An http(s) URL or a data: URI that fal fetches itself' },
-			{ name: 'Binary File', value: 'binary', description: 'A file on the input item, uploaded to fal storage' },
+			{ name: 'URL', value: 'url', description: 'A web address of the audio file, which fal downloads itself' },
+			{ name: 'Binary File', value: 'binary', description: 'An audio file on the input item (for example from Read Files From Disk or HTTP Request), uploaded to fal first' },
 		],
 		default: 'url',
 	},
@@ -23,7 +23,7 @@ export const audioFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. https://example.com/meeting.mp3',
 		description:
-			'Public URL or data: URI of the audio. Formats: wav, mp3, aiff, aac, ogg, flac, m4a. fal downloads it; n8n does not.',
+			'Web address of the audio file (https://…). fal downloads it itself, not n8n, so it must open without a login. Formats: WAV, MP3, AIFF, AAC, OGG, FLAC, M4A. Audio written into the address itself (a data URL, data:audio/…;base64,…) works too.',
 		displayOptions: { show: { audioSource: ['url'] } },
 	},
 	{
@@ -33,7 +33,7 @@ export const audioFields: INodeProperties[] = [
 		required: true,
 		default: 'data',
 		hint: 'The name of the input binary field containing the audio file',
-		description: 'Formats: wav, mp3, aiff, aac, ogg, flac, m4a. The format is detected from the file itself.',
+		description: 'Formats: WAV, MP3, AIFF, AAC, OGG, FLAC, M4A, recognised from the file itself whatever its name. The file is uploaded to fal, and the job reads it from there.',
 		displayOptions: { show: { audioSource: ['binary'] } },
 	},
 ];

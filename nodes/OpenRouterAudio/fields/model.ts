@@ -24,7 +24,7 @@ export const modelField: INodeProperties = {
 	type: 'resourceLocator',
 	required: true,
 	default: { mode: 'list', value: 'google/gemini-3-flash-preview' },
-	description: 'The Gemini model OpenRouter routes the request to; billed by the tokens it uses',
+	description: 'The Gemini model that listens to the audio and answers. Models differ in quality, speed and price; each is billed by the tokens it reads and writes.',
 	modes: [
 		{
 			displayName: 'From List',

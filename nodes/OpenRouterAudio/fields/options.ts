@@ -5,7 +5,7 @@ import { describeType } from '../lib/text';
 import { DEFAULT_RETRY, type RetryPolicy } from '../transport/attempts';
 import type { AudioRequest } from '../transport/queue';
 import { falStorageOptions } from './falStorage';
-import { numberOption } from './numbers';
+import { readNumberField } from './numbers';
 
 // The Options every job operation shows (Analyze and Submit Job), each with its check. A default is written
 // once, as the literal n8n's lint reads in the field, and the node reads it from there when the option is unset.
@@ -17,7 +17,7 @@ const maxConcurrentJobs = {
 	typeOptions: { minValue: 0, maxValue: 1000, numberPrecision: 0 },
 	default: 0,
 	description:
-		'The most fal jobs in flight at once. 0 = automatic: the node learns from fal\'s queue how many jobs your account runs at once and keeps just enough submitted to use them all. 1 = one item after another. Output order always matches the input. Read from the first item.',
+		'How many items are sent to fal at the same time. 0 (automatic) finds out how many jobs your fal account runs at once and keeps all of them busy; 1 sends one item after another. The output order always matches the input. Taken from the first item.',
 } satisfies INodeProperties;
 
 const keepBinary = {
@@ -25,7 +25,7 @@ const keepBinary = {
 	name: 'keepBinary',
 	type: 'boolean',
 	default: false,
-	description: 'Whether to pass the input item\'s binary data on to the output item, so a later node can store it',
+	description: 'Whether to pass the input item\'s binary data (such as the audio file) on to the output item, so a later node can store it',
 } satisfies INodeProperties;
 
 const maxFileSize = {
@@ -34,7 +34,7 @@ const maxFileSize = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: 1024 },
 	default: 100,
-	description: 'Larger audio fails before it is uploaded',
+	description: 'Audio larger than this many megabytes fails before anything is uploaded or paid for',
 } satisfies INodeProperties;
 
 const maxQueueWait = {
@@ -44,7 +44,7 @@ const maxQueueWait = {
 	typeOptions: { minValue: 0, maxValue: 604800, numberPrecision: 0 },
 	default: 3600,
 	description:
-		'How long a job may wait in fal\'s queue (IN_QUEUE) before it starts. Sent to fal as its start timeout: past it fal ends the job unstarted and unbilled, and the item fails. This time does not count against "Timeout (Seconds)". 0 = no limit, else more than 1, at most 604800 (7 days).',
+		'How many seconds a job may wait at fal for its turn before it starts (fal runs a limited number of jobs per account at once; the others wait). Past it fal drops the job without running or charging it, and the item fails, even when n8n is no longer running. Waiting does not count toward "Timeout (Seconds)". 0 = wait as long as it takes; otherwise more than 1, at most 604800 (7 days).',
 } satisfies INodeProperties;
 
 const maxRetries = {
@@ -54,7 +54,7 @@ const maxRetries = {
 	typeOptions: { minValue: 0, maxValue: 10, numberPrecision: 0 },
 	default: 3,
 	description:
-		'How often one request to fal is retried after a rate limit (429), a server error (5xx) or a dropped connection: at most this plus one attempts, waiting as fal\'s Retry-After asks. A submit that fal may have received is never sent twice.',
+		'How many times one request to fal is tried again when fal is busy, has a temporary error or the connection drops, waiting between tries as long as fal asks. A job that fal may already have received is never sent twice, so a retry never pays twice.',
 } satisfies INodeProperties;
 
 const maxTokens = {
@@ -63,7 +63,7 @@ const maxTokens = {
 	type: 'number',
 	typeOptions: { minValue: 1, numberPrecision: 0 },
 	default: 4096,
-	description: 'The most tokens the model may generate in its answer. An answer cut off at this limit is marked "truncated" on the item.',
+	description: 'The longest answer the model may write, in tokens (a token is roughly three quarters of a word). An answer cut off at this limit is marked "truncated" on the item.',
 } satisfies INodeProperties;
 
 const reasoning = {
@@ -71,7 +71,7 @@ const reasoning = {
 	name: 'reasoning',
 	type: 'boolean',
 	default: false,
-	description: 'Whether the model\'s reasoning should be part of the answer',
+	description: 'Whether the answer also contains the model\'s reasoning (how it arrived at its answer). Makes the answer longer and uses more tokens, which are billed.',
 } satisfies INodeProperties;
 
 const systemPrompt = {
@@ -81,7 +81,7 @@ const systemPrompt = {
 	typeOptions: { rows: 3 },
 	default: '',
 	placeholder: 'e.g. You transcribe medical dictation. Keep drug names exactly as spoken.',
-	description: 'Context or instructions for the model, sent as the system prompt',
+	description: 'Instructions the model follows for the whole task, apart from the prompt: for example its role, words to spell a certain way, or the style of the answer',
 } satisfies INodeProperties;
 
 const uploadMemory = {
@@ -91,7 +91,7 @@ const uploadMemory = {
 	typeOptions: { minValue: 1 },
 	default: 256,
 	description:
-		'How much binary audio the node holds in memory at once while reading and uploading files, across all items. A larger file is still sent, on its own. Read from the first item.',
+		'How many megabytes of audio files the node keeps in n8n\'s memory at once while it reads and uploads them, across all items. Lower it if n8n runs short of memory; a single larger file is still sent, on its own. Taken from the first item.',
 	displayOptions: { show: { '/audioSource': ['binary'] } },
 } satisfies INodeProperties;
 
@@ -101,7 +101,7 @@ const temperature = {
 	type: 'number',
 	typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
 	default: 1,
-	description: 'Lower values give more predictable answers, higher values more varied ones (0 to 2)',
+	description: 'How much the wording of answers varies: lower values give more predictable, repeatable answers, higher values more varied ones. From 0 to 2.',
 } satisfies INodeProperties;
 
 const timeout = {
@@ -111,7 +111,7 @@ const timeout = {
 	typeOptions: { minValue: 0, maxValue: 604800, numberPrecision: 0 },
 	default: 600,
 	description:
-		'How long one item may take: its upload plus the time its fal job runs (IN_PROGRESS). Time waiting in fal\'s queue counts against "Max Queue Wait (Seconds)" instead. Past it the item fails and fal is asked to cancel its job. 0 = no limit, at most 604800 (7 days).',
+		'How many seconds one item may take: uploading its audio plus the time fal works on its job. Time the job waits at fal for its turn counts toward "Max Queue Wait (Seconds)" instead. Past it the item fails and fal is asked to stop the job. 0 = no limit; at most 604800 (7 days).',
 } satisfies INodeProperties;
 
 const jobOptions: INodeProperties[] = [
@@ -151,21 +151,16 @@ export const optionsOf = (ctx: IExecuteFunctions, itemIndex: number) => ctx.getN
 export function readMaxConcurrentJobs(ctx: IExecuteFunctions): number {
 	const value = optionsOf(ctx, 0)[maxConcurrentJobs.name];
 	if (value === undefined || value === null || value === '') return Infinity;
-	const max = numberOption(ctx, 0, value, maxConcurrentJobs.displayName, {
-		min: 0,
-		max: 1000,
-		integer: true,
-		hint: 'Use 0 (automatic: as many as your fal account runs at once) or a whole number from 1 (one item after another) to 1000.',
+	const max = readNumberField(ctx, 0, maxConcurrentJobs, value, {
+		meaning: { 0: 'automatic: as many as your fal account runs at once' },
+		also: '1 runs one item after another.',
 	});
 	return max === 0 ? Infinity : max;
 }
 
 /** "Upload Memory (MB)" in bytes, read once per execution from the first item. */
 export function readUploadMemoryBytes(ctx: IExecuteFunctions): number {
-	const mb = numberOption(ctx, 0, optionsOf(ctx, 0)[uploadMemory.name] ?? uploadMemory.default, uploadMemory.displayName, {
-		min: 1,
-		hint: 'Use a number of megabytes of at least 1.',
-	});
+	const mb = readNumberField(ctx, 0, uploadMemory, optionsOf(ctx, 0)[uploadMemory.name], { unit: 'megabytes' });
 	return Math.round(mb * 1024 * 1024);
 }
 
@@ -173,17 +168,10 @@ export function readUploadMemoryBytes(ctx: IExecuteFunctions): number {
 export const defaultRetryPolicy = (): RetryPolicy => ({ ...DEFAULT_RETRY, maxRetries: maxRetries.default });
 
 export function readRetryPolicy(ctx: IExecuteFunctions, itemIndex: number): RetryPolicy {
-	const retries = numberOption(ctx, itemIndex, optionsOf(ctx, itemIndex)[maxRetries.name] ?? maxRetries.default, maxRetries.displayName, {
-		min: 0,
-		max: 10,
-		integer: true,
-		hint: 'Use a whole number from 0 (no retries) to 10.',
-	});
+	const retries = readNumberField(ctx, itemIndex, maxRetries, optionsOf(ctx, itemIndex)[maxRetries.name], { meaning: { 0: 'no retries' } });
 	return { ...DEFAULT_RETRY, maxRetries: retries };
 }
 
-/** The largest value either time limit accepts: 7 days, in seconds. */
-const MAX_LIMIT_SECONDS = 604_800;
 /** "Max Queue Wait" is sent to fal as its start timeout, which must be above this. */
 const MIN_QUEUE_WAIT_SECONDS = 1;
 
@@ -197,21 +185,13 @@ export interface TimeLimits {
 
 export function readTimeLimits(ctx: IExecuteFunctions, itemIndex: number): TimeLimits {
 	const options = optionsOf(ctx, itemIndex);
-	const limit = (field: typeof timeout | typeof maxQueueWait) =>
-		numberOption(ctx, itemIndex, options[field.name] ?? field.default, field.displayName, {
-			min: 0,
-			max: MAX_LIMIT_SECONDS,
-			hint: `Use a number of seconds from 0 (no limit) to ${MAX_LIMIT_SECONDS} (7 days).`,
-		});
-	const queueWait = limit(maxQueueWait);
-	// Sent as fal's start timeout, which the fal client takes only above 1 second.
+	const limit = (field: typeof timeout | typeof maxQueueWait, also?: string) =>
+		readNumberField(ctx, itemIndex, field, options[field.name], { unit: 'seconds', meaning: { 0: 'no limit', 604800: '7 days' }, also });
+	// Stricter than typeOptions can say: sent as fal's start timeout, which the fal client takes only above 1 second.
+	const startTimeoutRule = `fal takes a queue wait (its start timeout) of more than ${MIN_QUEUE_WAIT_SECONDS} second. Use 0 (no limit) or a number above ${MIN_QUEUE_WAIT_SECONDS}.`;
+	const queueWait = limit(maxQueueWait, startTimeoutRule);
 	if (queueWait > 0 && queueWait <= MIN_QUEUE_WAIT_SECONDS) {
-		failItem(
-			ctx,
-			itemIndex,
-			`The "${maxQueueWait.displayName}" option is ${queueWait}, which is not allowed`,
-			`fal takes a queue wait (its start timeout) of more than ${MIN_QUEUE_WAIT_SECONDS} second. Use 0 (no limit) or a number above ${MIN_QUEUE_WAIT_SECONDS}.`,
-		);
+		failItem(ctx, itemIndex, `The "${maxQueueWait.displayName}" option is ${queueWait}, which is not allowed`, startTimeoutRule);
 	}
 	return { timeoutMs: limit(timeout) * 1000, queueWaitMs: queueWait * 1000 };
 }
@@ -229,17 +209,12 @@ export function readModelOptions(ctx: IExecuteFunctions, itemIndex: number): Pic
 	const thinks = options[reasoning.name];
 	if (thinks !== undefined) request.reasoning = thinks === true || thinks === 'true';
 	if (options[temperature.name] !== undefined) {
-		request.temperature = numberOption(ctx, itemIndex, options[temperature.name], temperature.displayName, {
-			min: 0,
-			max: 2,
-			hint: 'Use a number from 0 (most predictable) to 2 (most varied).',
-		});
+		request.temperature = readNumberField(ctx, itemIndex, temperature, options[temperature.name], { meaning: { 0: 'most predictable', 2: 'most varied' } });
 	}
 	if (options[maxTokens.name] !== undefined) {
-		request.max_tokens = numberOption(ctx, itemIndex, options[maxTokens.name], maxTokens.displayName, {
-			min: 1,
-			integer: true,
-			hint: 'Use a whole number of at least 1, or remove the option to let the model decide.',
+		request.max_tokens = readNumberField(ctx, itemIndex, maxTokens, options[maxTokens.name], {
+			unit: 'tokens',
+			also: 'Or remove the option to let the model decide.',
 		});
 	}
 	return request;
@@ -247,10 +222,7 @@ export function readModelOptions(ctx: IExecuteFunctions, itemIndex: number): Pic
 
 /** "Max File Size (MB)" in bytes. */
 export function readMaxBytes(ctx: IExecuteFunctions, itemIndex: number): number {
-	const mb = numberOption(ctx, itemIndex, optionsOf(ctx, itemIndex)[maxFileSize.name] ?? maxFileSize.default, maxFileSize.displayName, {
-		min: 0.001,
-		hint: 'Use a positive number of megabytes.',
-	});
+	const mb = readNumberField(ctx, itemIndex, maxFileSize, optionsOf(ctx, itemIndex)[maxFileSize.name], { unit: 'megabytes' });
 	return Math.round(mb * 1024 * 1024);
 }
 

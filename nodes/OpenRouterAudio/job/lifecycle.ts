@@ -286,7 +286,7 @@ export class JobLifecycle {
 		this.state = confirmed ? 'cancelled' : 'failed';
 		this.memory?.failed(this.fate);
 		const { ctx, itemIndex } = this.run;
-		return describeFailure(ctx.getNode(), itemIndex, this.session.apiKey, {
+		return describeFailure(ctx.getNode(), itemIndex, {
 			error,
 			requestId: this.requestId,
 			fate: this.fate,

@@ -1,4 +1,5 @@
 import { anySignal } from '../lib/signals';
+import type { Redactor } from '../lib/redact';
 import { excerpt } from '../lib/text';
 import { sleepLong } from '../lib/timers';
 import { ApiError, ValidationError } from './client';
@@ -9,6 +10,11 @@ import { ApiError, ValidationError } from './client';
 // throws as the client's own ApiError, marked with the request they answer (originOf), and when it gives
 // up it throws FalRequestFailed, which the client does not retry either (not an ApiError, not a TypeError,
 // no network `code` on a `cause` chain). "Max Retries" N is then N+1 attempts of one request.
+//
+// It is also the one boundary that keeps the API key out of everything the node shows. The key leaves the
+// node only in the Authorization header and can come back only in what fal answers (fal echoes a header it
+// refused, a model repeats text); so every answer, status stream included, has the key removed from its headers
+// and body here, as it arrives, before the client, an error message, an output item or a file reads it.
 
 /** The retry policy of one item: how many attempts one request gets and how long to wait between them. */
 export interface RetryPolicy {
@@ -38,12 +44,50 @@ export function retryDelay(attempt: number, policy: RetryPolicy, retryAfterMs?: 
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** What a request to fal is, from its URL and method (test/tools/emulator/http.js classifies the same way). */
+/** What a request to fal is (test/tools/emulator/http.js classifies the same way). */
 export type RequestKind = 'submit' | 'status' | 'stream' | 'result' | 'cancel' | 'history' | 'initiate' | 'upload' | 'other';
 
-export function requestKind(url: string, method: string): RequestKind {
-	const { host, pathname } = new URL(url);
+/**
+ * The signed upload URLs fal's storage initiations answered. fal's docs name the CDN's host for the uploaded file
+ * (fal.ai/docs/documentation/model-apis/fal-cdn: https://v3.fal.media/files/...) but not the host of the
+ * `upload_url` the initiation answers, so an upload is known by that URL, never by a host. The fal client sends
+ * the bytes to it (PUT), or, multipart, to `<upload_url>/<part>` and `<upload_url>/complete` (@fal-ai/client
+ * 1.10.1, src/storage.js), all on the same origin and path.
+ */
+export class UploadUrls {
+	private readonly known = new Set<string>();
+
+	/** Remembers the `upload_url` of an initiation's answer (its JSON text); anything else is ignored. */
+	learn(answer: string): void {
+		let uploadUrl: unknown;
+		try {
+			uploadUrl = (JSON.parse(answer) as { upload_url?: unknown } | null)?.upload_url;
+		} catch {
+			return;
+		}
+		if (typeof uploadUrl !== 'string') return;
+		try {
+			const url = new URL(uploadUrl);
+			this.known.add(url.origin + url.pathname.replace(/\/+$/, ''));
+		} catch {
+			// not a URL: the client fails on it by itself
+		}
+	}
+
+	/** Whether `url` is one of the upload URLs answered, or a part of it. */
+	has(url: URL): boolean {
+		const at = url.origin + url.pathname.replace(/\/+$/, '');
+		for (const known of this.known) if (at === known || at.startsWith(`${known}/`)) return true;
+		return false;
+	}
+}
+
+/** What a request is, from its URL and method, and the upload URLs fal answered to this fetch. */
+export function requestKind(url: string, method: string, uploads?: UploadUrls): RequestKind {
+	const parsed = new URL(url);
+	const { host, pathname } = parsed;
 	const m = method.toUpperCase();
+	if (uploads?.has(parsed)) return 'upload';
 	if (host === 'queue.fal.run') {
 		const tail = /\/requests\/[^/]+(\/status\/stream|\/status|\/cancel)?\/?$/.exec(pathname);
 		if (tail?.[1] === '/status/stream') return 'stream';
@@ -53,8 +97,7 @@ export function requestKind(url: string, method: string): RequestKind {
 		if (m === 'POST') return 'submit';
 	}
 	if (host === 'api.fal.ai' && pathname.startsWith('/v1/models/requests')) return 'history';
-	if (/(^|\.)fal\.ai$/.test(host) && pathname.startsWith('/storage/upload')) return 'initiate';
-	if (/(^|\.)fal\.media$/.test(host)) return 'upload';
+	if (/(^|\.)fal\.ai$/.test(host) && pathname.startsWith('/storage/upload/initiate')) return 'initiate';
 	return 'other';
 }
 
@@ -79,7 +122,7 @@ export interface FailureInfo {
 	host: string;
 	attempts: number;
 	status?: number;
-	/** The start of fal's answer, for the error message (scrubbed of the key where it is shown). */
+	/** The start of fal's answer, for the error message (without the key, like every answer). */
 	excerpt?: string;
 	retryAfterMs?: number;
 	/** The network error code (ECONNREFUSED, UND_ERR_SOCKET, ...), when there was one. */
@@ -110,6 +153,8 @@ export interface AttemptContext {
 	signal: AbortSignal;
 	/** Time the item has left, in ms (Infinity: no limit): Retry-After waits never outlast it. */
 	remainingMs: () => number;
+	/** Removes the API key from every answer as it arrives, before anything reads it (see the top of this file). */
+	redactor: Redactor;
 }
 
 const refusalOrigins = new WeakMap<object, RequestOrigin>();
@@ -126,8 +171,8 @@ export function originOf(error: unknown): RequestOrigin | undefined {
  * made here, where the URL is known. Undefined when the body claims JSON but does not parse: the client
  * is then handed the answer and reports that as it always did.
  */
-function refusal(response: Response, text: string, origin: RequestOrigin): ApiError<unknown> | undefined {
-	const { status, statusText, headers } = response;
+function refusal(answer: Received, origin: RequestOrigin): ApiError<unknown> | undefined {
+	const { status, statusText, headers, text } = answer;
 	const requestId = headers.get('x-fal-request-id') ?? undefined;
 	const timeoutType = headers.get('x-fal-request-timeout-type') ?? undefined;
 	let error: ApiError<unknown>;
@@ -191,10 +236,36 @@ async function readBody(response: Response): Promise<ArrayBuffer | null> {
 	return await response.arrayBuffer();
 }
 
-function jsonBroken(response: Response, text: string): boolean {
-	if (!text || !(response.headers.get('content-type') ?? '').includes('application/json')) return false;
+/** An answer as read, with the API key removed from its headers and its body. */
+interface Received {
+	status: number;
+	statusText: string;
+	ok: boolean;
+	headers: Headers;
+	body: ArrayBuffer | null;
+	text: string;
+}
+
+function scrubbedHeaders(headers: Headers, redactor: Redactor): Headers {
+	const scrubbed = new Headers();
+	headers.forEach((value, name) => scrubbed.append(name, redactor.text(value)));
+	return scrubbed;
+}
+
+function received(response: Response, bytes: ArrayBuffer | null, redactor: Redactor): Received {
+	const { status, statusText, ok } = response;
+	const headers = scrubbedHeaders(response.headers, redactor);
+	const raw = bytes ? new TextDecoder().decode(bytes) : '';
+	const text = redactor.text(raw);
+	if (text === raw) return { status, statusText, ok, headers, body: bytes, text };
+	headers.delete('content-length');
+	return { status, statusText, ok, headers, body: new TextEncoder().encode(text).buffer as ArrayBuffer, text };
+}
+
+function jsonBroken(answer: Received): boolean {
+	if (!answer.text || !(answer.headers.get('content-type') ?? '').includes('application/json')) return false;
 	try {
-		JSON.parse(text);
+		JSON.parse(answer.text);
 		return false;
 	} catch {
 		return true;
@@ -202,91 +273,122 @@ function jsonBroken(response: Response, text: string): boolean {
 }
 
 /** fal's start timeout passed before any runner started the job (docs "Platform headers", X-Fal-Request-Timeout). */
-const endedByStartTimeout = (response: Response) =>
-	response.status === 504 && response.headers.get('x-fal-request-timeout-type')?.toLowerCase() === 'user';
+const endedByStartTimeout = (answer: Received) =>
+	answer.status === 504 && answer.headers.get('x-fal-request-timeout-type')?.toLowerCase() === 'user';
+
+/** The request one attempt makes: what it is, the host it goes to, and which attempt it is. */
+interface Attempt {
+	kind: RequestKind;
+	host: string;
+	attempts: number;
+}
+
+/**
+ * What one attempt came to: an answer for the client (with its text, to learn upload URLs from), an error to
+ * throw as it is (fal's refusal, or the abort of a stopped item), or a failure that may be tried again.
+ */
+type Outcome =
+	| { answer: Response; text: string }
+	| { thrown: unknown }
+	| { failed: FalRequestFailed; again: boolean; retryAfterMs?: number };
+
+/** A failure, tried again unless it is final or it may have created a job: the caller then reconciles. */
+function failed(failure: FalRequestFailed, how: { final?: boolean; retryAfterMs?: number } = {}): Outcome {
+	const again = !how.final && !(failure.info.kind === 'submit' && failure.info.uncertain);
+	return { failed: failure, again, retryAfterMs: how.retryAfterMs };
+}
+
+/** No answer at all: no connection (nothing reached fal), or one that broke after the request was sent. */
+function unanswered(attempt: Attempt, error: unknown): Outcome {
+	const code = networkCode(error);
+	const type: FailureType = code && (CONNECT_CODES.has(code) || isTlsCode(code)) ? 'connect' : 'lost';
+	// A certificate problem does not go away by asking again.
+	return failed(new FalRequestFailed({ ...attempt, type, code, uncertain: type === 'lost' }, error), { final: !!code && isTlsCode(code) });
+}
+
+/**
+ * The answer for the client: 2xx, or a refusal it reports without retrying (401, 403, 404, 422, ...), thrown
+ * here with its origin. The request history is read by the node itself (transport/history.ts), so its refusal
+ * is an answer too, and so is a refusal whose JSON is broken: the client makes of it what it can.
+ */
+function handBack(answer: Received, attempt: Attempt): Outcome {
+	const refused = !answer.ok && attempt.kind !== 'history' ? refusal(answer, { kind: attempt.kind, host: attempt.host }) : undefined;
+	if (refused) return { thrown: refused };
+	const { status, statusText, headers } = answer;
+	return { answer: new Response(answer.body, { status, statusText, headers }), text: answer.text };
+}
+
+/** What a complete answer means: handed to the client, or a failure (retried or not). */
+function judged(answer: Received, attempt: Attempt, retryAfterMs: number | undefined): Outcome {
+	const { kind } = attempt;
+	const { status } = answer;
+	// Built only for a failure: an answer handed to the client is parsed there.
+	const about = () => ({ ...attempt, status, excerpt: falSaid(answer.text) });
+	// fal's final word: the job waited past its start timeout and never ran. Asking again changes nothing.
+	if (endedByStartTimeout(answer)) return handBack(answer, attempt);
+	if (answer.ok && jsonBroken(answer)) return failed(new FalRequestFailed({ ...about(), type: 'unreadable', uncertain: true }), { retryAfterMs });
+	// fal may have queued the job before this error: never submit again blindly.
+	if (kind === 'submit' && RETRIED_IF_IDEMPOTENT.has(status)) return failed(new FalRequestFailed({ ...about(), type: 'http', uncertain: true }), { retryAfterMs });
+	if (ALWAYS_RETRIED.has(status) || (kind !== 'submit' && RETRIED_IF_IDEMPOTENT.has(status))) {
+		return failed(new FalRequestFailed({ ...about(), type: 'http', retryAfterMs, uncertain: false }), { retryAfterMs });
+	}
+	// The upload URL fal's initiation answered refused the file: not the API key, and asking again does not help.
+	if (kind === 'upload' && !answer.ok) return failed(new FalRequestFailed({ ...about(), type: 'http', uncertain: false }), { final: true });
+	return handBack(answer, attempt);
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const settle = async <T>(promise: Promise<T>): Promise<Settled<T>> =>
+	await promise.then(
+		(value) => ({ ok: true as const, value }),
+		(error: unknown) => ({ ok: false as const, error }),
+	);
+
+/** One attempt of a request: sent, its answer read and scrubbed of the key, and judged. */
+async function attemptOnce(base: typeof fetch, input: RequestInfo | URL, init: RequestInit, attempt: Attempt, ctx: AttemptContext): Promise<Outcome> {
+	const sent = await settle(base(input, init));
+	if (!sent.ok) return init.signal?.aborted || ctx.signal.aborted ? { thrown: sent.error } : unanswered(attempt, sent.error);
+	const response = sent.value;
+	if (attempt.kind === 'stream' && response.ok) {
+		const { status, statusText } = response;
+		const body = response.body ? ctx.redactor.stream(response.body) : null;
+		return { answer: new Response(body, { status, statusText, headers: scrubbedHeaders(response.headers, ctx.redactor) }), text: '' };
+	}
+	const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+	const read = await settle(readBody(response));
+	if (read.ok) return judged(received(response, read.value, ctx.redactor), attempt, retryAfterMs);
+	if (init.signal?.aborted) return { thrown: read.error };
+	// The answer broke off while it was read: fal acted on the request.
+	const lost = { ...attempt, type: 'lost' as const, status: response.status, code: networkCode(read.error), uncertain: true };
+	return failed(new FalRequestFailed(lost, read.error), { retryAfterMs });
+}
 
 /**
  * A fetch for createFalClient that makes every attempt of each request itself (see the top of this file).
- * `base` is the real fetch; `ctx` is the item's: its retry policy, its stop signal and its time left.
+ * `base` is the real fetch; `ctx` is the item's: its retry policy, its stop signal, its time left and the key's
+ * redactor. It learns the upload URLs of the storage initiations it makes, to know the uploads that follow.
  */
 export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof fetch {
+	const uploads = new UploadUrls();
 	return async (input, init) => {
 		const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
 		const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
-		const kind = requestKind(url, method);
+		const kind = requestKind(url, method, uploads);
 		const host = new URL(url).host;
 		// A submit on the wire is not aborted by a Stop: its answer says which job to cancel (the caller
 		// gives it its own, later signal). Every other request stops with the item.
 		const signal = anySignal(init?.signal ?? undefined, kind === 'submit' ? undefined : ctx.signal);
-		const retries = ctx.policy.maxRetries;
-
 		for (let attempt = 0; ; attempt++) {
 			ctx.signal.throwIfAborted();
-			const attempts = attempt + 1;
-			let failure: FalRequestFailed;
-			let final = false;
-			let retryAfterMs: number | undefined;
-			const sent = await base(input, { ...init, signal }).then(
-				(response) => ({ response }),
-				(error: unknown) => ({ error }),
-			);
-			if ('error' in sent) {
-				if (signal?.aborted || ctx.signal.aborted) throw sent.error;
-				const code = networkCode(sent.error);
-				const type: FailureType = code && (CONNECT_CODES.has(code) || isTlsCode(code)) ? 'connect' : 'lost';
-				failure = new FalRequestFailed({ kind, type, host, attempts, code, uncertain: type === 'lost' }, sent.error);
-				// A certificate problem does not go away by asking again.
-				final = !!code && isTlsCode(code);
-			} else {
-				const { response } = sent;
-				if (kind === 'stream' && response.ok) return response;
-				retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-				const read = await readBody(response).then(
-					(bytes) => ({ bytes }),
-					(error: unknown) => ({ error }),
-				);
-				if ('error' in read) {
-					if (signal?.aborted) throw read.error;
-					// The answer broke off while it was read: fal acted on the request.
-					const code = networkCode(read.error);
-					failure = new FalRequestFailed({ kind, type: 'lost', host, attempts, status: response.status, code, uncertain: true }, read.error);
-				} else {
-					const { bytes } = read;
-					const text = bytes ? new TextDecoder().decode(bytes) : '';
-					// Built only for a failure: an answer handed to the client is parsed there.
-					const about = () => ({ kind, host, attempts, status: response.status, excerpt: falSaid(text) });
-					// An answer for the client: 2xx, or an error it reports without retrying (401, 403, 404, 422, ...), thrown
-					// here with its origin. The request history is read by the node itself (transport/history.ts).
-					const handBack = () => {
-						const refused = !response.ok && kind !== 'history' ? refusal(response, text, { kind, host }) : undefined;
-						if (refused) throw refused;
-						// A 2xx, or a refusal whose JSON is broken: the client makes of it what it can.
-						return new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
-					};
-					if (endedByStartTimeout(response)) {
-						// fal's final word: the job waited past its start timeout and never ran. Asking again changes nothing.
-						return handBack();
-					} else if (response.ok && jsonBroken(response, text)) {
-						failure = new FalRequestFailed({ ...about(), type: 'unreadable', uncertain: true });
-					} else if (kind === 'submit' && RETRIED_IF_IDEMPOTENT.has(response.status)) {
-						// fal may have queued the job before this error: never submit again blindly.
-						failure = new FalRequestFailed({ ...about(), type: 'http', uncertain: true });
-					} else if (ALWAYS_RETRIED.has(response.status) || (kind !== 'submit' && RETRIED_IF_IDEMPOTENT.has(response.status))) {
-						failure = new FalRequestFailed({ ...about(), type: 'http', retryAfterMs, uncertain: false });
-					} else if (kind === 'upload' && !response.ok) {
-						// The signed upload URL refused the file: not the API key, and asking again does not help.
-						failure = new FalRequestFailed({ ...about(), type: 'http', uncertain: false });
-						final = true;
-					} else {
-						return handBack();
-					}
-				}
+			const outcome = await attemptOnce(base, input, { ...init, signal }, { kind, host, attempts: attempt + 1 }, ctx);
+			if ('answer' in outcome) {
+				if (kind === 'initiate') uploads.learn(outcome.text);
+				return outcome.answer;
 			}
-			// A submit whose answer was lost, broken or a 5xx may have created a job: the caller reconciles.
-			if (final || (kind === 'submit' && failure.info.uncertain)) throw failure;
-			if (attempt >= retries) throw failure;
-			const delay = retryDelay(attempt, ctx.policy, retryAfterMs);
-			if (delay > ctx.remainingMs()) throw failure;
+			if ('thrown' in outcome) throw outcome.thrown;
+			if (!outcome.again || attempt >= ctx.policy.maxRetries) throw outcome.failed;
+			const delay = retryDelay(attempt, ctx.policy, outcome.retryAfterMs);
+			if (delay > ctx.remainingMs()) throw outcome.failed;
 			await sleepLong(delay, ctx.signal);
 		}
 	};

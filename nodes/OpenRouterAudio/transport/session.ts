@@ -1,11 +1,12 @@
 // One session per execution: fal clients whose fetch makes every attempt of each request (attempts.ts), bound
 // to the execution's Stop and, per item, to its retry policy, its own stop signal and its time left.
+import { Redactor } from '../lib/redact';
 import { anySignal } from '../lib/signals';
 import { attemptingFetch, DEFAULT_RETRY, type AttemptContext, type RetryPolicy } from './attempts';
 import { createFalClient, type FalClient } from './client';
 
 export interface FalSession {
-	/** Kept only to scrub it from error messages and to call fal's platform API. */
+	/** Kept only to call fal's platform API (the request history), which the client lacks. */
 	apiKey: string;
 	/** Requests stop when the item (or the execution) stops; each gets the item's attempts. */
 	client: FalClient;
@@ -44,12 +45,19 @@ const baseFetch: typeof fetch = async (input, init) => await fetch(input, init);
 const CANCEL_POLICY: RetryPolicy = { ...DEFAULT_RETRY, maxRetries: 2 };
 const CANCEL_BUDGET_MS = 15_000;
 
+/**
+ * Removes the key from fal's answers (attempts.ts): as sent in the header, bare, and URL-encoded. `apiKey` is the
+ * normalised key (transport/client.ts), which every pasted form of the key contains.
+ */
+export const keyRedactor = (apiKey: string) => new Redactor([`Key ${apiKey}`, apiKey, encodeURIComponent(apiKey)]);
+
 /** One session per execution, from the credential; never the global `fal`, never environment variables. */
 export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSignal?: AbortSignal): FalSession {
 	const owned = new Map<string, number>();
+	const redactor = keyRedactor(apiKey);
 	const janitor = createFalClient({
 		credentials: apiKey,
-		fetch: attemptingFetch(baseFetch, { policy: CANCEL_POLICY, signal: new AbortController().signal, remainingMs: () => CANCEL_BUDGET_MS }),
+		fetch: attemptingFetch(baseFetch, { policy: CANCEL_POLICY, signal: new AbortController().signal, remainingMs: () => CANCEL_BUDGET_MS, redactor }),
 	});
 	const build = (context: ItemTransportContext, keepsRequestData = true): FalSession => {
 		const signal = anySignal(cancelSignal, context.signal)!;
@@ -57,6 +65,7 @@ export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSign
 			policy: context.policy,
 			signal: anySignal(signal, extra)!,
 			remainingMs: context.remainingMs ?? (() => Infinity),
+			redactor,
 		});
 		return {
 			apiKey,

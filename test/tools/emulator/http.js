@@ -7,6 +7,7 @@
  *   /queue.fal.run/openrouter/router/requests/<id>/status -> host queue.fal.run, path /openrouter/...
  */
 const { createHash } = require('node:crypto');
+const { UPLOAD_HOST } = require('./storage');
 
 /**
  * @typedef {'submit'|'status'|'stream'|'result'|'cancel'|'run'|'initiate'|'initiate-multipart'
@@ -62,15 +63,16 @@ function classify(method, host, path) {
 	if (host === 'api.fal.ai' && path === '/v1/models/requests/by-endpoint' && method === 'GET') return { route: 'history' };
 	const payloads = /^\/v1\/models\/requests\/([^/]+)\/payloads$/.exec(path);
 	if (host === 'api.fal.ai' && payloads && method === 'DELETE') return { route: 'delete-payloads', requestId: payloads[1] };
-	if (/(^|\.)fal\.media$/.test(host)) {
+	// The signed upload URLs, on a host that is not fal's (storage.js).
+	if (host === UPLOAD_HOST) {
 		const up = /^\/files\/upload\/([^/]+)(?:\/(\d+|complete))?$/.exec(path);
 		if (up && up[2] === undefined && method === 'PUT') return { route: 'upload', token: up[1] };
 		if (up && up[2] === 'complete' && method === 'POST') return { route: 'upload-complete', token: up[1] };
 		if (up && up[2] && up[2] !== 'complete' && method === 'PUT') {
 			return { route: 'upload-part', token: up[1], part: Number(up[2]) };
 		}
-		if (path.startsWith('/files/') && (method === 'GET' || method === 'HEAD')) return { route: 'file' };
 	}
+	if (/(^|\.)fal\.media$/.test(host) && path.startsWith('/files/') && (method === 'GET' || method === 'HEAD')) return { route: 'file' };
 	return { route: 'unknown' };
 }
 

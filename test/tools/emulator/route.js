@@ -10,8 +10,14 @@
  *   -> http://127.0.0.1:PORT/queue.fal.run/openrouter/router/audio?x=1
  */
 
+const { UPLOAD_HOST } = require('./storage');
+
 /** Hosts fal uses: fal.run, queue.fal.run, rest.fal.ai, api.fal.ai, v3b.fal.media, ... */
 const FAL_HOST_RE = /(^|\.)fal\.(run|ai|media)$/;
+
+/** The hosts the emulator answers: fal's, and the (not fal) host of the signed upload URLs it issues (storage.js). */
+/** @param {string} hostname */
+const routed = (hostname) => FAL_HOST_RE.test(hostname) || hostname === UPLOAD_HOST;
 
 /** Marks our wrappers so a second install (or a reloaded module) still finds the real fetch. */
 const ORIGINAL = Symbol.for('fal-emulator.originalFetch');
@@ -49,7 +55,7 @@ function inputUrl(input) {
 }
 
 /**
- * Rewrites a fal URL to the emulator, or returns undefined for any other host.
+ * Rewrites a URL of a host the emulator answers (fal's, the upload host) to it, or returns undefined.
  * @param {string} emulatorBase e.g. http://127.0.0.1:1234 (no trailing slash)
  * @param {string} url
  * @returns {string | undefined}
@@ -61,7 +67,7 @@ function rewriteUrl(emulatorBase, url) {
 	} catch {
 		return undefined;
 	}
-	if (!FAL_HOST_RE.test(parsed.hostname)) return undefined;
+	if (!routed(parsed.hostname)) return undefined;
 	return `${emulatorBase}/${parsed.host}${parsed.pathname}${parsed.search}`;
 }
 
@@ -106,4 +112,4 @@ function routeFetchToEmulator(emulatorUrl) {
 	};
 }
 
-module.exports = { routeFetchToEmulator, rewriteUrl, originalFetch, FAL_HOST_RE };
+module.exports = { routeFetchToEmulator, rewriteUrl, originalFetch, FAL_HOST_RE, UPLOAD_HOST };

@@ -1,6 +1,6 @@
 /** route.js: fal's hosts, and only those, are answered by the emulator. */
 import { emu, startSink, useRoutedClient } from './client';
-import { rewriteUrl } from './route';
+import { rewriteUrl, UPLOAD_HOST } from './route';
 
 useRoutedClient();
 
@@ -10,6 +10,9 @@ describe('route', () => {
 			'http://e/queue.fal.run/openrouter/router/audio?a=1',
 		);
 		expect(rewriteUrl('http://e', 'https://v3b.fal.media/files/b/x/a.wav')).toBe('http://e/v3b.fal.media/files/b/x/a.wav');
+		// The signed upload URLs the emulator issues are on a host that is not fal's (storage.js): routed too.
+		expect(rewriteUrl('http://e', `https://${UPLOAD_HOST}/files/upload/t?s=1`)).toBe(`http://e/${UPLOAD_HOST}/files/upload/t?s=1`);
+		expect(rewriteUrl('http://e', 'https://object-storage.example/files/upload/t')).toBeUndefined();
 		expect(rewriteUrl('http://e', 'https://notfal.run/x')).toBeUndefined();
 		expect(rewriteUrl('http://e', 'https://example.com/x')).toBeUndefined();
 	});

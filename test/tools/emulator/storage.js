@@ -19,7 +19,18 @@
  */
 const { randomUUID, createHash } = require('node:crypto');
 
+/** Where uploaded files are served: fal's CDN (fal.ai/docs/documentation/model-apis/fal-cdn, "CDN URL format"). */
 const CDN = 'https://v3b.fal.media';
+
+/**
+ * Where the bytes are sent. fal's docs do not name the host of the signed `upload_url` an initiation answers
+ * (fal.ai/docs/documentation/model-apis/fal-cdn says only that the SDK uploads through its own endpoints), so the
+ * emulator answers one that is not a fal host at all, like a signed object-storage URL: a client can know the
+ * upload only from the initiation's answer, never from the host. A reserved name (.example), routed to the
+ * emulator by route.js / route-https.js, never reached for real.
+ */
+const UPLOAD_HOST = 'fal-cdn-uploads.object-storage.example';
+const UPLOAD_BASE = `https://${UPLOAD_HOST}/files/upload`;
 
 /**
  * @typedef {{ contentType: string, fileName: string, size: number, sha256: string | null }} Upload
@@ -97,7 +108,7 @@ function createStorage() {
 			inOrder: true,
 			size: 0,
 		});
-		return { status: 200, body: { upload_url: `${CDN}/files/upload/${token}`, file_url: fileUrl } };
+		return { status: 200, body: { upload_url: `${UPLOAD_BASE}/${token}?X-Upload-Signature=${token.slice(0, 8)}`, file_url: fileUrl } };
 	}
 
 	/**
@@ -196,4 +207,4 @@ function createStorage() {
 	};
 }
 
-module.exports = { createStorage, CDN };
+module.exports = { createStorage, CDN, UPLOAD_HOST };

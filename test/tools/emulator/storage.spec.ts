@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { ValidationError } from '@fal-ai/client';
 import { caught, emu, fal, input, useRoutedClient } from './client';
+import { UPLOAD_HOST } from './storage';
 import { ENDPOINT_ID } from './server';
 
 useRoutedClient();
@@ -20,6 +21,9 @@ describe('storage', () => {
 		expect(emu.requests.map((r) => r.route)).toEqual(['initiate', 'upload']);
 		expect(emu.requests[0].query).toEqual({ storage_type: 'fal-cdn-v3' });
 		expect(emu.requests[1].headers.authorization).toBeUndefined();
+		// The bytes went to the initiation's upload_url, on a host that is not fal's (fal's docs do not name it).
+		expect(emu.requests[1].host).toBe(UPLOAD_HOST);
+		expect(UPLOAD_HOST).not.toMatch(/fal\.(ai|run|media)$/);
 		expect((await fetch(url)).status).toBe(200);
 
 		const result = await fal.subscribe(ENDPOINT_ID, { input: input({ audio_url: url }), pollInterval: 10 });
@@ -53,15 +57,19 @@ describe('storage', () => {
 			body: JSON.stringify({ content_type: 'audio/flac', file_name: 'big.flac' }),
 		});
 		const { upload_url, file_url } = (await init.json()) as any;
+		// Parts and completion as the fal client addresses them: <origin><path>/<n><query> (its storage.js).
+		const signed = new URL(upload_url);
+		const at = (tail: string | number) => `${signed.origin}${signed.pathname}/${tail}${signed.search}`;
+		expect(signed.host).toBe(UPLOAD_HOST);
 		const parts = [Buffer.from('part-one|'), Buffer.from('part-two')];
 		const etags = [];
 		for (const [i, p] of parts.entries()) {
-			const r = await fetch(`${upload_url}/${i + 1}`, { method: 'PUT', body: p });
+			const r = await fetch(at(i + 1), { method: 'PUT', body: p });
 			etags.push(await r.json());
 		}
 		expect(etags.map((e: any) => e.partNumber)).toEqual([1, 2]);
 		expect(emu.uploads.has(file_url)).toBe(false);
-		const done = await fetch(`${upload_url}/complete`, { method: 'POST', body: JSON.stringify({ parts: etags }) });
+		const done = await fetch(at('complete'), { method: 'POST', body: JSON.stringify({ parts: etags }) });
 		expect(done.status).toBe(200);
 		expect(emu.uploads.get(file_url)).toMatchObject({
 			size: 17,

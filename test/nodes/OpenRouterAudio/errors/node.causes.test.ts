@@ -1,4 +1,5 @@
 import { FIXTURES, NODE_NAME, runWorkflow, triggerThen, useFalEmulator, useLoggedLines, visibleText, type WorkflowRunResult } from '../../../tools/harness';
+import { UPLOAD_HOST } from '../../../tools/emulator/storage';
 
 // Each cause of a refusal is named for what it is, with the host and status it came from, through the real
 // fal client and n8n engine against the emulator. A locked account is never called a wrong key.
@@ -63,15 +64,19 @@ describe('a locked account (fal: 403 "User is locked")', () => {
 	});
 });
 
-test('a 403 from the signed storage upload URL: the upload was refused (expired or invalid URL), not the key', async () => {
+test('a 403 from the signed upload URL, on a host that is not fal\'s: the upload was refused, not the key', async () => {
 	emulator().fault({ route: 'upload', status: 403, text: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', contentType: 'application/xml' });
 	const result = await byBinary();
 	const error = result.error(NODE_NAME);
-	expect(error?.message).toBe('fal storage refused the upload (HTTP 403 from v3b.fal.media) [item 0]');
-	expect(error?.description).toMatch(/that URL has expired or is invalid/);
+	// The upload went to the URL the initiation answered, whose host is no fal host (test/tools/emulator/storage.js).
+	const upload = emulator().requests.find((request) => request.route === 'upload');
+	expect(upload?.host).toBe(UPLOAD_HOST);
+	expect(upload?.answerStatus).toBe(403);
+	expect(error?.message).toBe(`The audio upload was refused (HTTP 403 from ${UPLOAD_HOST}) [item 0]`);
+	expect(error?.description).toMatch(/at the upload address fal gave for it\. Such an address is signed and valid for a short time only/);
 	expect(error?.description).toMatch(/Request has expired/);
-	expect(error?.description).toMatch(/This is not about the API key/);
-	expect(`${error?.message} ${error?.description}`).not.toMatch(/mistyped|refused the API key|locked/i);
+	expect(error?.description).toMatch(/no job was started for this item; nothing was paid for it/);
+	expect(`${error?.message} ${error?.description}`).not.toMatch(/key|credential|scope|locked/i);
 	expect(routes()).toEqual(['initiate', 'upload']);
 	expect(emulator().uploads.size).toBe(0);
 	expect(emulator().jobs.size).toBe(0);

@@ -43,6 +43,10 @@ const HEADER_ONLY = {
 writeFileSync(HEADER_ONLY.id3, ID3_ONLY);
 writeFileSync(HEADER_ONLY.riff, BARE_RIFF);
 writeFileSync(HEADER_ONLY.ogg, readFileSync(`${FIXTURES}/speech.ogg`).subarray(0, 2620));
+// Over "Max File Size (MB)" at its smallest, 1 MB (the field's minimum, which the run enforces too).
+const OVER_1_MB = Buffer.concat([readFileSync(`${FIXTURES}/speech.wav`), Buffer.alloc(1.5 * 1024 * 1024)]);
+const OVER_1_MB_FILE = join(headerDir, 'over-1-mb.wav');
+writeFileSync(OVER_1_MB_FILE, OVER_1_MB);
 const badJob = (emulator: FalEmulator, path: string) =>
 	[...emulator.jobs.values()].some((job: any) => path.includes(job.requestId) && job.input?.prompt === BAD_PROMPT);
 const badPrompt = { task: 'custom', prompt: pick('Fine.', BAD_PROMPT) };
@@ -86,7 +90,7 @@ const cases: Case[] = [
 	{ name: 'a data URI holding an ID3 tag alone', params: { audioUrl: pick(URL_OK, `data:audio/mpeg;base64,${ID3_ONLY.toString('base64')}`) }, local: true, message: /^The data URI in "Audio URL" contains no audio after its ID3 tag/ },
 	{ name: 'a data URI holding a bare RIFF header', params: { audioUrl: pick(URL_OK, `data:audio/wav;base64,${BARE_RIFF.toString('base64')}`) }, local: true, message: /^The data URI in "Audio URL" contains no audio after its WAV header/ },
 	{ name: 'an audio URL that is a number', params: { audioUrl: pick(URL_OK, 7) }, local: true, message: /^The "Audio URL" field is a number, not a URL/ },
-	{ name: 'a data URI over the size limit', params: { audioUrl: pick(URL_OK, `data:audio/wav;base64,${readFileSync(`${FIXTURES}/speech.wav`).toString('base64')}`), options: { maxFileSizeMb: 0.01 } }, local: true, message: /^The audio is 14\.4 KB, over the 10\.2 KB limit/ },
+	{ name: 'a data URI over the size limit', params: { audioUrl: pick(URL_OK, `data:audio/wav;base64,${OVER_1_MB.toString('base64')}`), options: { maxFileSizeMb: 1 } }, local: true, message: /^The audio is 1\.5 MB, over the 1\.0 MB limit/ },
 	{ name: 'binary: an ID3 tag alone', params: { audioSource: 'binary' }, files: binaryFile('speech.wav', HEADER_ONLY.id3), local: true, message: /^"tag-only\.mp3" contains no audio after its ID3 tag \(field "Input Binary Field"\)/ },
 	{ name: 'binary: a bare RIFF/WAVE header', params: { audioSource: 'binary' }, files: binaryFile('speech.mp3', HEADER_ONLY.riff), local: true, message: /^"header-only\.wav" contains no audio after its WAV header/ },
 	{ name: 'binary: an Ogg stream with headers only', params: { audioSource: 'binary' }, files: binaryFile('speech.flac', HEADER_ONLY.ogg), local: true, message: /^"headers-only\.ogg" contains no audio after its Ogg headers/ },
@@ -97,7 +101,7 @@ const cases: Case[] = [
 	{ name: 'binary webm/opus', params: { audioSource: 'binary' }, files: binaryFile('speech.mp3', 'speech.webm'), local: true, message: /"speech\.webm" is a WebM\/Matroska file/ },
 	{ name: 'binary image', params: { audioSource: 'binary' }, files: binaryFile('speech.ogg', 'image.png'), local: true, message: /"image\.png" is a PNG image/ },
 	{ name: 'binary empty file', params: { audioSource: 'binary' }, files: binaryFile('speech.flac', 'empty.bin'), local: true, message: /"empty\.bin" is an empty file \(0 bytes\)/ },
-	{ name: 'binary over the size limit', params: { audioSource: 'binary', options: { maxFileSizeMb: pick(1, 0.01) } }, files: binaryFile('speech.wav', 'speech.wav'), local: true, message: /^The audio is 14\.4 KB, over the 10\.2 KB limit/ },
+	{ name: 'binary over the size limit', params: { audioSource: 'binary', options: { maxFileSizeMb: pick(2, 1) } }, files: binaryFile('speech.wav', OVER_1_MB_FILE), local: true, message: /^The audio is 1\.5 MB, over the 1\.0 MB limit/ },
 	{
 		name: 'fal 422 on the result',
 		params: { audioUrl: URL_OK, ...badPrompt },

@@ -1,4 +1,4 @@
-import { numberOption } from '../../../../nodes/OpenRouterAudio/fields/numbers';
+import { boundsHint, numberOption, readNumberField } from '../../../../nodes/OpenRouterAudio/fields/numbers';
 import { fakeContext, thrown } from '../../../tools/harness';
 
 const rule = { min: 0, max: 2, hint: 'Use 0 to 2.' };
@@ -44,5 +44,31 @@ describe('numberOption', () => {
 		const integer = (value: unknown) => numberOption(fakeContext({}), 0, value, 'Max Tokens', { min: 1, integer: true, hint: '' });
 		expect(integer('100')).toBe(100);
 		expect(thrown(() => integer('1.5'))).toBe('The "Max Tokens" option is "1.5", which is not allowed [item 0]');
+	});
+});
+
+describe('readNumberField: the run checks what the field shows', () => {
+	const field = (typeOptions: Record<string, number>) =>
+		({ displayName: 'Size', name: 'size', type: 'number', default: 5, typeOptions }) as Parameters<typeof readNumberField>[2];
+	const read = (f: ReturnType<typeof field>, value: unknown) => readNumberField(fakeContext({}), 1, f, value);
+
+	test('the bounds of typeOptions, inclusive; unset is the default', () => {
+		const f = field({ minValue: 1, maxValue: 1024 });
+		expect(read(f, 1)).toBe(1);
+		expect(read(f, '1024')).toBe(1024);
+		expect(read(f, undefined)).toBe(5);
+		expect(thrown(() => read(f, 0.5))).toBe('The "Size" option is 0.5, which is not allowed [item 1]');
+		expect(boundsHint(f, { unit: 'megabytes' })).toBe('Use a number of megabytes from 1 to 1024.');
+	});
+
+	test('numberPrecision 0 is whole numbers; 2 is at most 2 decimals', () => {
+		const whole = field({ minValue: 0, numberPrecision: 0 });
+		expect(thrown(() => read(whole, 1.5))).toBe('The "Size" option is 1.5, which is not allowed [item 1]');
+		expect(boundsHint(whole, { meaning: { 0: 'none' }, also: 'Or leave it out.' })).toBe('Use a whole number, at least 0 (none). Or leave it out.');
+		const cents = field({ minValue: 0, maxValue: 2, numberPrecision: 2 });
+		expect(read(cents, 0.07)).toBe(0.07);
+		expect(read(cents, '1.25')).toBe(1.25);
+		expect(thrown(() => read(cents, 0.125))).toBe('The "Size" option is 0.125, which is not allowed [item 1]');
+		expect(boundsHint(cents)).toBe('Use a number from 0 to 2, with at most 2 decimals.');
 	});
 });

@@ -1,6 +1,8 @@
 import { ApiError, createFalClient, isRetryableError, ValidationError } from '@fal-ai/client';
 
-import { attemptingFetch, FalRequestFailed, originOf, parseRetryAfter, requestKind, retryDelay } from '../../../../nodes/OpenRouterAudio/transport/attempts';
+import { Redactor } from '../../../../nodes/OpenRouterAudio/lib/redact';
+import { attemptingFetch, FalRequestFailed, originOf, parseRetryAfter, requestKind, retryDelay, UploadUrls } from '../../../../nodes/OpenRouterAudio/transport/attempts';
+import { keyRedactor } from '../../../../nodes/OpenRouterAudio/transport/session';
 
 // Unit tests of the one retry layer with a scripted network (`base`). The engine tests drive the same
 // layer against the emulator; here each attempt's outcome is chosen exactly.
@@ -8,7 +10,9 @@ import { attemptingFetch, FalRequestFailed, originOf, parseRetryAfter, requestKi
 const SUBMIT = 'https://queue.fal.run/openrouter/router/audio';
 const STATUS = 'https://queue.fal.run/openrouter/router/requests/abc/status?logs=0';
 const RESULT = 'https://queue.fal.run/openrouter/router/requests/abc';
-const UPLOAD = 'https://v3.fal.media/files/upload/tok';
+// fal's docs do not name the host of the signed upload URL: any host, known only from the initiation's answer.
+const INITIATE = 'https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3';
+const UPLOAD = 'https://uploads.object-storage.example/fal-cdn/tok?X-Signature=abc';
 
 type Step = Response | Error;
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -31,6 +35,7 @@ const fast = (maxRetries: number, remainingMs = Infinity) => ({
 	policy: { maxRetries, baseDelayMs: 1, maxDelayMs: 5 },
 	signal: new AbortController().signal,
 	remainingMs: () => remainingMs,
+	redactor: new Redactor([]),
 });
 
 async function failure(promise: Promise<unknown>): Promise<FalRequestFailed> {
@@ -48,9 +53,25 @@ describe('requestKind', () => {
 		['PUT', 'https://queue.fal.run/openrouter/router/requests/abc/cancel', 'cancel'],
 		['GET', 'https://api.fal.ai/v1/models/requests/by-endpoint?endpoint_id=x', 'history'],
 		['POST', 'https://rest.alpha.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3', 'initiate'],
-		['PUT', UPLOAD, 'upload'],
+		['POST', 'https://rest.alpha.fal.ai/storage/upload/initiate-multipart?storage_type=fal-cdn-v3', 'initiate'],
+		// Not by host: a fal CDN URL is no upload unless an initiation answered it.
+		['PUT', 'https://v3.fal.media/files/upload/tok', 'other'],
+		['PUT', UPLOAD, 'other'],
 	])('%s %s is %s', (method, url, kind) => {
 		expect(requestKind(url, method)).toBe(kind);
+	});
+
+	test('an upload is the URL an initiation answered, its parts and its completion; nothing else on its host', () => {
+		const uploads = new UploadUrls();
+		uploads.learn(JSON.stringify({ upload_url: UPLOAD, file_url: 'https://v3.fal.media/files/b/tok/a.wav' }));
+		uploads.learn('not json');
+		const kind = (url: string, method = 'PUT') => requestKind(url, method, uploads);
+		expect(kind(UPLOAD)).toBe('upload');
+		expect(kind('https://uploads.object-storage.example/fal-cdn/tok/1?X-Signature=abc')).toBe('upload');
+		expect(kind('https://uploads.object-storage.example/fal-cdn/tok/complete?X-Signature=abc', 'POST')).toBe('upload');
+		expect(kind('https://uploads.object-storage.example/fal-cdn/other')).toBe('other');
+		expect(kind('https://uploads.object-storage.example/fal-cdn/tok2')).toBe('other');
+		expect(kind('https://v3.fal.media/files/b/tok/a.wav', 'GET')).toBe('other');
 	});
 });
 
@@ -155,7 +176,6 @@ describe('a submit is repeated only when fal certainly did not create the job', 
 });
 
 describe('fal\'s refusals, through the real fal client, know the request they answer', () => {
-	const INITIATE = 'https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3';
 	const input = { prompt: 'x', model: 'm', audio_url: 'https://a.example/x.mp3' };
 	const caught = async (promise: Promise<unknown>) => await promise.then(() => undefined, (e: unknown) => e);
 
@@ -195,11 +215,60 @@ describe('fal\'s refusals, through the real fal client, know the request they an
 	});
 });
 
-test('a 403 from the storage upload URL is "storage refused", never passed on as the key being refused', async () => {
-	const { base, calls } = scripted([new Response('<Error>AccessDenied</Error>', { status: 403 }), json(200, {})]);
-	const error = await failure(attemptingFetch(base, fast(3))(UPLOAD, { method: 'PUT', body: 'x' }));
-	expect(calls).toHaveLength(1);
-	expect(error.info).toMatchObject({ kind: 'upload', type: 'http', status: 403 });
+describe('the upload is the request to the URL fal\'s initiation answered, whatever its host', () => {
+	const initiated = () => json(200, { upload_url: UPLOAD, file_url: 'https://v3.fal.media/files/b/tok/a.wav' });
+	const upload = async (steps: Step[], retries = 3) => {
+		const { base, calls } = scripted(steps);
+		const client = createFalClient({ credentials: 'k', fetch: attemptingFetch(base, fast(retries)) });
+		const error = await client.storage.upload(new Blob(['RIFF'], { type: 'audio/wav' })).then(() => undefined, (e: unknown) => e);
+		return { error, calls };
+	};
+
+	test('a 403 from it is the upload refused, not retried, never passed on as the key being refused', async () => {
+		const { error, calls } = await upload([initiated(), new Response('<Error>AccessDenied</Error>', { status: 403 }), json(200, {})]);
+		expect(error).toBeInstanceOf(FalRequestFailed);
+		expect((error as FalRequestFailed).info).toMatchObject({ kind: 'upload', type: 'http', status: 403, host: 'uploads.object-storage.example' });
+		expect(calls).toEqual([`POST ${INITIATE}`, `PUT ${UPLOAD}`]);
+	});
+
+	test('a 503 from it is retried like any upload', async () => {
+		const { error, calls } = await upload([initiated(), json(503, {}), json(200, {})]);
+		expect(error).toBeUndefined();
+		expect(calls).toEqual([`POST ${INITIATE}`, `PUT ${UPLOAD}`, `PUT ${UPLOAD}`]);
+	});
+
+	test('the same 403 from a URL no initiation answered is a refusal the client reports (with its origin)', async () => {
+		const error = await attemptingFetch(scripted([new Response('denied', { status: 403 })]).base, fast(3))(UPLOAD, { method: 'PUT', body: 'x' }).then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(ApiError);
+		expect(originOf(error)).toEqual({ kind: 'other', host: 'uploads.object-storage.example' });
+	});
+});
+
+describe('the API key never comes back: every answer loses it as it arrives', () => {
+	const KEY = 'fal-key-5b1f0c9e:9d8c7b6a5f4e3d2c1b0a';
+	const keyed = { ...fast(0), redactor: keyRedactor(KEY) };
+	const echo = `you sent Key ${KEY} (${encodeURIComponent(KEY)})`;
+
+	test('a refusal that echoes it, in its body and headers, becomes an error without it', async () => {
+		const answer = json(400, { detail: echo }, { 'x-fal-request-id': echo });
+		const client = createFalClient({ credentials: KEY, fetch: attemptingFetch(scripted([answer]).base, keyed) });
+		const error = await client.queue.submit('openrouter/router/audio', { input: { prompt: 'x', model: 'm', audio_url: 'https://a.example/x.mp3' } }).then(() => undefined, (e: unknown) => e);
+		expect(error).toMatchObject({ status: 400, body: { detail: 'you sent *** (***)' }, requestId: 'you sent *** (***)' });
+		expect(JSON.stringify(error) + String((error as Error).message)).not.toContain(KEY.split(':')[1]);
+	});
+
+	test('an answer handed to the client, a failure\'s excerpt and the status stream lose it too', async () => {
+		const answer = await attemptingFetch(scripted([json(200, { output: echo })]).base, keyed)(RESULT);
+		expect(await answer.json()).toEqual({ output: 'you sent *** (***)' });
+		const failed = await failure(attemptingFetch(scripted([json(500, { detail: echo })]).base, keyed)(RESULT));
+		expect(failed.info.excerpt).toBe('you sent *** (***)');
+		const sse = new Response(`data: {"status":"IN_QUEUE","logs":[{"message":"${echo}"}]}\n\n`, { headers: { 'content-type': 'text/event-stream' } });
+		const stream = await attemptingFetch(scripted([sse]).base, keyed)('https://queue.fal.run/openrouter/router/requests/abc/status/stream');
+		expect(await stream.text()).toBe('data: {"status":"IN_QUEUE","logs":[{"message":"you sent *** (***)"}]}\n\n');
+	});
 });
 
 // The retry policy: the wait before each retry.
