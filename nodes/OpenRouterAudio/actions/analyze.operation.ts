@@ -121,7 +121,7 @@ const properties: INodeProperties[] = [
 
 /** "Max Cost per Execution (USD)", read once per execution from the first item; 0 = no limit. */
 export function readMaxCost(ctx: IExecuteFunctions): number {
-	return readNumberField(ctx, 0, maxCost, optionsOf(ctx, 0)[maxCost.name], { unit: 'US dollars', meaning: { 0: 'no limit' } });
+	return readNumberField(ctx, 0, maxCost, optionsOf(ctx, 0)[maxCost.name], { unit: 'US dollars', meaning: { 0: 'no limit' }, also: 'For example 5 or 0.50.' });
 }
 
 /** How its items use fal (dispatch/plan.ts). */

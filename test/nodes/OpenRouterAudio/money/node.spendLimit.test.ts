@@ -192,7 +192,7 @@ test('a limit that is not a number of dollars fails before anything is sent, eve
 	for (const [value, shown] of [[-1, '-1'], ['5 USD', '"5 USD"']] as const) {
 		const result = await runWorkflow(triggerThen(analyze({ maxCostPerExecution: value }), items.slice(0, 2), { continueOnFail: true }));
 		expect(result.error(NODE_NAME)?.message).toMatch(new RegExp(`^The "Max Cost per Execution \\(USD\\)" option is ${shown.replace(/[.$]/g, '\\$&')}, which is not (allowed|a number) \\[item 0\\]$`));
-		expect(result.error(NODE_NAME)?.description).toBe('Use a number of US dollars, e.g. 5 or 0.50, or 0 for no limit.');
+		expect(result.error(NODE_NAME)?.description).toBe('Use a number of US dollars, at least 0 (no limit), with at most 4 decimals. For example 5 or 0.50.');
 	}
 	expect(emulator().requests.filter((req) => req.route === 'submit')).toEqual([]);
 });
