@@ -3,6 +3,7 @@
 import { anySignal } from '../lib/signals';
 import { attemptingFetch, DEFAULT_RETRY, type AttemptContext, type RetryPolicy } from './attempts';
 import { createFalClient, type FalClient } from './client';
+import { currentTiming, type Timing } from './timing';
 
 export interface FalSession {
 	/** Kept only to scrub it from error messages and to call fal's platform API. */
@@ -21,6 +22,8 @@ export interface FalSession {
 	 * them, and reads from them how far fal's queue has moved (job/reconcile.ts).
 	 */
 	owned: Map<string, number>;
+	/** The fixed waits this execution allows for fal's behaviour (timing.ts), read once when it starts. */
+	timing: Readonly<Timing>;
 	/** The same session for one item: its retry policy, its stop signal and the time it has left. */
 	forItem(context: ItemTransportContext): FalSession;
 }
@@ -40,6 +43,7 @@ const CANCEL_BUDGET_MS = 15_000;
 /** One session per execution, from the credential; never the global `fal`, never environment variables. */
 export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSignal?: AbortSignal): FalSession {
 	const owned = new Map<string, number>();
+	const timing = currentTiming();
 	const janitor = createFalClient({
 		credentials: apiKey,
 		fetch: attemptingFetch(baseFetch, { policy: CANCEL_POLICY, signal: new AbortController().signal, remainingMs: () => CANCEL_BUDGET_MS }),
@@ -58,6 +62,7 @@ export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSign
 			clientFor: (extra) => createFalClient({ credentials: apiKey, fetch: attemptingFetch(baseFetch, attempts(extra)) }),
 			fetch: attemptingFetch(baseFetch, attempts()),
 			owned,
+			timing,
 			forItem: build,
 		};
 	};
