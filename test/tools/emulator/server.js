@@ -50,14 +50,16 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  * @typedef {import('./queue').Retention} Retention
  * @typedef {import('./faults').StreamCut} StreamCut
  * @typedef {import('./storage').Upload} Upload
+ * @typedef {import('./history').InputForm} InputForm
  * @typedef {{
  *   latencyMs?: number, concurrency?: number, apiKeys?: string[], seed?: number,
  *   respondWith?: RespondWith, jobLatency?: (input: any, index: number) => number,
- *   itemKey?: (input: any) => string | undefined, historyLagMs?: number,
+ *   itemKey?: (input: any) => string | undefined, historyLagMs?: number, historyInput?: InputForm,
  *   onCancel?: CancelBehaviour, retention?: Partial<Retention>,
  * }} FalEmulatorOptions
  *   itemKey: sets each Job's `key` at submit (e.g. from the prompt); historyLagMs: how late the
- *   request history shows a start and an end (history.js, default 0); onCancel: how the app answers a
+ *   request history shows a start and an end (history.js, default 0); historyInput: the form of its
+ *   json_input (history.js, default 'as-sent'); onCancel: how the app answers a
  *   cancel while running, 'stop' (default: it ends with 499) or 'ignore' (it runs on), see queue.js;
  *   retention: how long results are kept, over DEFAULT_RETENTION.
  * @typedef {{
@@ -79,6 +81,7 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   setCancelBehaviour: (b: CancelBehaviour) => void,
  *   setRetention: (r: Partial<Retention>) => void,
  *   setHistoryLag: (ms: number) => void,
+ *   setHistoryInput: (form: InputForm) => void,
  *   lockAccount: (reason?: string) => void,
  *   unlockAccount: () => void,
  *   leftRunning: () => Job[],
@@ -102,6 +105,7 @@ async function startFalEmulator(options = {}) {
 	let cancelBehaviour = options.onCancel ?? 'stop';
 	let retention = { ...DEFAULT_RETENTION, ...options.retention };
 	let historyLagMs = options.historyLagMs ?? 0;
+	let historyInput = options.historyInput ?? 'as-sent';
 	/** @type {string | null} why the account is locked; null while it is not */
 	let lockReason = null;
 	const apiKeys = options.apiKeys ?? ['test-key'];
@@ -259,7 +263,7 @@ async function startFalEmulator(options = {}) {
 			case 'pricing':
 				return sendPricing(res, url.searchParams.getAll('endpoint_id'));
 			case 'history': {
-				const r = listRequests(url.searchParams, queue.jobs.values(), { lagMs: historyLagMs });
+				const r = listRequests(url.searchParams, queue.jobs.values(), { lagMs: historyLagMs, inputForm: historyInput });
 				return sendJson(res, r.status, r.body);
 			}
 		}
@@ -322,6 +326,9 @@ async function startFalEmulator(options = {}) {
 		setHistoryLag: (ms) => {
 			historyLagMs = ms;
 		},
+		setHistoryInput: (form) => {
+			historyInput = form;
+		},
 		lockAccount: (reason = EXHAUSTED_BALANCE) => {
 			lockReason = reason;
 		},
@@ -340,11 +347,12 @@ async function startFalEmulator(options = {}) {
 			webhooks.abort();
 			requests.length = 0;
 			routeCounts = {};
-			// The app's cancel behaviour, the retention and the history lag return to the start options
+			// The app's cancel behaviour, the retention and the history's lag and input form return to the start options
 			// and the account is unlocked; latency and concurrency stay as set.
 			cancelBehaviour = options.onCancel ?? 'stop';
 			retention = { ...DEFAULT_RETENTION, ...options.retention };
 			historyLagMs = options.historyLagMs ?? 0;
+			historyInput = options.historyInput ?? 'as-sent';
 			lockReason = null;
 			connections = 0;
 			cancelRequests.length = 0;
