@@ -11,17 +11,17 @@ type TimingModule = typeof import('../../../nodes/OpenRouterAudio/transport/timi
 
 /** The built package's timing module (dist/), as the node under test sees it. */
 export const builtTiming = (): TimingModule =>
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	require(join(repoRoot, 'dist', 'nodes', 'OpenRouterAudio', 'transport', 'timing.js')) as TimingModule;
 
-/** Sets `overrides` for the test file's executions; the previous waits come back after its last test. */
+/**
+ * Sets `overrides` for the test file's executions, from its first test; the previous waits come back after its
+ * last. Returns the waits the file's executions take.
+ */
 export function useNodeTiming(overrides: Partial<Timing>): Readonly<Timing> {
 	let restore: (() => void) | undefined;
 	beforeAll(() => {
 		restore = builtTiming().setTiming(overrides);
 	});
 	afterAll(() => restore?.());
-	return { ...builtTimingDefaults(), ...overrides };
+	return { ...builtTiming().PRODUCTION_TIMING, ...overrides };
 }
-
-const builtTimingDefaults = (): Readonly<Timing> => builtTiming().PRODUCTION_TIMING;
