@@ -3,7 +3,7 @@ import { sleep } from 'n8n-workflow';
 import { JobMayExist, lostAnswer } from '../errors/jobFailure';
 import { stableJson } from '../lib/stableJson';
 import { FalRequestFailed } from '../transport/attempts';
-import { HistoryRefused, listRequestsSince, type HistoryEntry } from '../transport/history';
+import { HistoryRefused, listRequestsSince, MAX_LISTED, type HistoryEntry } from '../transport/history';
 import { AUDIO_REQUEST_DEFAULTS, AUDIO_REQUEST_FIELDS, submitJob, type AudioRequest } from '../transport/queue';
 import type { FalSession } from '../transport/session';
 
@@ -148,7 +148,7 @@ const candidatesText = (ids: string[]) =>
 /** A rule says any job of the lost submit would be listed by now: no job exists, unless a listed one may be it. */
 function concludeNone(rule: 'deadline' | 'later-started', blocking: Blocking): Reconciled {
 	if (blocking.candidates.length > 0) return { unresolved: candidatesText(blocking.candidates), candidates: blocking.candidates };
-	if (!blocking.complete) return { unresolved: "fal's request history lists more requests since this submit than the node reads (1000)", candidates: [] };
+	if (!blocking.complete) return { unresolved: `fal's request history lists more requests since this submit than the node reads (${MAX_LISTED})`, candidates: [] };
 	return { none: rule };
 }
 

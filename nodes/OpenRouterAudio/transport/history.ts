@@ -37,6 +37,9 @@ export class HistoryRefused extends Error {
 
 const HISTORY_URL = 'https://api.fal.ai/v1/models/requests/by-endpoint';
 const MAX_PAGES = 10;
+const PAGE_SIZE = 100;
+/** The most requests one search reads (listRequestsSince). */
+export const MAX_LISTED = MAX_PAGES * PAGE_SIZE;
 
 interface Page {
 	items: HistoryEntry[];
@@ -63,14 +66,14 @@ export interface Listing {
 }
 
 /**
- * The endpoint's started requests sent since `since`, with their inputs and outputs (up to 1000, running ones
+ * The endpoint's started requests sent since `since`, with their inputs and outputs (up to MAX_LISTED, running ones
  * and the latest ends first). Throws what the session's fetch throws, or an Error with fal's status.
  */
 export async function listRequestsSince(session: FalSession, since: Date, signal: AbortSignal): Promise<Listing> {
 	const entries: HistoryEntry[] = [];
 	let cursor: string | null = null;
 	for (let page = 0; page < MAX_PAGES; page++) {
-		const query = new URLSearchParams({ endpoint_id: ENDPOINT_ID, start: since.toISOString(), expand: 'payloads', limit: '100' });
+		const query = new URLSearchParams({ endpoint_id: ENDPOINT_ID, start: since.toISOString(), expand: 'payloads', limit: String(PAGE_SIZE) });
 		if (cursor) query.set('cursor', cursor);
 		const body = await readPage(session, query, signal);
 		entries.push(...body.items);

@@ -102,3 +102,16 @@ test.each([
 	expect(own.map((job) => job.requestId)).toEqual([item.json.requestId]);
 	expect(emulator().billed().filter((job) => job.requestId !== foreign)).toHaveLength(1);
 }, 60_000);
+
+test('a history longer than the node reads blocks "no job" too: the item fails and never submits again', async () => {
+	// Every page says there is more: the node reads 10 pages of 100 and cannot see the rest of the window.
+	emulator().fault({ route: 'history', status: 200, body: { items: [], next_cursor: 'Mg==', has_more: true }, times: Infinity });
+	emulator().fault({ route: 'submit', drop: true });
+	const result = await runWorkflow({ ...triggerThen(params({ maxQueueWait: 2 }), items(1)), timeoutMs: 60_000 });
+	const error = result.error(NODE_NAME);
+	expect(error?.message).toBe('fal may have created a job for this item, but its answer to the submit was lost [item 0]');
+	expect(error?.description).toContain("fal's request history lists more requests since this submit than the node reads (1000)");
+	expect(nodeSubmits(0)).toHaveLength(1);
+	expect(emulator().jobs.size).toBe(0);
+	expect(emulator().requests.filter((req) => req.route === 'history').length % 10).toBe(0);
+}, 60_000);
