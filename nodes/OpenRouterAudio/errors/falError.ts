@@ -19,14 +19,35 @@ const FIELD_LABELS: Record<string, string> = {
 
 type Described = { message: string; description: string };
 
-function describeValidation(error: ValidationError): Described {
-	const lines = error.fieldErrors.map((field) => {
+interface FieldError {
+	loc: unknown[];
+	msg: string;
+}
+
+const isFieldError = (field: unknown): field is FieldError =>
+	!!field && typeof field === 'object' && Array.isArray((field as FieldError).loc) && typeof (field as FieldError).msg === 'string';
+
+/**
+ * The field errors of fal's validation body (fal.ai/docs/documentation/model-apis/request-errors): `detail` is a
+ * list of `{ loc, msg, type }`, or one message about the whole body. undefined when the body has neither shape.
+ * Read from the body, never from the status: an error built from a history entry's 422 is a plain ApiError, and
+ * a 422 body need not have this shape.
+ */
+function fieldErrorsOf(error: ApiError<unknown>): FieldError[] | undefined {
+	const detail = (error.body as { detail?: unknown } | null | undefined)?.detail;
+	if (error instanceof ValidationError && typeof detail === 'string') return [{ loc: ['body'], msg: detail }];
+	if (Array.isArray(detail) && detail.length > 0 && detail.every(isFieldError)) return detail;
+	return undefined;
+}
+
+function describeValidation(fieldErrors: FieldError[]): Described {
+	const lines = fieldErrors.map((field) => {
 		const name = String(field.loc[field.loc.length - 1] ?? 'body');
 		// A whole-body complaint (fal's plain-text detail) has no field to name.
 		return name === 'body' ? field.msg : `${FIELD_LABELS[name] ?? name}: ${field.msg}`;
 	});
 	return {
-		message: `fal rejected the input: ${lines[0] ?? error.message}`,
+		message: `fal rejected the input: ${lines[0]}`,
 		description: `${lines.join('\n')}\nCorrect the field${lines.length > 1 ? 's' : ''} above and run the node again.`,
 	};
 }
@@ -73,7 +94,8 @@ function describeApiError(error: ApiError<unknown>, kind: RequestKind | undefine
 	const status = error.status;
 	const said = falDetail(error.body);
 	const detail = said ?? error.message;
-	if (error instanceof ValidationError || status === 422) return describeValidation(error as ValidationError);
+	const fieldErrors = fieldErrorsOf(error);
+	if (fieldErrors) return describeValidation(fieldErrors);
 	if (status === 401) {
 		return {
 			message: 'fal refused the API key',

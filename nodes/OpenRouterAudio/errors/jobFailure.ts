@@ -163,13 +163,12 @@ function stopError(node: INode, itemIndex: number, stop: NonNullable<StopCause>,
 
 function mayExistError(node: INode, itemIndex: number, error: JobMayExist) {
 	const since = new Date(error.sentAt).toISOString();
-	const candidates = error.candidates.length ? ` Matching request IDs: ${error.candidates.join(', ')}.` : '';
+	const look = error.candidates.length
+		? `Candidate request IDs: ${error.candidates.join(', ')}. Fetch each with the "Get Job" operation (its Request ID) and compare its answer, or its input in the fal dashboard (${DASHBOARD_REQUESTS}) where fal kept it: the one that is this item's is its job. Run the item again only if none of them is.`
+		: `Look for a request to ${ENDPOINT_ID} sent at or after ${since} in the fal dashboard (${DASHBOARD_REQUESTS}); fetch its answer with the "Get Job" operation and its request ID, or cancel it there. Run the item again only if there is none.`;
 	return new NodeOperationError(node, forItem('fal may have created a job for this item, but its answer to the submit was lost', itemIndex), {
 		itemIndex,
-		description:
-			`${error.lost}. The node did not submit again, so as not to pay twice, and ${error.reason}.${candidates} ` +
-			`Look for a request to ${ENDPOINT_ID} sent at or after ${since} in the fal dashboard (${DASHBOARD_REQUESTS}); ` +
-			'fetch its answer with the "Get Job" operation and its request ID, or cancel it there. Or run the item again if there is none.',
+		description: `${error.lost}. The node did not submit again, so as not to pay twice, and ${error.reason}. ${look}`,
 	});
 }
 

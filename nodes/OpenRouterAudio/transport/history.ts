@@ -12,6 +12,11 @@ export interface HistoryEntry {
 	started_at?: string | null;
 	ended_at?: string | null;
 	status_code?: number | null;
+	/**
+	 * The request's input as fal stored it. fal's docs do not say in which form: the body as sent, or as the app's
+	 * validated model dumps it (every field, defaults filled in). null or absent when fal stored no payloads
+	 * (`X-Fal-Store-IO: 0`, or deleted: fal.ai/docs/documentation/model-apis/inference/payloads).
+	 */
 	json_input?: unknown;
 	json_output?: unknown;
 }
@@ -32,6 +37,9 @@ export class HistoryRefused extends Error {
 
 const HISTORY_URL = 'https://api.fal.ai/v1/models/requests/by-endpoint';
 const MAX_PAGES = 10;
+const PAGE_SIZE = 100;
+/** The most requests one search reads (listRequestsSince). */
+export const MAX_LISTED = MAX_PAGES * PAGE_SIZE;
 
 interface Page {
 	items: HistoryEntry[];
@@ -51,22 +59,28 @@ async function readPage(session: FalSession, query: URLSearchParams, signal: Abo
 	return { ...body, items: body.items };
 }
 
+/** What one search of the history found: `complete` is false when more was listed than the node reads. */
+export interface Listing {
+	entries: HistoryEntry[];
+	complete: boolean;
+}
+
 /**
- * The endpoint's started requests sent since `since`, with their inputs and outputs (up to 1000, running ones
+ * The endpoint's started requests sent since `since`, with their inputs and outputs (up to MAX_LISTED, running ones
  * and the latest ends first). Throws what the session's fetch throws, or an Error with fal's status.
  */
-export async function listRequestsSince(session: FalSession, since: Date, signal: AbortSignal): Promise<HistoryEntry[]> {
+export async function listRequestsSince(session: FalSession, since: Date, signal: AbortSignal): Promise<Listing> {
 	const entries: HistoryEntry[] = [];
 	let cursor: string | null = null;
 	for (let page = 0; page < MAX_PAGES; page++) {
-		const query = new URLSearchParams({ endpoint_id: ENDPOINT_ID, start: since.toISOString(), expand: 'payloads', limit: '100' });
+		const query = new URLSearchParams({ endpoint_id: ENDPOINT_ID, start: since.toISOString(), expand: 'payloads', limit: String(PAGE_SIZE) });
 		if (cursor) query.set('cursor', cursor);
 		const body = await readPage(session, query, signal);
 		entries.push(...body.items);
-		if (!body.has_more || !body.next_cursor) return entries;
+		if (!body.has_more || !body.next_cursor) return { entries, complete: true };
 		cursor = body.next_cursor;
 	}
-	return entries;
+	return { entries, complete: false };
 }
 
 /** One request by its ID (fal searches the last 90 days for it), or undefined when fal lists none. */

@@ -16,6 +16,22 @@ export interface AudioRequest {
 	max_tokens?: number;
 }
 
+/**
+ * What the endpoint takes for each optional field left out: its documented default (fal's model page and
+ * OpenAPI schema for openrouter/router/audio: `reasoning` false, `temperature` 1), null where none is
+ * documented. The app may keep an input in this filled-in form (its validated model), for example in the
+ * request history (job/reconcile.ts), so a field the node did not send may come back with this value.
+ */
+export const AUDIO_REQUEST_DEFAULTS: Readonly<Required<{ [K in Exclude<keyof AudioRequest, 'audio_url' | 'prompt' | 'model'>]: AudioRequest[K] | null }>> = Object.freeze({
+	system_prompt: null,
+	reasoning: false,
+	temperature: 1,
+	max_tokens: null,
+});
+
+/** Every field of the endpoint's input, in its schema's order. */
+export const AUDIO_REQUEST_FIELDS: readonly (keyof AudioRequest)[] = ['audio_url', 'prompt', 'system_prompt', 'model', 'reasoning', 'temperature', 'max_tokens'];
+
 export interface SubmitOptions {
 	/** fal posts the result here when the job is done. */
 	webhookUrl?: string;
@@ -104,7 +120,8 @@ export async function fetchResult(session: FalSession, requestId: string, signal
 	if (output === undefined || output === null) throw new ResultUnavailable(requestId, entry, problem);
 	const status = entry!.status_code ?? 200;
 	if (status >= 200 && status < 300) return { data: output, requestId };
-	// The app's error, as the result route would have answered it.
+	// The app's error with its status and body, as the result route answered it. A plain ApiError: what kind of
+	// error it is (a validation error, say) is read from its body by whoever describes it (errors/falError.ts).
 	throw new ApiError({ message: `HTTP ${status}`, status, body: output, requestId });
 }
 

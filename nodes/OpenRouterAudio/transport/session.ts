@@ -4,6 +4,7 @@ import { Redactor } from '../lib/redact';
 import { anySignal } from '../lib/signals';
 import { attemptingFetch, DEFAULT_RETRY, type AttemptContext, type RetryPolicy } from './attempts';
 import { createFalClient, type FalClient } from './client';
+import { currentTiming, type Timing } from './timing';
 
 export interface FalSession {
 	/** Kept only to call fal's platform API (the request history), which the client lacks. */
@@ -22,6 +23,8 @@ export interface FalSession {
 	 * them, and reads from them how far fal's queue has moved (job/reconcile.ts).
 	 */
 	owned: Map<string, number>;
+	/** The fixed waits this execution allows for fal's behaviour (timing.ts), read once when it starts. */
+	timing: Readonly<Timing>;
 	/** The same session for one item: its retry policy, its stop signal and the time it has left. */
 	forItem(context: ItemTransportContext): FalSession;
 	/**
@@ -55,6 +58,7 @@ export const keyRedactor = (apiKey: string) => new Redactor([`Key ${apiKey}`, ap
 export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSignal?: AbortSignal): FalSession {
 	const owned = new Map<string, number>();
 	const redactor = keyRedactor(apiKey);
+	const timing = currentTiming();
 	const janitor = createFalClient({
 		credentials: apiKey,
 		fetch: attemptingFetch(baseFetch, { policy: CANCEL_POLICY, signal: new AbortController().signal, remainingMs: () => CANCEL_BUDGET_MS, redactor }),
@@ -74,6 +78,7 @@ export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSign
 			clientFor: (extra) => createFalClient({ credentials: apiKey, fetch: attemptingFetch(baseFetch, attempts(extra)) }),
 			fetch: attemptingFetch(baseFetch, attempts()),
 			owned,
+			timing,
 			forItem: (itemContext) => build(itemContext, keepsRequestData),
 			keepsRequestData,
 			withRequestData: (keep) => build(context, keep),

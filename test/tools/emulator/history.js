@@ -28,10 +28,51 @@
  * - a bad parameter is a FastAPI-style 422 { detail: [{ loc, msg, type }] };
  * - a request whose payloads fal did not store (X-Fal-Store-IO: 0) or deleted (fal.ai/docs/documentation/model-apis/inference/payloads)
  *   is listed without json_input and json_output, also with expand=payloads.
+ *
+ * The form of json_input is not documented (the by-endpoint schema names the field, not its form; the payloads
+ * page, fal.ai/docs/documentation/model-apis/inference/payloads, says fal stores "the inputs" or, with
+ * `X-Fal-Store-IO: 0` or once deleted, none). So it is an option, `inputForm` (InputForm below): the body as
+ * sent (default), normalised as the app's validated model dumps it, its keys reordered, or absent.
  */
 const { ENDPOINT_ID } = require('./pricing');
 
 /** @typedef {import('./queue').Job} Job */
+
+/**
+ * @typedef {'as-sent' | 'normalised' | 'reordered' | 'absent'} InputForm
+ *   how the history shows a request's json_input: 'as-sent' the body the client sent; 'normalised' as the
+ *   app's validated model dumps it (every field of the endpoint's schema in its order, defaults filled in,
+ *   unknown fields dropped); 'reordered' the body's keys in reverse order; 'absent' no payloads stored
+ *   (json_input and json_output null)
+ */
+
+/**
+ * The endpoint's input model, in its schema's order, with the default of each optional field: fal's page for
+ * openrouter/router/audio documents `reasoning` false and `temperature` 1; the others have none (null).
+ * @type {[string, unknown][]}
+ */
+const INPUT_MODEL = [
+	['audio_url', null],
+	['prompt', null],
+	['system_prompt', null],
+	['model', null],
+	['reasoning', false],
+	['temperature', 1],
+	['max_tokens', null],
+];
+
+/**
+ * @param {InputForm} form
+ * @param {unknown} input the body as sent
+ */
+function inputAs(form, input) {
+	if (form === 'absent' || input === undefined) return null;
+	if (!input || typeof input !== 'object' || Array.isArray(input)) return input;
+	const body = /** @type {Record<string, unknown>} */ (input);
+	if (form === 'reordered') return Object.fromEntries(Object.entries(body).reverse());
+	if (form === 'normalised') return Object.fromEntries(INPUT_MODEL.map(([field, fallback]) => [field, body[field] ?? fallback]));
+	return body;
+}
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -63,8 +104,9 @@ function statusClass(s) {
 /**
  * @param {Shown} s
  * @param {boolean} payloads
+ * @param {InputForm} form
  */
-function itemOf({ job, startedAt, endedAt, result }, payloads) {
+function itemOf({ job, startedAt, endedAt, result }, payloads, form) {
 	/** @type {Record<string, unknown>} */
 	const item = {
 		request_id: job.requestId,
@@ -78,8 +120,8 @@ function itemOf({ job, startedAt, endedAt, result }, payloads) {
 	// A request submitted with X-Fal-Store-IO: 0, or whose payloads were deleted, is listed without payloads
 	// (fal.ai/docs/documentation/model-apis/inference/payloads).
 	if (payloads && job.storeIo && job.payloadsDeletedAt === null) {
-		item.json_input = job.input ?? null;
-		item.json_output = result?.body ?? null;
+		item.json_input = inputAs(form, job.input);
+		item.json_output = form === 'absent' ? null : result?.body ?? null;
 	}
 	return item;
 }
@@ -93,7 +135,7 @@ const invalid = (loc, msg) => ({ status: 422, body: { detail: [{ loc: ['query', 
 /**
  * @param {URLSearchParams} q
  * @param {Iterable<Job>} jobs
- * @param {{ lagMs?: number, now?: number }} [o]
+ * @param {{ lagMs?: number, now?: number, inputForm?: InputForm }} [o]
  * @returns {{ status: number, body: unknown }}
  */
 function listRequests(q, jobs, o = {}) {
@@ -137,7 +179,7 @@ function listRequests(q, jobs, o = {}) {
 	const endOf = (/** @type {Shown} */ s) => s.endedAt ?? Infinity;
 	const durationOf = (/** @type {Shown} */ s) => (s.endedAt ?? now) - s.startedAt;
 	matching.sort(q.get('sort_by') === 'duration' ? (a, b) => durationOf(b) - durationOf(a) : (a, b) => Math.sign(endOf(b) - endOf(a)) || 0);
-	const items = matching.slice((page - 1) * limit, page * limit).map((s) => itemOf(s, payloads));
+	const items = matching.slice((page - 1) * limit, page * limit).map((s) => itemOf(s, payloads, o.inputForm ?? 'as-sent'));
 	const hasMore = matching.length > page * limit;
 	return {
 		status: 200,

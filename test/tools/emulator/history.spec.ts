@@ -163,3 +163,50 @@ describe('what the history lists', () => {
 		]);
 	}, 20_000);
 });
+
+describe('the form of json_input (fal does not document it: an option)', () => {
+	const sent = input('forms', { temperature: 0.5 });
+
+	async function listedInput() {
+		const { emu, fal } = ctx;
+		await fal.queue.submit(ENDPOINT_ID, { input: sent });
+		await until(() => emu.leftRunning().length === 0);
+		const [item] = (await history({ endpoint_id: ENDPOINT_ID, expand: 'payloads' })).body.items;
+		return item;
+	}
+
+	it('as sent, by default: the body, keys in the order sent', async () => {
+		const item = await listedInput();
+		expect(JSON.stringify(item.json_input)).toBe(JSON.stringify(sent));
+		expect(item.json_output).toEqual(expect.objectContaining({ output: expect.any(String) }));
+	});
+
+	it('normalised: every field of the model in its order, defaults filled in', async () => {
+		ctx.emu.setHistoryInput('normalised');
+		const item = await listedInput();
+		expect(Object.entries(item.json_input)).toEqual([
+			['audio_url', sent.audio_url],
+			['prompt', 'forms'],
+			['system_prompt', null],
+			['model', sent.model],
+			['reasoning', false],
+			['temperature', 0.5],
+			['max_tokens', null],
+		]);
+	});
+
+	it('reordered: the same fields, keys in another order', async () => {
+		ctx.emu.setHistoryInput('reordered');
+		const item = await listedInput();
+		expect(item.json_input).toEqual(sent);
+		expect(Object.keys(item.json_input)).toEqual(Object.keys(sent).reverse());
+	});
+
+	it('absent: the request is listed without payloads; reset() returns to the start option', async () => {
+		ctx.emu.setHistoryInput('absent');
+		const item = await listedInput();
+		expect(item).toEqual(expect.objectContaining({ status_code: 200, json_input: null, json_output: null }));
+		ctx.emu.reset();
+		expect(JSON.stringify((await listedInput()).json_input)).toBe(JSON.stringify(sent));
+	});
+});

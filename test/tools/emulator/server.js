@@ -50,15 +50,17 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  * @typedef {import('./queue').Retention} Retention
  * @typedef {import('./faults').StreamCut} StreamCut
  * @typedef {import('./storage').Upload} Upload
+ * @typedef {import('./history').InputForm} InputForm
  * @typedef {{
  *   latencyMs?: number, concurrency?: number, apiKeys?: string[], seed?: number,
  *   respondWith?: RespondWith, jobLatency?: (input: any, index: number) => number,
- *   itemKey?: (input: any) => string | undefined, historyLagMs?: number,
+ *   itemKey?: (input: any) => string | undefined, historyLagMs?: number, historyInput?: InputForm,
  *   onCancel?: CancelBehaviour, retention?: Partial<Retention>, adminKeys?: string[],
  *   jobCost?: import('./pricing').JobCost,
  * }} FalEmulatorOptions
  *   itemKey: sets each Job's `key` at submit (e.g. from the prompt); historyLagMs: how late the
- *   request history shows a start and an end (history.js, default 0); onCancel: how the app answers a
+ *   request history shows a start and an end (history.js, default 0); historyInput: the form of its
+ *   json_input (history.js, default 'as-sent'); onCancel: how the app answers a
  *   cancel while running, 'stop' (default: it ends with 499) or 'ignore' (it runs on), see queue.js;
  *   retention: how long results are kept, over DEFAULT_RETENTION; adminKeys: admin API keys (default
  *   ['admin-key']), valid wherever a key is and the only ones that may delete a request's payloads;
@@ -85,6 +87,7 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   setRetention: (r: Partial<Retention>) => void,
  *   setHistoryLag: (ms: number) => void,
  *   setJobCost: (fn: import('./pricing').JobCost | undefined) => void,
+ *   setHistoryInput: (form: InputForm) => void,
  *   lockAccount: (reason?: string) => void,
  *   unlockAccount: () => void,
  *   leftRunning: () => Job[],
@@ -109,6 +112,7 @@ async function startFalEmulator(options = {}) {
 	let cancelBehaviour = options.onCancel ?? 'stop';
 	let retention = { ...DEFAULT_RETENTION, ...options.retention };
 	let historyLagMs = options.historyLagMs ?? 0;
+	let historyInput = options.historyInput ?? 'as-sent';
 	/** @type {string | null} why the account is locked; null while it is not */
 	let lockReason = null;
 	const adminKeys = options.adminKeys ?? ['admin-key'];
@@ -274,7 +278,7 @@ async function startFalEmulator(options = {}) {
 			case 'delete-payloads':
 				return deletePayloads(res, headers, info.requestId ?? '');
 			case 'history': {
-				const r = listRequests(url.searchParams, queue.jobs.values(), { lagMs: historyLagMs });
+				const r = listRequests(url.searchParams, queue.jobs.values(), { lagMs: historyLagMs, inputForm: historyInput });
 				return sendJson(res, r.status, r.body);
 			}
 		}
@@ -358,6 +362,9 @@ async function startFalEmulator(options = {}) {
 			historyLagMs = ms;
 		},
 		setJobCost: (fn) => pricing.set(fn),
+		setHistoryInput: (form) => {
+			historyInput = form;
+		},
 		lockAccount: (reason = EXHAUSTED_BALANCE) => {
 			lockReason = reason;
 		},
@@ -377,12 +384,14 @@ async function startFalEmulator(options = {}) {
 			webhooks.abort();
 			requests.length = 0;
 			routeCounts = {};
-			// The app's cancel behaviour, the retention, the history lag and the job cost return to the start options
+			// The app's cancel behaviour, the retention, the history's lag and input form and the job cost return to
+			// the start options
 			// and the account is unlocked; latency and concurrency stay as set.
 			cancelBehaviour = options.onCancel ?? 'stop';
 			retention = { ...DEFAULT_RETENTION, ...options.retention };
 			historyLagMs = options.historyLagMs ?? 0;
 			pricing.set(options.jobCost);
+			historyInput = options.historyInput ?? 'as-sent';
 			lockReason = null;
 			connections = 0;
 			cancelRequests.length = 0;

@@ -28,6 +28,17 @@ describe('toNodeError', () => {
 		expect((error as NodeApiError).httpCode).toBe('422');
 	});
 
+	test('a 422 is classified by its type and body, never by its status', () => {
+		// A plain ApiError (one built from a request history entry) with fal's validation body reads as a rejection.
+		const listed = new ApiError({ message: 'HTTP 422', status: 422, body: { detail: [{ loc: ['body', 'prompt'], msg: 'Field required', type: 'missing' }] } });
+		expect(toNodeError(node, listed, 0).message).toBe('fal rejected the input: "Prompt": Field required (HTTP 422 from fal) [item 0]');
+		// Without that body it is fal's error as it is, not a crash reading field errors that are not there.
+		for (const body of [undefined, { detail: { reason: 'codec' } }, { detail: [] }, { message: 'Unprocessable' }]) {
+			const error = toNodeError(node, new ApiError({ message: 'HTTP 422', status: 422, body }), 0);
+			expect(error.message).toMatch(/^fal returned an error: .+ \(HTTP 422 from fal\) \[item 0\]$/);
+		}
+	});
+
 	test('500 keeps fal\'s own message', () => {
 		const error = toNodeError(node, new ApiError({ message: 'Internal', status: 500, body: { detail: 'model crashed' } }), 1);
 		expect(error.message).toBe('fal failed to process the request: model crashed (HTTP 500 from fal) [item 1]');
