@@ -63,8 +63,6 @@ const NEXT: Record<LifecycleState, LifecycleState[]> = {
 	cancelled: [],
 };
 
-/** How long a submit already on the wire may still take after its item was stopped: its answer names the job to cancel. */
-const SUBMIT_GRACE_MS = 10_000;
 /** Reconciling a lost submit when neither limit bounds it ("Max Queue Wait" and "Timeout" both 0). */
 const RECONCILE_CAP_MS = 60 * 60 * 1000;
 
@@ -90,7 +88,7 @@ export class JobLifecycle {
 		private readonly limits: TimeLimits,
 		private readonly policy: RetryPolicy,
 	) {
-		this.clock = new ItemClock(limits);
+		this.clock = new ItemClock(limits, run.session.waits.queueWaitGraceMs);
 		this.clock.enter('active');
 		this.signal = anySignal(run.stop, run.cancelSignal, this.clock.signal)!;
 		this.session = run.session.forItem({ policy, signal: this.signal, remainingMs: () => this.clock.remainingMs() });
@@ -143,7 +141,8 @@ export class JobLifecycle {
 	/** uploaded → submitted: waits for a dispatch slot, submits once, reconciles an uncertain submit. */
 	async submit(input: AudioRequest, webhookUrl?: string): Promise<string> {
 		await this.takeSlot();
-		const grace = graceAfter(this.signal, SUBMIT_GRACE_MS);
+		// A submit already on the wire when the item stops may still name the job to cancel.
+		const grace = graceAfter(this.signal, this.session.waits.submitGraceMs);
 		const submitting = submitNeverTwice({
 			session: this.session,
 			input,

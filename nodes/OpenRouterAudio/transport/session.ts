@@ -3,6 +3,7 @@
 import { anySignal } from '../lib/signals';
 import { attemptingFetch, DEFAULT_RETRY, type AttemptContext, type RetryPolicy } from './attempts';
 import { createFalClient, type FalClient } from './client';
+import { WAITS, type Waits } from './waits';
 
 export interface FalSession {
 	/** Kept only to scrub it from error messages and to call fal's platform API. */
@@ -21,6 +22,8 @@ export interface FalSession {
 	 * them, and reads from them how far fal's queue has moved (job/reconcile.ts).
 	 */
 	owned: Map<string, number>;
+	/** The fixed times this execution waits on fal (waits.ts). */
+	waits: Readonly<Waits>;
 	/** The same session for one item: its retry policy, its stop signal and the time it has left. */
 	forItem(context: ItemTransportContext): FalSession;
 }
@@ -35,14 +38,16 @@ export interface ItemTransportContext {
 const baseFetch: typeof fetch = async (input, init) => await fetch(input, init);
 
 const CANCEL_POLICY: RetryPolicy = { ...DEFAULT_RETRY, maxRetries: 2 };
-const CANCEL_BUDGET_MS = 15_000;
 
-/** One session per execution, from the credential; never the global `fal`, never environment variables. */
-export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSignal?: AbortSignal): FalSession {
+/**
+ * One session per execution, from the credential; never the global `fal`, never environment variables. Its
+ * waits are WAITS as they are when the execution starts.
+ */
+export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSignal?: AbortSignal, waits: Waits = { ...WAITS }): FalSession {
 	const owned = new Map<string, number>();
 	const janitor = createFalClient({
 		credentials: apiKey,
-		fetch: attemptingFetch(baseFetch, { policy: CANCEL_POLICY, signal: new AbortController().signal, remainingMs: () => CANCEL_BUDGET_MS }),
+		fetch: attemptingFetch(baseFetch, { policy: CANCEL_POLICY, signal: new AbortController().signal, remainingMs: () => waits.cancelBudgetMs }),
 	});
 	const build = (context: ItemTransportContext): FalSession => {
 		const signal = anySignal(cancelSignal, context.signal)!;
@@ -58,6 +63,7 @@ export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSign
 			clientFor: (extra) => createFalClient({ credentials: apiKey, fetch: attemptingFetch(baseFetch, attempts(extra)) }),
 			fetch: attemptingFetch(baseFetch, attempts()),
 			owned,
+			waits,
 			forItem: build,
 		};
 	};
