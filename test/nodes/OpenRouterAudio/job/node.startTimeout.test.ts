@@ -2,7 +2,7 @@ import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../to
 
 // "Max Queue Wait" is fal's start timeout: every submit carries it, and fal ends a job no runner started in
 // time, unstarted and unbilled, whatever became of the node (a lost Stop, a dead worker).
-const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, latencyMs: 6000 });
+const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, latencyMs: 4000 });
 const AUDIO = 'https://audio.example/a.mp3';
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ p: `Item ${i}` }));
 const submits = () => emulator().requests.filter((request) => request.route === 'submit');
@@ -25,7 +25,7 @@ test.each([1, 0.5])('Max Queue Wait %s is refused before anything is sent: fal t
 });
 
 test('a job fal ends unstarted at its start timeout fails its item saying so, nothing billed, nothing resubmitted or cancelled', async () => {
-	// fal runs one job at a time: the second waits 6 s in the queue, past its 2 s.
+	// fal runs one job at a time: the second waits 4 s in the queue, past its 2 s.
 	emulator().setConcurrency(1);
 	const result = await runWorkflow(
 		triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: '={{ $json.p }}', options: { maxQueueWait: 2, concurrency: 2 } }, items(2), {
