@@ -70,15 +70,8 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	const job = new JobLifecycle(run, params, params.retry);
 	return await job.execute(async () => {
 		// A retry of the node (Retry On Fail) returns the job an earlier try submitted, as it was then.
-		const requestId =
-			(await job.reuse(new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params, webhookUrl)))) ??
-			(await job.submit(
-				{
-					audio_url: await job.upload(async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal)),
-					...params.request,
-				},
-				webhookUrl,
-			));
+		const memory = new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params, webhookUrl));
+		const requestId = await job.start(memory, async (session, signal) => await resolveAudioUrl(ctx, session, itemIndex, params, signal), params.request, webhookUrl);
 		const json = { requestId, status: 'IN_QUEUE', model: params.request.model };
 		return withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } });
 	});
