@@ -9,7 +9,7 @@ export { node } from './node-stub';
 export { createNodeTypes, TEST_BINARY_TYPE, TEST_TRIGGER_TYPE, TestBinary, TestNodeTypes, TestTrigger, testNodeTypes, type BinaryFileSpec, type NodeTypeMap } from './nodes';
 export { runWorkflow, type RunWorkflowOptions, type WorkflowRunResult } from './run';
 export { S3_BUCKET, startS3Server, useS3Server, type S3Server, type S3StoredObject } from './s3';
-export { defaultAnswer, FIXTURES, submittedBodies, useFalEmulator } from './useFalEmulator';
+export { AUDIO, defaultAnswer, FIXTURES, submittedBodies, useFalEmulator } from './useFalEmulator';
 export * from './workflow';
 export { useLoggedLines, visibleText } from './visible';
 export { useWaits } from './waits';

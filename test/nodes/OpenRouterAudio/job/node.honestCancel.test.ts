@@ -1,4 +1,4 @@
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useWaits } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useWaits, AUDIO } from '../../../tools/harness';
 
 // fal only passes a cancel on to a running job; the app decides (fal.ai/docs/inference-api/queue/cancel). The
 // item says what fal answered and what it then saw, and delivers a paid answer rather than throw it away.
@@ -9,7 +9,6 @@ const emulator = useFalEmulator({
 });
 // The item watches a job it asked to cancel for 5 s here (30 s in production): long enough for the 4 s job to end.
 const waits = useWaits({ lateAnswerMs: 5000 });
-const AUDIO = 'https://audio.example/a.mp3';
 const run = (prompt: string, timeout: number) =>
 	runWorkflow({ ...triggerThen({ audioUrl: AUDIO, task: 'custom', prompt, options: { timeout } }), timeoutMs: 90_000 });
 const onlyJob = () => [...emulator().jobs.values()][0];

@@ -1,12 +1,11 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useWaits } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useWaits, AUDIO } from '../../../tools/harness';
 
 // Guarantee 3: waiting survives the network. Each job runs 1.5 s, so the faults hit it mid-job; status is
 // polled every 200 to 500 ms here (1 to 5 s in production), so a wait carried by polling fits in the job.
 const emulator = useFalEmulator({ latencyMs: 1500 });
 useWaits({ pollFirstMs: 200, pollMaxMs: 500 });
-const AUDIO = 'https://audio.example/a.mp3';
 
 async function runOne(options: INodeParameters = {}) {
 	const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, options: { maxRetries: 1, ...options } }));
@@ -17,8 +16,8 @@ async function runOne(options: INodeParameters = {}) {
 	expect(emulator().cancelRequests).toEqual([]);
 	return result;
 }
-const streams = () => emulator().requests.filter((r) => r.route === 'stream').length;
-const statusPolls = () => emulator().requests.filter((r) => r.route === 'status').length;
+const streams = () => emulator().requestsTo('stream').length;
+const statusPolls = () => emulator().requestsTo('status').length;
 
 test('a status stream that closes early is reopened, more often than Max Retries', async () => {
 	const cut = emulator().fault({ route: 'stream', cut: { afterEvents: 1, how: 'end' }, times: 3 });
@@ -66,5 +65,5 @@ test('a result whose answer is lost or cut is fetched again', async () => {
 	const truncated = emulator().fault({ route: 'result', after: 'truncate' });
 	await runOne({ maxRetries: 2 });
 	expect([dropped.hits, truncated.hits]).toEqual([1, 1]);
-	expect(emulator().requests.filter((r) => r.route === 'result')).toHaveLength(3);
+	expect(emulator().requestsTo('result')).toHaveLength(3);
 });
