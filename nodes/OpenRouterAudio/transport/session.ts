@@ -34,7 +34,8 @@ export interface ItemTransportContext {
 	remainingMs?: () => number;
 }
 
-// Looked up at call time: tests route fal's hosts by replacing the global fetch (test/tools/emulator/route.js).
+// Looked up at each call, not captured when this module loads: a fetch the host process installs later (a proxy,
+// instrumentation, a router to another fal host) is the one used.
 const baseFetch: typeof fetch = async (input, init) => await fetch(input, init);
 
 const CANCEL_POLICY: RetryPolicy = { ...DEFAULT_RETRY, maxRetries: 2 };
