@@ -1,7 +1,7 @@
-import { TimeLimitReached } from '../errors/jobFailure';
 import type { TimeLimits } from '../fields/options';
 import { TIMER_CANCELLED } from '../lib/signals';
 import { sleepLong } from '../lib/timers';
+import { TimeLimitReached } from '../outcome/stopCause';
 
 /** What the item's time is spent on: its own work and the running job, fal's queue, or neither. */
 export type Phase = 'active' | 'queued' | 'paused';

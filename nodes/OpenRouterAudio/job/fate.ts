@@ -1,8 +1,8 @@
 // After a failed item's job was asked to cancel, the item may go on watching it a little: fal only passes a cancel
 // on to a running job and its app may run on to a normal, billed answer (fal.ai/docs/inference-api/queue/cancel),
 // which is then delivered rather than thrown away.
-import type { JobFate, SeenAs } from '../errors/jobFailure';
 import { anySignal } from '../lib/signals';
+import type { JobFate, SeenAs } from '../outcome/jobFate';
 import type { RetryPolicy } from '../transport/attempts';
 import { ApiError, type Result } from '../transport/client';
 import { cancelJob, fetchResult } from '../transport/queue';

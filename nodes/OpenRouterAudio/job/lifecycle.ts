@@ -1,17 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { reportStatus, type JobSlot, type JobSlots } from '../dispatch/slots';
-import {
-	answerExists,
-	describeFailure,
-	JobMayExist,
-	TimeLimitReached,
-	type JobFate,
-	type SeenAs,
-	type StopCause,
-} from '../errors/jobFailure';
+import { describeFailure, JobMayExist } from '../errors/jobFailure';
 import type { TimeLimits } from '../fields/options';
 import { anySignal, graceAfter, untilAborted } from '../lib/signals';
+import { answerExists, type JobFate, type SeenAs } from '../outcome/jobFate';
+import { TimeLimitReached, type StopCause } from '../outcome/stopCause';
 import type { RetryPolicy } from '../transport/attempts';
 import type { QueueStatus, Result } from '../transport/client';
 import { endedUnstarted, fetchJobStatus, fetchResult, type AudioRequest, type JobStatus } from '../transport/queue';

@@ -3,7 +3,7 @@ import { getEventListeners } from 'node:events';
 
 import type { ItemRun } from '../../../../nodes/OpenRouterAudio/job/lifecycle';
 import type { JobSlot, JobSlots } from '../../../../nodes/OpenRouterAudio/dispatch/slots';
-import { TimeLimitReached } from '../../../../nodes/OpenRouterAudio/errors/jobFailure';
+import { TimeLimitReached } from '../../../../nodes/OpenRouterAudio/outcome/stopCause';
 import { ItemClock } from '../../../../nodes/OpenRouterAudio/job/clock';
 import { JobLifecycle } from '../../../../nodes/OpenRouterAudio/job/lifecycle';
 import { createFalSession } from '../../../../nodes/OpenRouterAudio/transport/session';
