@@ -142,15 +142,16 @@ describe('concurrency, timeouts and cancellation', () => {
 	});
 
 	test('an item that times out during its upload stops the upload too', async () => {
-		// fal storage answers the upload request only after 3 s; the item may take 1 s.
-		emulator().fault({ route: 'initiate', delayMs: 3000 });
+		// fal storage answers the upload request only after 2 s; the item may take 1 s.
+		const slow = emulator().fault({ route: 'initiate', delayMs: 2000 });
 		const result = await runWorkflow({
 			binaryMode: 'filesystem',
 			...triggerThen({ audioSource: 'binary', options: { timeout: 1 } }, [{}], { binaryFiles: [{ path: `${FIXTURES}/speech.wav` }] }),
 		});
 		expect(result.error(NODE_NAME)?.message).toBe('The request to fal did not finish within the "Timeout (Seconds)" limit of 1 second [item 0]');
 		// Had the upload gone on in the background, its bytes would reach fal once the slow answer came.
-		await new Promise((resolve) => setTimeout(resolve, 3500));
+		await new Promise((resolve) => setTimeout(resolve, 2500));
+		expect(slow.hits).toBe(1);
 		expect(emulator().requests.map((request) => request.route)).toEqual(['initiate']);
 		expect(emulator().uploads.size).toBe(0);
 	});
