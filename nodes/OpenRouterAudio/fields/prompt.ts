@@ -10,20 +10,22 @@ const promptDescription = 'What the model should do with the audio';
 
 export type Task = 'transcribe' | 'summarize' | 'translate' | 'custom';
 
-/** The Prompt field of one task: the tasks' Prompt fields differ only in their default and help text. */
-function promptField(task: Task, text: { default: string; description: string; placeholder?: string }): INodeProperties {
-	return {
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
-		default: text.default,
-		...(text.placeholder !== undefined && { placeholder: text.placeholder }),
-		description: text.description,
-		displayOptions: { show: { task: [task] } },
-	};
-}
+/** What the four Prompt fields share (one per task, so each task starts from its own prompt). */
+const PROMPT: INodeProperties = {
+	displayName: 'Prompt',
+	name: 'prompt',
+	type: 'string',
+	typeOptions: { rows: 4 },
+	required: true,
+	default: '',
+};
+
+/** The Prompt field of one task: the four differ only in their default and help text. */
+const promptField = (task: Task, text: Pick<INodeProperties, 'default' | 'description' | 'placeholder'>): INodeProperties => ({
+	...PROMPT,
+	...text,
+	displayOptions: { show: { task: [task] } },
+});
 
 export const taskFields: INodeProperties[] = [
 	{
