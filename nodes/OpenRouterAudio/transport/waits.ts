@@ -1,8 +1,7 @@
 // The fixed times the node waits on fal, each with its reason, in one place. The router's session copies them
 // when it is created (`session.waits`), and whatever waits reads them there, so one execution sees one set. A
-// process that embeds the node may set other values on WAITS before an execution starts (the tests shorten
-// them, from outside, through the same path: test/tools/harness/waits.ts); n8n never does, so these are what
-// users get.
+// process that embeds the node may set other values on WAITS before an execution starts; n8n never does, so
+// these are what users get.
 
 export interface Waits {
 	/**
