@@ -72,7 +72,7 @@ test('long-audio example: Submit hands fal the execution resume URL; Get Job rea
 	const submitted = await runWorkflow(triggerThen(submit.parameters, [{ audioUrl: 'https://audio.example/long.mp3' }]));
 	const [item] = submitted.items(NODE_NAME);
 	expect(item.json.status).toBe('IN_QUEUE');
-	const submitRequest = emulator().requests.find((request) => request.route === 'submit');
+	const submitRequest = emulator().requestsTo('submit')[0];
 	// n8n 2.x signs resume URLs; the signature must survive as part of fal's webhook URL.
 	expect(submitRequest?.query.fal_webhook).toMatch(
 		new RegExp(`^http://localhost:5678/webhook-waiting/${submitted.executionId}\\?signature=[0-9a-f]{64}$`),

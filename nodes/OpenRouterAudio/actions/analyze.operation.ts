@@ -231,11 +231,8 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	};
 	return await job.execute(async () => {
 		// A retry of the node (Retry On Fail) takes over the job an earlier try gave this item.
-		const reused = await job.reuse(new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params)));
-		if (!reused) {
-			const audioUrl = await job.upload(async (session, signal) => (audio = await resolveAudio(ctx, session, itemIndex, params, signal)).url);
-			await job.submit({ audio_url: audioUrl, ...request });
-		}
+		const memory = new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params));
+		await job.start(memory, async (session, signal) => (audio = await resolveAudio(ctx, session, itemIndex, params, signal)).url, request);
 		await job.waitForCompletion();
 		return await deliver(await job.result());
 	}, deliver);

@@ -71,15 +71,13 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	let audio: ResolvedAudio | undefined;
 	return await job.execute(async () => {
 		// A retry of the node (Retry On Fail) returns the job an earlier try submitted, as it was then.
-		const requestId =
-			(await job.reuse(new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params, webhookUrl)))) ??
-			(await job.submit(
-				{
-					audio_url: await job.upload(async (session, signal) => (audio = await resolveAudio(ctx, session, itemIndex, params, signal)).url),
-					...params.request,
-				},
-				webhookUrl,
-			));
+		const memory = new RememberedItem(ctx, itemIndex, requestFingerprint(ctx, itemIndex, params, webhookUrl));
+		const requestId = await job.start(
+			memory,
+			async (session, signal) => (audio = await resolveAudio(ctx, session, itemIndex, params, signal)).url,
+			params.request,
+			webhookUrl,
+		);
 		const json = { requestId, status: 'IN_QUEUE', model: params.request.model, ...audioExpiry(audio) };
 		return withBinary(ctx, itemIndex, params.keepBinary, { json, pairedItem: { item: itemIndex } });
 	});

@@ -1,9 +1,11 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { answerExists, type JobFate } from '../outcome/jobFate';
+import { TimeLimitReached, type StopCause } from '../outcome/stopCause';
 import type { FalRequestFailed } from '../transport/attempts';
 import { ENDPOINT_ID } from '../transport/client';
-import { endedUnstarted, type CancelAnswer } from '../transport/queue';
+import { endedUnstarted } from '../transport/queue';
 import { toNodeError } from './falError';
 import { forItem } from './itemError';
 
@@ -27,18 +29,6 @@ export class JobMayExist extends Error {
 	}
 }
 
-/** Which limit an item ran out of: "Timeout (Seconds)" or "Max Queue Wait (Seconds)". */
-export class TimeLimitReached extends Error {
-	override name = 'TimeLimitReached';
-
-	constructor(
-		readonly limit: 'timeout' | 'queueWait',
-		readonly limitMs: number,
-	) {
-		super(limit === 'timeout' ? 'The item ran out of its "Timeout (Seconds)"' : 'The job waited past "Max Queue Wait (Seconds)"');
-	}
-}
-
 /** What was lost of a submit fal may have acted on, for the JobMayExist message. */
 export function lostAnswer(error: FalRequestFailed): string {
 	const { type, status, code, host } = error.info;
@@ -46,46 +36,6 @@ export function lostAnswer(error: FalRequestFailed): string {
 	if (type === 'unreadable') return `fal accepted the submit, but its answer could not be read (HTTP ${status}, ${host})`;
 	return `The connection to fal (${host}) broke after the submit was sent${code ? ` (${code})` : ''}`;
 }
-
-export type StopCause = TimeLimitReached | 'user' | 'sibling' | undefined;
-
-/** Where the job was when the item cancelled it, from the last status fal reported. */
-export type SeenAs = 'queued' | 'running' | 'unseen';
-
-/** What became of the item's fal job, as far as fal told the node. */
-export type JobFate =
-	/** No job was created. */
-	| { kind: 'none' }
-	/** A job exists and the item left it alone (Get Job watches a job it did not submit). */
-	| { kind: 'held' }
-	/** fal completed it: its answer (or the app's error) exists and is billed. */
-	| { kind: 'completed' }
-	/** A submit's answer was lost and the item stopped before fal's history told whether it created a job. */
-	| { kind: 'mayExist'; since: number }
-	/** fal's start timeout ("Max Queue Wait") passed before a runner started it: it never ran, nothing is billed. */
-	| { kind: 'endedUnstarted' }
-	/**
-	 * The item asked fal to cancel it. `ended` is what the item then saw of a job that was not known to wait in
-	 * the queue: it stopped, it ran on to its end anyway, or it was still running when the item stopped watching.
-	 */
-	| { kind: 'cancel'; answer: CancelAnswer; seenAs: SeenAs; ended?: 'stopped' | 'completed' | 'running' };
-
-/** The job may still run (and be billed) at fal, or its answer exists: a retry takes it over instead of paying anew. */
-export function jobOutlivesItem(fate: JobFate): boolean {
-	switch (fate.kind) {
-		case 'completed':
-			return true;
-		case 'cancel':
-			if (fate.answer === 'completed' || fate.answer === 'failed') return true;
-			return fate.answer === 'requested' && fate.seenAs !== 'queued' && fate.ended !== 'stopped';
-		default:
-			return false;
-	}
-}
-
-/** fal's answer is paid for and can still be fetched. */
-export const answerExists = (fate: JobFate) =>
-	fate.kind === 'completed' || (fate.kind === 'cancel' && (fate.answer === 'completed' || fate.ended === 'completed'));
 
 const seconds = (ms: number) => `${ms / 1000} second${ms === 1000 ? '' : 's'}`;
 const getJobHint = (id: string) => `Its answer can still be fetched with the "Get Job" operation and request ID ${id}.`;

@@ -10,6 +10,23 @@ const promptDescription = 'What the model should do with the audio';
 
 export type Task = 'transcribe' | 'summarize' | 'translate' | 'custom';
 
+/** What the four Prompt fields share (one per task, so each task starts from its own prompt). */
+const PROMPT: INodeProperties = {
+	displayName: 'Prompt',
+	name: 'prompt',
+	type: 'string',
+	typeOptions: { rows: 4 },
+	required: true,
+	default: '',
+};
+
+/** The Prompt field of one task: the four differ only in their default and help text. */
+const promptField = (task: Task, text: Pick<INodeProperties, 'default' | 'description' | 'placeholder'>): INodeProperties => ({
+	...PROMPT,
+	...text,
+	displayOptions: { show: { task: [task] } },
+});
+
 export const taskFields: INodeProperties[] = [
 	{
 		displayName: 'Task',
@@ -48,49 +65,26 @@ export const taskFields: INodeProperties[] = [
 		required: true,
 		default: 'English',
 		placeholder: 'e.g. German',
+		description: 'The language to translate the speech into, by name',
 		displayOptions: { show: { task: ['translate'] } },
 	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
+	promptField('transcribe', {
 		default: 'Transcribe this audio verbatim.',
 		description: `${promptDescription}. Speaker labels and timestamps (for the Segments output, the JSON shape) are added to it when enabled.`,
-		displayOptions: { show: { task: ['transcribe'] } },
-	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
+	}),
+	promptField('summarize', {
 		default: 'Summarize this audio: a short paragraph, then the key points as a list.',
 		description: promptDescription,
-		displayOptions: { show: { task: ['summarize'] } },
-	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
+	}),
+	promptField('translate', {
 		default: 'Translate the speech in this audio.',
 		description: `${promptDescription}. The target language is added to it.`,
-		displayOptions: { show: { task: ['translate'] } },
-	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		required: true,
+	}),
+	promptField('custom', {
 		default: '',
 		placeholder: 'e.g. Who is speaking, and what do they agree on?',
 		description: `${promptDescription}, e.g. a question about it`,
-		displayOptions: { show: { task: ['custom'] } },
-	},
+	}),
 ];
 
 export interface PromptChoices {

@@ -1,17 +1,10 @@
-import { TimeLimitReached } from '../errors/jobFailure';
 import type { TimeLimits } from '../fields/options';
 import { TIMER_CANCELLED } from '../lib/signals';
 import { sleepLong } from '../lib/timers';
+import { TimeLimitReached } from '../outcome/stopCause';
 
 /** What the item's time is spent on: its own work and the running job, fal's queue, or neither. */
 export type Phase = 'active' | 'queued' | 'paused';
-
-/**
- * fal itself ends a job that waited past "Max Queue Wait" (its start timeout, sent with the submit). The node's
- * own watch fires this much later, only for the case where fal's word never arrives: it then cancels the job,
- * which fal removes from its queue unbilled.
- */
-const QUEUE_WAIT_GRACE_MS = 30_000;
 
 /**
  * An item's two time budgets. "Timeout" is spent while the item works (upload, submit, result) and while its
@@ -26,7 +19,11 @@ export class ItemClock {
 	private readonly used: Record<Phase, number> = { active: 0, queued: 0, paused: 0 };
 	private disarm = () => {};
 
-	constructor(private readonly limits: TimeLimits) {}
+	/** `queueWaitGraceMs`: how long after "Max Queue Wait" the node's own watch fires (transport/waits.ts). */
+	constructor(
+		private readonly limits: TimeLimits,
+		private readonly queueWaitGraceMs: number,
+	) {}
 
 	get signal(): AbortSignal {
 		return this.controller.signal;
@@ -54,7 +51,7 @@ export class ItemClock {
 
 	private limitOf(phase: Phase): number {
 		if (phase === 'active') return this.limits.timeoutMs;
-		if (phase === 'queued') return this.limits.queueWaitMs && this.limits.queueWaitMs + QUEUE_WAIT_GRACE_MS;
+		if (phase === 'queued') return this.limits.queueWaitMs && this.limits.queueWaitMs + this.queueWaitGraceMs;
 		return 0;
 	}
 

@@ -1,19 +1,13 @@
 // After a failed item's job was asked to cancel, the item may go on watching it a little: fal only passes a cancel
 // on to a running job and its app may run on to a normal, billed answer (fal.ai/docs/inference-api/queue/cancel),
 // which is then delivered rather than thrown away.
-import type { JobFate, SeenAs } from '../errors/jobFailure';
 import { anySignal } from '../lib/signals';
+import type { JobFate, SeenAs } from '../outcome/jobFate';
 import type { RetryPolicy } from '../transport/attempts';
 import { ApiError, type Result } from '../transport/client';
 import { cancelJob, fetchResult } from '../transport/queue';
 import type { FalSession } from '../transport/session';
 import { waitUntilCompleted } from './wait';
-
-/**
- * How long an item whose time ran out goes on watching a running job it asked fal to cancel (an app may ignore
- * the cancel and run on to a billed answer, which is then delivered), and fetching an answer that completed.
- */
-export const LATE_ANSWER_MS = 30_000;
 
 /** A job watched after its item stopped: the execution's session, and the signals that still end the watch. */
 export interface LateWatch {
@@ -24,9 +18,11 @@ export interface LateWatch {
 	stops: Array<AbortSignal | undefined>;
 }
 
+/** The watch lasts the session's `lateAnswerMs` at most (transport/waits.ts). */
 function watching(watch: LateWatch) {
-	const signal = anySignal(AbortSignal.timeout(LATE_ANSWER_MS), ...watch.stops)!;
-	return { signal, session: watch.session.forItem({ policy: watch.policy, signal, remainingMs: () => LATE_ANSWER_MS }) };
+	const { lateAnswerMs } = watch.session.waits;
+	const signal = anySignal(AbortSignal.timeout(lateAnswerMs), ...watch.stops)!;
+	return { signal, session: watch.session.forItem({ policy: watch.policy, signal, remainingMs: () => lateAnswerMs }) };
 }
 
 /** How a running job ends after its cancel was passed on: stopped, ran on to an answer (kept), or still running. */
@@ -55,7 +51,7 @@ export async function lateAnswer(watch: LateWatch): Promise<Result<unknown> | un
 
 /**
  * Asks fal to cancel the job and says what it answered. A running job (or one whose status was never heard) that
- * fal passed the cancel on to is watched to its end when `watchIfRunning`, for LATE_ANSWER_MS at most.
+ * fal passed the cancel on to is watched to its end when `watchIfRunning`, for the session's `lateAnswerMs` at most.
  */
 export async function cancel(watch: LateWatch, seenAs: SeenAs, watchIfRunning: boolean): Promise<{ fate: JobFate; answer?: Result<unknown> }> {
 	const answer = await cancelJob(watch.session, watch.requestId);

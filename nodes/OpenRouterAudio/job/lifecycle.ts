@@ -2,19 +2,13 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { reportedCost } from '../answer/answer';
 import { reportStatus, type JobSlot, type JobSlots } from '../dispatch/slots';
-import {
-	answerExists,
-	describeFailure,
-	JobMayExist,
-	TimeLimitReached,
-	type JobFate,
-	type SeenAs,
-	type StopCause,
-} from '../errors/jobFailure';
+import { describeFailure, JobMayExist } from '../errors/jobFailure';
 import type { TimeLimits } from '../fields/options';
 import { anySignal, graceAfter, untilAborted } from '../lib/signals';
 import { ItemSpend } from '../money/execution';
 import type { SpendLedger } from '../money/ledger';
+import { answerExists, type JobFate, type SeenAs } from '../outcome/jobFate';
+import { TimeLimitReached, type StopCause } from '../outcome/stopCause';
 import type { RetryPolicy } from '../transport/attempts';
 import type { QueueStatus, Result } from '../transport/client';
 import { endedUnstarted, fetchJobStatus, fetchResult, type AudioRequest, type JobStatus } from '../transport/queue';
@@ -39,11 +33,30 @@ export interface ItemRun {
 	spend: SpendLedger;
 }
 
+/** Where an item's job is; NEXT says where it may go from each. */
+export type LifecycleState = 'prepared' | 'uploaded' | 'submitted' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+const NEXT: Record<LifecycleState, LifecycleState[]> = {
+	prepared: ['uploaded', 'submitted', 'completed', 'failed'],
+	uploaded: ['submitted', 'failed'],
+	submitted: ['running', 'completed', 'failed', 'cancelled'],
+	running: ['completed', 'failed', 'cancelled'],
+	completed: ['failed'],
+	failed: [],
+	cancelled: [],
+};
+
+/** Reconciling a lost submit when neither limit bounds it ("Max Queue Wait" and "Timeout" both 0). */
+const RECONCILE_CAP_MS = 60 * 60 * 1000;
+
 /**
  * One item's fal job, from its input to its answer:
  *
  *   prepared → uploaded → submitted → running → completed
+ *   prepared → submitted | completed  (a job taken over: Get Job's, or an earlier try's under Retry On Fail)
  *        any state → failed | cancelled
+ *
+ * Every change of `state` goes through `to()`, which refuses one NEXT does not allow.
  *
  * The guarantees every operation relies on:
  * - at most one job per item: a submit is repeated only where fal certainly did not create the job
@@ -56,25 +69,8 @@ export interface ItemRun {
  * - a paid answer is not thrown away: a job that completed as its item's time ran out is delivered, and one
  *   that completed otherwise keeps its request ID in the item's error, so Get Job can fetch it.
  */
-export type LifecycleState = 'prepared' | 'uploaded' | 'submitted' | 'running' | 'completed' | 'failed' | 'cancelled';
-
-const NEXT: Record<LifecycleState, LifecycleState[]> = {
-	prepared: ['uploaded', 'failed'],
-	uploaded: ['submitted', 'failed'],
-	submitted: ['running', 'completed', 'failed', 'cancelled'],
-	running: ['completed', 'failed', 'cancelled'],
-	completed: ['failed'],
-	failed: [],
-	cancelled: [],
-};
-
-/** How long a submit already on the wire may still take after its item was stopped: its answer names the job to cancel. */
-const SUBMIT_GRACE_MS = 10_000;
-/** Reconciling a lost submit when neither limit bounds it ("Max Queue Wait" and "Timeout" both 0). */
-const RECONCILE_CAP_MS = 60 * 60 * 1000;
-
 export class JobLifecycle {
-	state: LifecycleState = 'prepared';
+	private current: LifecycleState = 'prepared';
 	requestId: string | undefined;
 	/** Aborts on a Stop, a failed sibling item, or the item's time limit. */
 	readonly signal: AbortSignal;
@@ -97,7 +93,7 @@ export class JobLifecycle {
 		private readonly limits: TimeLimits,
 		private readonly policy: RetryPolicy,
 	) {
-		this.clock = new ItemClock(limits);
+		this.clock = new ItemClock(limits, run.session.waits.queueWaitGraceMs);
 		this.cost = new ItemSpend(run.spend, run.ctx.getNode(), run.itemIndex);
 		this.clock.enter('active');
 		this.signal = anySignal(run.stop, run.cancelSignal, this.clock.signal)!;
@@ -108,15 +104,36 @@ export class JobLifecycle {
 	static attach(run: ItemRun, requestId: string, policy: RetryPolicy): JobLifecycle {
 		const job = new JobLifecycle(run, { timeoutMs: 0, queueWaitMs: 0 }, policy);
 		job.requestId = requestId;
-		job.state = 'submitted';
+		job.to('submitted');
 		return job;
 	}
 
+	get state(): LifecycleState {
+		return this.current;
+	}
+
+	/** The one place `state` changes. */
 	private to(next: LifecycleState): void {
-		if (this.state === next) return;
-		if (!NEXT[this.state].includes(next)) throw new Error(`Job lifecycle: ${this.state} cannot become ${next}`);
-		this.state = next;
+		if (this.current === next) return;
+		if (!NEXT[this.current].includes(next)) throw new Error(`Job lifecycle: ${this.current} cannot become ${next}`);
+		this.current = next;
 		if (next === 'completed') this.memory?.completed(this.requestId!);
+	}
+
+	/**
+	 * The item's job: the one an earlier try of the node gave this item (Retry On Fail, see `reuse`), else its audio
+	 * resolved (`audio`, which may upload a binary file) and a new job submitted. Returns the job's request ID.
+	 */
+	async start(
+		memory: RememberedItem,
+		audio: (session: FalSession, signal: AbortSignal) => Promise<string>,
+		request: Omit<AudioRequest, 'audio_url'>,
+		webhookUrl?: string,
+	): Promise<string> {
+		const reused = await this.reuse(memory);
+		if (reused) return reused;
+		const audioUrl = await this.upload(audio);
+		return await this.submit({ audio_url: audioUrl, ...request }, webhookUrl);
 	}
 
 	/**
@@ -125,7 +142,7 @@ export class JobLifecycle {
 	 * one's answer is read again; either way nothing is uploaded or paid anew. Returns that job's request ID,
 	 * or undefined when the item goes on to upload and submit.
 	 */
-	async reuse(memory: RememberedItem): Promise<string | undefined> {
+	private async reuse(memory: RememberedItem): Promise<string | undefined> {
 		this.memory = memory;
 		const known = memory.recall();
 		if (!known) return undefined;
@@ -133,10 +150,10 @@ export class JobLifecycle {
 		this.session.owned.set(known.requestId, 0);
 		this.submitting = Promise.resolve(known.requestId); // ours: cancelled if the item fails
 		if (known.completed) {
-			this.state = 'completed';
+			this.to('completed');
 			return known.requestId;
 		}
-		this.state = 'submitted';
+		this.to('submitted');
 		this.cost.adopted();
 		await this.takeSlot();
 		return known.requestId;
@@ -155,7 +172,8 @@ export class JobLifecycle {
 		this.clock.enter('paused');
 		await this.cost.admit(this.signal);
 		await this.takeSlot();
-		const grace = graceAfter(this.signal, SUBMIT_GRACE_MS);
+		// A submit already on the wire when the item stops may still name the job to cancel.
+		const grace = graceAfter(this.signal, this.session.waits.submitGraceMs);
 		const submitting = submitNeverTwice({
 			session: this.session,
 			input,
@@ -278,12 +296,13 @@ export class JobLifecycle {
 		const stop = this.stopCause();
 		let lost: JobMayExist | undefined;
 		if (!this.requestId && this.submitting) {
+			// A submit that was still on the wire when the item stopped: its job exists, and is cancelled below.
 			const requestId = await this.submitting.catch((reason: unknown) => void (lost = reason instanceof JobMayExist ? reason : undefined));
-			if (requestId) this.requestId = requestId;
+			if (requestId) this.submitted(requestId);
 		}
 		this.fate = lost ? { kind: 'mayExist', since: lost.sentAt } : await this.settle(error, stop, canDeliver);
 		const confirmed = this.fate.kind === 'cancel' && this.fate.answer === 'requested' && (this.fate.seenAs === 'queued' || this.fate.ended === 'stopped');
-		this.state = confirmed ? 'cancelled' : 'failed';
+		this.to(confirmed ? 'cancelled' : 'failed');
 		this.memory?.failed(this.fate);
 		const { ctx, itemIndex } = this.run;
 		return describeFailure(ctx.getNode(), itemIndex, {

@@ -100,17 +100,17 @@ export function identify(entry: HistoryEntry, lost: LostSubmit, owned: ReadonlyM
  * `until` (ms epoch) passes.
  */
 export async function reconcile(session: FalSession, lost: LostSubmit, signal: AbortSignal, until: number): Promise<Reconciled> {
-	const timing = session.timing;
+	const waits = session.waits;
 	// Requests this execution sent after the loss, and when a history answer first listed each (rule b): by then
 	// it had started, and a job of the lost submit before it.
 	const laterListedAt = new Map<string, number>();
-	const deadlinePassedAt = lost.startTimeoutMs > 0 ? lost.lostAt + lost.startTimeoutMs + timing.historyLagMs : Infinity;
+	const deadlinePassedAt = lost.startTimeoutMs > 0 ? lost.lostAt + lost.startTimeoutMs + waits.historyLagMs : Infinity;
 	let problem = '';
 	let blocking: Blocking = { candidates: [], complete: true };
-	let delay = timing.historyRetryFirstMs;
+	let delay = waits.historyRetryFirstMs;
 	for (;;) {
 		const askedAt = Date.now();
-		const listed = await listRequestsSince(session, new Date(lost.sentAt - timing.historySkewMs), signal).then(
+		const listed = await listRequestsSince(session, new Date(lost.sentAt - waits.historySkewMs), signal).then(
 			(listing) => ({ listing }),
 			(error: unknown) => ({ error }),
 		);
@@ -127,12 +127,12 @@ export async function reconcile(session: FalSession, lost: LostSubmit, signal: A
 			// Otherwise read again: the history may answer on the next try.
 			if (listed.error instanceof HistoryRefused && listed.error.final) return unresolved(problem, blocking);
 		}
-		const nextRule = Math.min(deadlinePassedAt, ...[...laterListedAt.values()].map((at) => at + timing.historyLagMs));
+		const nextRule = Math.min(deadlinePassedAt, ...[...laterListedAt.values()].map((at) => at + waits.historyLagMs));
 		const wait = Math.max(0, Math.min(delay, nextRule - Date.now()));
 		// Past the start deadline only a reading that fails keeps the search going: it ends soon after.
-		if (Date.now() + wait > Math.min(until, deadlinePassedAt + timing.historyRetryMaxMs)) return unresolved(problem, blocking);
+		if (Date.now() + wait > Math.min(until, deadlinePassedAt + waits.historyRetryMaxMs)) return unresolved(problem, blocking);
 		await sleep(wait, signal);
-		delay = Math.min(delay * 2, timing.historyRetryMaxMs);
+		delay = Math.min(delay * 2, waits.historyRetryMaxMs);
 	}
 }
 
@@ -170,7 +170,7 @@ function judge(
 	{ askedAt, answeredAt }: { askedAt: number; answeredAt: number },
 	laterListedAt: Map<string, number>,
 ): Reading {
-	const skewMs = session.timing.historySkewMs;
+	const skewMs = session.waits.historySkewMs;
 	const judged = entries.map((entry) => ({ entry, identity: identify(entry, lost, session.owned, skewMs) }));
 	const mine = judged.filter(({ identity }) => identity === 'mine').map(({ entry }) => entry.request_id);
 	const unknown = judged.filter(({ identity }) => identity === 'unknown').map(({ entry }) => entry.request_id);
@@ -188,7 +188,7 @@ function judge(
 			laterListedAt.set(entry.request_id, answeredAt);
 		}
 	}
-	const lag = session.timing.historyLagMs;
+	const lag = session.waits.historyLagMs;
 	const laterStarted = [...laterListedAt.values()].some((firstSeen) => askedAt >= firstSeen + lag);
 	return laterStarted ? { unknown, rule: 'later-started' } : { unknown };
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { jobOutlivesItem, type JobFate } from '../errors/jobFailure';
 import type { JobParams } from '../fields/job';
 import { ExpiringMap } from '../lib/expiringMap';
 import { stableJson } from '../lib/stableJson';
+import { jobOutlivesItem, type JobFate } from '../outcome/jobFate';
 
 // n8n's "Retry On Fail" runs the node again, with every input item, in the same process and execution. So
 // that a retry does not pay twice, each item's fal job is remembered here by execution, node and item, with

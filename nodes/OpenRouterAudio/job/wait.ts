@@ -6,16 +6,10 @@ import type { QueueStatus } from '../transport/client';
 import { fetchStatus, openStatusStream } from '../transport/queue';
 import type { FalSession } from '../transport/session';
 
-/**
- * A status stream that sends nothing for this long is treated as stalled and reopened: a reopened stream
- * starts with the job's current status, so a quiet but healthy job only costs one short request.
- */
-const STREAM_INACTIVITY_MS = 30_000;
+// How long a quiet stream is trusted and how polls are spaced: the session's waits (transport/waits.ts).
 /** After this many streams in a row that ended, broke or stalled without news, status is polled instead. */
 const STREAM_FAILURES_BEFORE_POLLING = 2;
-/** Polling: first delay, growth, ceiling; after POLLS_BEFORE_STREAM polls the stream is tried again. */
-const POLL_FIRST_MS = 1000;
-const POLL_MAX_MS = 5000;
+/** After this many polls the stream is tried again. */
 const POLLS_BEFORE_STREAM = 10;
 
 type StreamOutcome = { completed: true } | { completed: false; news: boolean };
@@ -28,7 +22,7 @@ async function watchStream(
 ): Promise<StreamOutcome> {
 	const stream = await openStatusStream(session, requestId);
 	let news = false;
-	const idle = inactivity(STREAM_INACTIVITY_MS);
+	const idle = inactivity(session.waits.streamInactivityMs);
 	stream.on('data', (status: QueueStatus) => {
 		idle.touch();
 		if (onStatus(status)) news = true;
@@ -85,7 +79,8 @@ export async function waitUntilCompleted(
 			await sleep(250 * (failures + 1), signal);
 			continue;
 		}
-		let delay = POLL_FIRST_MS;
+		const { pollFirstMs, pollMaxMs } = session.waits;
+		let delay = pollFirstMs;
 		for (let poll = 0; poll < POLLS_BEFORE_STREAM; poll++) {
 			const polled = await fetchStatus(session, requestId, signal).then(
 				(status) => ({ status }),
@@ -100,7 +95,7 @@ export async function waitUntilCompleted(
 				throw polled.error;
 			}
 			await sleep(delay, signal);
-			delay = Math.min(POLL_MAX_MS, Math.round(delay * 1.5));
+			delay = Math.min(pollMaxMs, Math.round(delay * 1.5));
 		}
 		failures = 0;
 	}

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
-import type { JobFate } from '../errors/jobFailure';
+import type { JobFate } from '../outcome/jobFate';
 import { ExpiringMap } from '../lib/expiringMap';
 import { mayBeBilled, SpendLedger } from './ledger';
 import { limitReachedError } from './report';

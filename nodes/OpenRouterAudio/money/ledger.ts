@@ -1,4 +1,4 @@
-import type { JobFate } from '../errors/jobFailure';
+import type { JobFate } from '../outcome/jobFate';
 import { WaitQueue } from '../lib/waitQueue';
 
 // What one execution's jobs of one node cost, and the gate "Max Cost per Execution" puts before every new job.

@@ -22,7 +22,22 @@ export type CutScan =
 	/** The answer ends inside its JSON. `list` is absent when it ends before the list began. */
 	| { cut: true; list?: KeptList };
 
+/** What may come next in the JSON. */
 type Expect = 'value' | 'valueOrEnd' | 'key' | 'keyOrEnd' | 'colon' | 'commaOrEnd';
+
+/** A token, by its first character: punctuation, a string, or a number or literal. */
+type Kind = '{' | '[' | '}' | ']' | ',' | ':' | 'string' | 'scalar';
+
+const ACCEPTS: Record<Expect, ReadonlySet<Kind>> = {
+	value: new Set(['{', '[', 'string', 'scalar']),
+	valueOrEnd: new Set(['{', '[', 'string', 'scalar', ']']),
+	key: new Set(['string']),
+	keyOrEnd: new Set(['string', '}']),
+	colon: new Set([':']),
+	commaOrEnd: new Set([',', '}', ']']),
+};
+
+const CLOSER = { '{': '}', '[': ']' } as const;
 
 interface Frame {
 	kind: '{' | '[';
@@ -31,13 +46,22 @@ interface Frame {
 }
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+const PUNCTUATION = new Set(['{', '[', '}', ']', ',', ':']);
 const NUMBER_CHAR = /[-+.eE0-9]/;
 const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$/;
 // A number cut anywhere: every beginning of a valid number matches.
 const NUMBER_BEGINNING = /^-?((0|[1-9][0-9]*)(\.([0-9]+([eE]([-+]?[0-9]*)?)?)?|[eE][-+]?[0-9]*)?)?$/;
+const LITERAL_CHAR = /[a-z]/;
 const LITERALS = ['true', 'false', 'null'];
 const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
 const HEX = /^[0-9a-fA-F]*$/;
+
+function kindOf(char: string): Kind | undefined {
+	if (PUNCTUATION.has(char)) return char as Kind;
+	if (char === '"') return 'string';
+	if (char === '-' || (char >= '0' && char <= '9') || LITERAL_CHAR.test(char)) return 'scalar';
+	return undefined;
+}
 
 /** Where a string token that starts at `from` (its opening quote) ends: the index after its closing quote. */
 function stringEnd(text: string, from: number): number | 'cut' | 'invalid' {
@@ -46,23 +70,153 @@ function stringEnd(text: string, from: number): number | 'cut' | 'invalid' {
 		const char = text[index];
 		if (char === '"') return index + 1;
 		if (char.charCodeAt(0) < 0x20) return 'invalid';
-		if (char === '\\') {
-			const escaped = text[index + 1];
-			if (escaped === undefined) return 'cut';
-			if (escaped === 'u') {
-				const hex = text.slice(index + 2, index + 6);
-				if (!HEX.test(hex)) return 'invalid';
-				if (hex.length < 4) return 'cut';
-				index += 6;
-				continue;
-			}
+		if (char !== '\\') {
+			index++;
+			continue;
+		}
+		const escaped = text[index + 1];
+		if (escaped === undefined) return 'cut';
+		if (escaped !== 'u') {
 			if (!ESCAPES.has(escaped)) return 'invalid';
 			index += 2;
 			continue;
 		}
-		index++;
+		const hex = text.slice(index + 2, index + 6);
+		if (!HEX.test(hex)) return 'invalid';
+		if (hex.length < 4) return 'cut';
+		index += 6;
 	}
 	return 'cut';
+}
+
+/** Where a number or literal that starts at `from` ends; one the text ends in is 'cut' if it could still become valid. */
+function scalarEnd(text: string, from: number): number | 'cut' | 'invalid' {
+	const isNumber = !LITERAL_CHAR.test(text[from]);
+	const chars = isNumber ? NUMBER_CHAR : LITERAL_CHAR;
+	let end = from;
+	while (end < text.length && chars.test(text[end])) end++;
+	const token = text.slice(from, end);
+	if (end === text.length) {
+		const beginsValid = isNumber ? NUMBER_BEGINNING.test(token) : LITERALS.some((literal) => literal.startsWith(token));
+		return beginsValid ? 'cut' : 'invalid';
+	}
+	const valid = isNumber ? NUMBER.test(token) : LITERALS.includes(token);
+	return valid ? end : 'invalid';
+}
+
+/** Where the token of `kind` that starts at `from` ends. */
+function tokenEnd(text: string, from: number, kind: Kind): number | 'cut' | 'invalid' {
+	if (kind === 'string') return stringEnd(text, from);
+	if (kind === 'scalar') return scalarEnd(text, from);
+	return from + 1;
+}
+
+function skipWhitespace(text: string, from: number): number {
+	let index = from;
+	while (index < text.length && WHITESPACE.has(text[index])) index++;
+	return index;
+}
+
+/** The scanner's state: the open brackets, what may come next, and the part of the list kept so far. */
+class JsonScan {
+	private readonly stack: Frame[] = [];
+	private expect: Expect = 'value';
+	/** The last key read in the outermost object. */
+	private key: string | undefined;
+	private listSeen = false;
+	private complete = 0;
+	// Where the kept part ends and the brackets that close it; the text is cut out once, at the end.
+	private kept: { end: number; closers: string; complete: number; closed: boolean } | undefined;
+
+	constructor(
+		private readonly text: string,
+		private readonly start: number,
+		private readonly listKeys: readonly string[],
+	) {}
+
+	/** A token of `kind` may come next: allowed here, and a closing bracket matches the open one. */
+	accepts(kind: Kind): boolean {
+		if (!ACCEPTS[this.expect].has(kind)) return false;
+		return (kind !== '}' && kind !== ']') || kind === CLOSER[this.top().kind];
+	}
+
+	/** Takes the token of `kind` from `from` to `end`. Returns true when it ended the outermost value: the JSON is whole. */
+	take(kind: Kind, from: number, end: number): boolean {
+		switch (kind) {
+			case '{':
+			case '[':
+				this.open(kind);
+				return false;
+			case '}':
+			case ']':
+				return this.close(end);
+			case ',':
+				this.expect = this.top().kind === '{' ? 'key' : 'value';
+				return false;
+			case ':':
+				this.expect = 'value';
+				return false;
+			case 'string':
+				if (this.expect !== 'key' && this.expect !== 'keyOrEnd') return this.valueEnded(end);
+				this.key = this.stack.length === 1 ? (JSON.parse(this.text.slice(from, end)) as string) : undefined;
+				this.expect = 'colon';
+				return false;
+			case 'scalar':
+				return this.valueEnded(end);
+		}
+	}
+
+	/** The answer ends here, inside its JSON: what of the list can be kept. */
+	cutOff(): CutScan {
+		const kept = this.kept;
+		if (!kept) return { cut: true };
+		return {
+			cut: true,
+			list: {
+				json: this.text.slice(this.start, kept.end) + kept.closers,
+				complete: kept.complete,
+				closed: kept.closed,
+				endsAfterList: kept.closed && this.text.slice(kept.end).trim() === '',
+			},
+		};
+	}
+
+	private top(): Frame {
+		return this.stack[this.stack.length - 1];
+	}
+
+	private open(kind: Frame['kind']): void {
+		const inRootObject = this.stack.length === 1 && this.stack[0].kind === '{';
+		const underListKey = inRootObject && this.key !== undefined && this.listKeys.includes(this.key);
+		const list = kind === '[' && !this.listSeen && (this.stack.length === 0 || underListKey);
+		if (list) this.listSeen = true;
+		this.stack.push({ kind, list });
+		this.expect = kind === '{' ? 'keyOrEnd' : 'valueOrEnd';
+	}
+
+	private close(end: number): boolean {
+		const frame = this.stack.pop()!;
+		if (frame.list) this.kept = { end, closers: this.closers(), complete: this.complete, closed: true };
+		return this.valueEnded(end);
+	}
+
+	/** A value ended just before `end`: an element of the list is complete when the list holds it. */
+	private valueEnded(end: number): boolean {
+		if (this.stack.length === 0) return true;
+		this.expect = 'commaOrEnd';
+		if (this.top().list) {
+			this.complete++;
+			this.kept = { end, closers: this.closers(), complete: this.complete, closed: false };
+		}
+		return false;
+	}
+
+	private closers(): string {
+		return this.stack
+			.map((frame) => CLOSER[frame.kind])
+			.reverse()
+			.join('');
+	}
 }
 
 /**
@@ -73,136 +227,15 @@ function stringEnd(text: string, from: number): number | 'cut' | 'invalid' {
 export function scanCutJson(text: string, listKeys: readonly string[]): CutScan {
 	const start = text.search(/[[{]/);
 	if (start < 0) return { cut: false };
-	const stack: Frame[] = [];
-	// Set in the closures below too, so not narrowed to what the loop itself assigns.
-	let expect = 'value' as Expect;
-	let key: string | undefined;
-	let listSeen = false;
-	let complete = 0;
-	// Where the kept part ends and the brackets that close it; the text is cut out once, at the end.
-	let kept: { end: number; closers: string; complete: number; closed: boolean } | undefined;
-	const cutOff = (): CutScan => ({
-		cut: true,
-		list: kept && {
-			json: text.slice(start, kept.end) + kept.closers,
-			complete: kept.complete,
-			closed: kept.closed,
-			endsAfterList: kept.closed && text.slice(kept.end).trim() === '',
-		},
-	});
-
-	const closers = () =>
-		stack
-			.map((frame) => (frame.kind === '{' ? '}' : ']'))
-			.reverse()
-			.join('');
-	// A value ended just before `end`. Returns true when it was the outermost one: the JSON is whole.
-	const valueEnded = (end: number): boolean => {
-		if (stack.length === 0) return true;
-		expect = 'commaOrEnd';
-		if (stack[stack.length - 1].list) {
-			complete++;
-			kept = { end, closers: closers(), complete, closed: false };
-		}
-		return false;
-	};
-	const open = (kind: Frame['kind']) => {
-		const inRootObject = stack.length === 1 && stack[0].kind === '{';
-		const list = kind === '[' && !listSeen && (stack.length === 0 || (inRootObject && key !== undefined && listKeys.includes(key)));
-		if (list) listSeen = true;
-		stack.push({ kind, list });
-		expect = kind === '{' ? 'keyOrEnd' : 'valueOrEnd';
-	};
-	const close = (end: number): boolean => {
-		const frame = stack.pop()!;
-		if (frame.list) kept = { end, closers: closers(), complete, closed: true };
-		return valueEnded(end);
-	};
-
-	let index = start;
-	while (index < text.length) {
-		const char = text[index];
-		if (WHITESPACE.has(char)) {
-			index++;
-			continue;
-		}
-		const top = stack[stack.length - 1];
-		switch (expect) {
-			case 'value':
-			case 'valueOrEnd': {
-				if (char === ']' && expect === 'valueOrEnd') {
-					if (close(index + 1)) return { cut: false };
-					index++;
-					break;
-				}
-				if (char === '{' || char === '[') {
-					open(char);
-					index++;
-					break;
-				}
-				if (char === '"') {
-					const end = stringEnd(text, index);
-					if (end === 'cut') return cutOff();
-					if (end === 'invalid') return { cut: false };
-					if (valueEnded(end)) return { cut: false };
-					index = end;
-					break;
-				}
-				if (char === '-' || (char >= '0' && char <= '9')) {
-					let end = index;
-					while (end < text.length && NUMBER_CHAR.test(text[end])) end++;
-					const token = text.slice(index, end);
-					if (end === text.length) return NUMBER_BEGINNING.test(token) ? cutOff() : { cut: false };
-					if (!NUMBER.test(token) || valueEnded(end)) return { cut: false };
-					index = end;
-					break;
-				}
-				if (char >= 'a' && char <= 'z') {
-					let end = index;
-					while (end < text.length && text[end] >= 'a' && text[end] <= 'z') end++;
-					const token = text.slice(index, end);
-					if (end === text.length) return LITERALS.some((literal) => literal.startsWith(token)) ? cutOff() : { cut: false };
-					if (!LITERALS.includes(token) || valueEnded(end)) return { cut: false };
-					index = end;
-					break;
-				}
-				return { cut: false };
-			}
-			case 'key':
-			case 'keyOrEnd': {
-				if (char === '}' && expect === 'keyOrEnd') {
-					if (close(index + 1)) return { cut: false };
-					index++;
-					break;
-				}
-				if (char !== '"') return { cut: false };
-				const end = stringEnd(text, index);
-				if (end === 'cut') return cutOff();
-				if (end === 'invalid') return { cut: false };
-				key = stack.length === 1 ? (JSON.parse(text.slice(index, end)) as string) : undefined;
-				expect = 'colon';
-				index = end;
-				break;
-			}
-			case 'colon':
-				if (char !== ':') return { cut: false };
-				expect = 'value';
-				index++;
-				break;
-			case 'commaOrEnd':
-				if (char === ',') {
-					expect = top.kind === '{' ? 'key' : 'value';
-					index++;
-					break;
-				}
-				if (char === (top.kind === '{' ? '}' : ']')) {
-					if (close(index + 1)) return { cut: false };
-					index++;
-					break;
-				}
-				return { cut: false };
-		}
+	const scan = new JsonScan(text, start, listKeys);
+	for (let index = start; (index = skipWhitespace(text, index)) < text.length; ) {
+		const kind = kindOf(text[index]);
+		if (kind === undefined || !scan.accepts(kind)) return { cut: false };
+		const end = tokenEnd(text, index, kind);
+		if (end === 'cut') return scan.cutOff();
+		if (end === 'invalid' || scan.take(kind, index, end)) return { cut: false };
+		index = end;
 	}
 	// The text ended with the outermost value still open.
-	return cutOff();
+	return scan.cutOff();
 }

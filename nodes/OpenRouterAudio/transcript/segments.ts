@@ -34,7 +34,10 @@ export type SegmentsResult =
 	/** `cutOff` is set when the answer ends inside its JSON; `reason` then says what else is wrong, if anything. */
 	| { ok: false; reason: string; excerpt: string; cutOff?: CutOff };
 
-/** A stable phrase of the instruction. The emulator (test/tools/emulator/segments.js) keys on the same text. */
+/**
+ * The opening both Segments instructions share, word for word: what the node sent (fal's request history, a
+ * log) shows a Segments request by it, so it changes only on purpose.
+ */
 export const SEGMENTS_MARKER = 'Answer with JSON only, in this shape: {"segments":';
 
 /** Appended to the user's prompt for the Segments output with Speaker Labels on (shown in docs/transcripts.md). */

@@ -4,7 +4,7 @@ import { Redactor } from '../lib/redact';
 import { anySignal } from '../lib/signals';
 import { attemptingFetch, DEFAULT_RETRY, type AttemptContext, type RetryPolicy } from './attempts';
 import { createFalClient, type FalClient } from './client';
-import { currentTiming, type Timing } from './timing';
+import { WAITS, type Waits } from './waits';
 
 export interface FalSession {
 	/** Kept only to call fal's platform API (the request history), which the client lacks. */
@@ -23,8 +23,8 @@ export interface FalSession {
 	 * them, and reads from them how far fal's queue has moved (job/reconcile.ts).
 	 */
 	owned: Map<string, number>;
-	/** The fixed waits this execution allows for fal's behaviour (timing.ts), read once when it starts. */
-	timing: Readonly<Timing>;
+	/** The fixed times this execution waits on fal (waits.ts). */
+	waits: Readonly<Waits>;
 	/** The same session for one item: its retry policy, its stop signal and the time it has left. */
 	forItem(context: ItemTransportContext): FalSession;
 	/**
@@ -42,11 +42,11 @@ export interface ItemTransportContext {
 	remainingMs?: () => number;
 }
 
-// Looked up at call time: tests route fal's hosts by replacing the global fetch (test/tools/emulator/route.js).
+// Looked up at each call, not captured when this module loads: a fetch the host process installs later (a proxy,
+// instrumentation, a router to another fal host) is the one used.
 const baseFetch: typeof fetch = async (input, init) => await fetch(input, init);
 
 const CANCEL_POLICY: RetryPolicy = { ...DEFAULT_RETRY, maxRetries: 2 };
-const CANCEL_BUDGET_MS = 15_000;
 
 /**
  * Removes the key from fal's answers (attempts.ts): as sent in the header, bare, and URL-encoded. `apiKey` is the
@@ -54,14 +54,16 @@ const CANCEL_BUDGET_MS = 15_000;
  */
 export const keyRedactor = (apiKey: string) => new Redactor([`Key ${apiKey}`, apiKey, encodeURIComponent(apiKey)]);
 
-/** One session per execution, from the credential; never the global `fal`, never environment variables. */
-export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSignal?: AbortSignal): FalSession {
+/**
+ * One session per execution, from the credential; never the global `fal`, never environment variables. Its
+ * waits are WAITS as they are when the execution starts.
+ */
+export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSignal?: AbortSignal, waits: Waits = { ...WAITS }): FalSession {
 	const owned = new Map<string, number>();
 	const redactor = keyRedactor(apiKey);
-	const timing = currentTiming();
 	const janitor = createFalClient({
 		credentials: apiKey,
-		fetch: attemptingFetch(baseFetch, { policy: CANCEL_POLICY, signal: new AbortController().signal, remainingMs: () => CANCEL_BUDGET_MS, redactor }),
+		fetch: attemptingFetch(baseFetch, { policy: CANCEL_POLICY, signal: new AbortController().signal, remainingMs: () => waits.cancelBudgetMs, redactor }),
 	});
 	const build = (context: ItemTransportContext, keepsRequestData = true): FalSession => {
 		const signal = anySignal(cancelSignal, context.signal)!;
@@ -78,7 +80,7 @@ export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSign
 			clientFor: (extra) => createFalClient({ credentials: apiKey, fetch: attemptingFetch(baseFetch, attempts(extra)) }),
 			fetch: attemptingFetch(baseFetch, attempts()),
 			owned,
-			timing,
+			waits,
 			forItem: (itemContext) => build(itemContext, keepsRequestData),
 			keepsRequestData,
 			withRequestData: (keep) => build(context, keep),

@@ -31,6 +31,17 @@ describe('job records', () => {
 		expect([...byKey.keys()]).toEqual(['a', 'b']);
 		expect(byKey.get('a')!.map((j) => j.index)).toEqual([0, 2]);
 		expect(emu.jobsBy((j) => (j.input as { model: string }).model).size).toBe(1);
+		expect(emu.jobsPerItem()).toEqual({ a: 2, b: 1 });
+	});
+
+	it('requestsTo lists the requests of one route, in arrival order', async () => {
+		const { emu, fal } = ctx;
+		const { request_id } = await fal.queue.submit(ENDPOINT_ID, { input: input('a') });
+		await fal.queue.submit(ENDPOINT_ID, { input: input('b') });
+		await fal.queue.status(ENDPOINT_ID, { requestId: request_id });
+		expect(emu.requestsTo('submit').map((request) => (request.body as { prompt: string }).prompt)).toEqual(['a', 'b']);
+		expect(emu.requestsTo('status').map((request) => request.path)).toEqual([expect.stringContaining(request_id)]);
+		expect(emu.requestsTo('cancel')).toEqual([]);
 	});
 
 	it('a sync run counts as a delivery; an aborted one is cancelled, not undelivered', async () => {

@@ -34,7 +34,7 @@ describe('queue', () => {
 		expect(emu.requests[1].path).toBe(`/openrouter/router/requests/${result.requestId}/status`);
 		expect(emu.requests[1].query).toEqual({ logs: '1' });
 		// 202 while the job is not done, 200 once COMPLETED; the client polls through both.
-		const statusCodes = emu.requests.filter((r) => r.route === 'status').map((r) => r.answerStatus);
+		const statusCodes = emu.requestsTo('status').map((r) => r.answerStatus);
 		expect(statusCodes.length).toBeGreaterThanOrEqual(2);
 		expect(statusCodes).toEqual([...statusCodes.slice(0, -1).map(() => 202), 200]);
 	});
@@ -182,7 +182,7 @@ describe('concurrency', () => {
 		for (const [prompt, priority] of [['low-1', 'low'], ['normal-1', undefined], ['low-2', 'low'], ['normal-2', 'normal']] as const) {
 			ids[prompt] = (await client.queue.submit(ENDPOINT_ID, { input: input({ prompt }), priority })).request_id;
 		}
-		expect(capped.requests.filter((r) => r.route === 'submit').map((r) => r.headers['x-fal-queue-priority'])).toEqual([
+		expect(capped.requestsTo('submit').map((r) => r.headers['x-fal-queue-priority'])).toEqual([
 			'normal', 'low', 'normal', 'low', 'normal',
 		]);
 		const positions: Record<string, unknown> = {};
@@ -190,7 +190,7 @@ describe('concurrency', () => {
 			positions[prompt] = ((await client.queue.status(ENDPOINT_ID, { requestId })) as any).queue_position;
 		}
 		expect(positions).toEqual({ 'normal-1': 0, 'normal-2': 1, 'low-1': 2, 'low-2': 3 });
-		expect(capped.requests.filter((r) => r.route === 'status').map((r) => r.answerStatus)).toEqual([202, 202, 202, 202]);
+		expect(capped.requestsTo('status').map((r) => r.answerStatus)).toEqual([202, 202, 202, 202]);
 
 		capped.setLatency(0);
 		await client.queue.cancel(ENDPOINT_ID, { requestId: blocker.request_id });

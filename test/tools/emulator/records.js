@@ -20,6 +20,25 @@
 function createRecords(jobs, cancelRequests) {
 	/** @param {Job} j */
 	const isBilled = (j) => j.startedAt !== null && j.result !== null && j.result.status < 500;
+	/**
+	 * Jobs grouped by a caller-supplied key, in submit order (e.g. `(j) => j.input.prompt`, to
+	 * assert "at most one fal job per item").
+	 * @template K
+	 * @param {(job: Job) => K} keyFn
+	 * @returns {Map<K, Job[]>}
+	 */
+	function jobsBy(keyFn) {
+		/** @type {Map<K, Job[]>} */
+		const out = new Map();
+		for (const job of [...jobs.values()].sort((a, b) => a.index - b.index)) {
+			const k = keyFn(job);
+			const list = out.get(k);
+			if (list) list.push(job);
+			else out.set(k, [job]);
+		}
+		return out;
+	}
+
 	return {
 		cancelRequests,
 
@@ -61,23 +80,15 @@ function createRecords(jobs, cancelRequests) {
 			return [...jobs.values()].filter((j) => j.startedAt !== null && j.startDeadline !== null && j.startedAt > j.startDeadline);
 		},
 
+		jobsBy,
+
 		/**
-		 * Jobs grouped by a caller-supplied key, in submit order (e.g. `(j) => j.input.prompt`, to
-		 * assert "at most one fal job per item").
-		 * @template K
-		 * @param {(job: Job) => K} keyFn
-		 * @returns {Map<K, Job[]>}
+		 * How many jobs fal created for each item, by the Job's `key` (the `itemKey` option), in submit
+		 * order: `{ 'Item 0': 1, 'Item 1': 1 }`. "At most one fal job per item" is every count being 1.
+		 * @returns {Record<string, number>}
 		 */
-		jobsBy(keyFn) {
-			/** @type {Map<K, Job[]>} */
-			const out = new Map();
-			for (const job of [...jobs.values()].sort((a, b) => a.index - b.index)) {
-				const k = keyFn(job);
-				const list = out.get(k);
-				if (list) list.push(job);
-				else out.set(k, [job]);
-			}
-			return out;
+		jobsPerItem() {
+			return Object.fromEntries([...jobsBy((job) => String(job.key))].map(([key, list]) => [key, list.length]));
 		},
 	};
 }

@@ -96,6 +96,8 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   billedCost: () => number,
  *   startedAfterDeadline: () => Job[],
  *   jobsBy: <K>(keyFn: (job: Job) => K) => Map<K, Job[]>,
+ *   jobsPerItem: () => Record<string, number>,
+ *   requestsTo: (route: string) => RecordedRequest[],
  *   cancelRequests: CancelRequest[],
  *   reset: () => void,
  *   close: () => Promise<void>,
@@ -377,6 +379,8 @@ async function startFalEmulator(options = {}) {
 		billedCost: records.billedCost,
 		startedAfterDeadline: records.startedAfterDeadline,
 		jobsBy: records.jobsBy,
+		jobsPerItem: records.jobsPerItem,
+		requestsTo: (route) => requests.filter((request) => request.route === route),
 		cancelRequests,
 		reset() {
 			// Responses waiting on jobs that are about to vanish would hang forever.

@@ -16,7 +16,7 @@ describe('start timeout', () => {
 		const { request_id } = await fal.queue.submit(ENDPOINT_ID, { input: input('waits'), startTimeout: 1.1 });
 		const run = caught(fal.run(ENDPOINT_ID, { input: input('sync'), startTimeout: 1.1 }));
 		const job = emu.jobs.get(request_id)!;
-		expect(emu.requests.find((r) => r.route === 'submit' && r.body && (r.body as any).prompt === 'waits')!.headers['x-fal-request-timeout']).toBe('1.1');
+		expect(emu.requestsTo('submit').find((r) => (r.body as any)?.prompt === 'waits')!.headers['x-fal-request-timeout']).toBe('1.1');
 		expect(job.startDeadline).toBe(job.createdAt + 1100);
 
 		await until(() => emu.leftRunning().length === 1, 15_000); // only the blocker is left
@@ -27,7 +27,7 @@ describe('start timeout', () => {
 		const e = await caught(fal.queue.result(ENDPOINT_ID, { requestId: request_id }));
 		expect(e.isUserTimeout).toBe(true);
 		expect([e.status, e.body]).toEqual([504, { detail: 'Request timed out before it started', error_type: 'request_timeout' }]);
-		expect(emu.requests.filter((r) => r.route === 'result').map((r) => r.answerStatus)).toEqual([504]); // not retried: the client knows it is final
+		expect(emu.requestsTo('result').map((r) => r.answerStatus)).toEqual([504]); // not retried: the client knows it is final
 		const synced = await run;
 		expect([synced.isUserTimeout, synced.status]).toEqual([true, 504]);
 		expect(emu.stats().routes.run).toBe(1);

@@ -45,7 +45,7 @@ describe('storage', () => {
 		const [upload] = [...emu.uploads.values()];
 		expect(upload.size).toBe(big.length);
 		expect(upload.sha256).toBe(createHash('sha256').update(big).digest('hex'));
-		const submit = emu.requests.find((r) => r.route === 'submit')!;
+		const submit = emu.requestsTo('submit')[0]!;
 		expect((submit.body as any).audio_url).toBe([...emu.uploads.keys()][0]);
 	});
 

@@ -4,9 +4,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
+import { WAITS } from '../../../nodes/OpenRouterAudio/transport/waits';
 import { Echo, EchoApi, ECHO_TYPE, cancelSeen } from './echo-node';
+import { repoRoot } from './loader';
 import { runWorkflow } from './run';
 import { useS3Server } from './s3';
+import { useWaits } from './waits';
 import { triggerThen } from './workflow';
 
 const echo = { nodeTypes: { [ECHO_TYPE]: new Echo() }, credentialTypes: { echoApi: new EchoApi() } };
@@ -136,5 +139,18 @@ describe('engine harness', () => {
 			expect(items('Echo')[0].json).toEqual({ authorization: 'Key secret-1' });
 			expect(credentialsHelper.requested.map((r) => r.type)).toEqual(['echoApi']);
 		});
+	});
+});
+
+describe('useWaits', () => {
+	const waits = useWaits({ lateAnswerMs: 1234 });
+	// The router creates its session exactly so: from the built package, without waits of its own.
+	const built = require(join(repoRoot, 'dist', 'nodes', 'OpenRouterAudio', 'transport', 'session.js')) as typeof import('../../../nodes/OpenRouterAudio/transport/session');
+
+	it('sets the waits every session of the built package starts with, and only those named', () => {
+		const session = built.createFalSession('test-key', { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 });
+		expect(session.waits.lateAnswerMs).toBe(1234);
+		expect(session.waits.streamInactivityMs).toBe(WAITS.streamInactivityMs);
+		expect(waits()).toEqual({ ...WAITS, lateAnswerMs: 1234 });
 	});
 });

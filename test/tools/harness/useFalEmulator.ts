@@ -4,6 +4,8 @@ import { startFalEmulator, type FalEmulator, type FalEmulatorOptions } from '../
 export { defaultAnswer } from '../emulator/validate';
 
 export const FIXTURES = `${__dirname}/../../fixtures/audio`;
+/** An audio URL for tests that need any: fal fetches a URL itself, so the node sends it as it is. */
+export const AUDIO = 'https://audio.example/a.mp3';
 
 export function useFalEmulator(options: FalEmulatorOptions = {}): () => FalEmulator {
 	let emulator: FalEmulator | undefined;
@@ -30,5 +32,5 @@ export function useFalEmulator(options: FalEmulatorOptions = {}): () => FalEmula
 
 /** The bodies of the jobs fal received, in submission order. */
 export const submittedBodies = (emulator: FalEmulator) =>
-	emulator.requests.filter((request) => request.route === 'submit').map((request) => request.body);
+	emulator.requestsTo('submit').map((request) => request.body);
 

@@ -1,7 +1,6 @@
-import { runWorkflow, NODE_NAME, triggerThen, FIXTURES, submittedBodies, useFalEmulator } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, FIXTURES, submittedBodies, useFalEmulator, AUDIO } from '../../../tools/harness';
 
 const emulator = useFalEmulator();
-const AUDIO = 'https://audio.example/long-meeting.mp3';
 
 describe('Submit Job and Get Job', () => {
 	test('Submit Job returns the request ID at once and hands fal the webhook URL', async () => {
@@ -12,7 +11,7 @@ describe('Submit Job and Get Job', () => {
 		const [item] = result.items(NODE_NAME);
 		const [requestId] = [...emulator().jobs.keys()];
 		expect(item.json).toEqual({ requestId, status: 'IN_QUEUE', model: 'google/gemini-3-flash-preview' });
-		const submit = emulator().requests.find((request) => request.route === 'submit');
+		const submit = emulator().requestsTo('submit')[0];
 		expect(submit?.query).toEqual({ fal_webhook: 'https://n8n.example/webhook/fal-done' });
 		expect(emulator().requests.map((request) => request.route)).toEqual(['submit']);
 	});
@@ -44,7 +43,7 @@ describe('Submit Job and Get Job', () => {
 		const result = await runWorkflow(triggerThen({ operation: 'getJob', requestId: id }));
 		expect(result.error(NODE_NAME)?.message).toBe(`fal does not know request ${id} (HTTP 404 from queue.fal.run) [item 0]`);
 		expect(result.error(NODE_NAME)?.description).toMatch(/request history \(the last 90 days\).*Check the request ID/);
-		expect(emulator().requests.filter((r) => r.route === 'history').map((r) => r.query.request_id)).toEqual([id]);
+		expect(emulator().requestsTo('history').map((r) => r.query.request_id)).toEqual([id]);
 	});
 
 	test('Get Job with an empty request ID fails locally', async () => {
@@ -143,15 +142,16 @@ describe('concurrency, timeouts and cancellation', () => {
 	});
 
 	test('an item that times out during its upload stops the upload too', async () => {
-		// fal storage answers the upload request only after 3 s; the item may take 1 s.
-		emulator().fault({ route: 'initiate', delayMs: 3000 });
+		// fal storage answers the upload request only after 2 s; the item may take 1 s.
+		const slow = emulator().fault({ route: 'initiate', delayMs: 2000 });
 		const result = await runWorkflow({
 			binaryMode: 'filesystem',
 			...triggerThen({ audioSource: 'binary', options: { timeout: 1 } }, [{}], { binaryFiles: [{ path: `${FIXTURES}/speech.wav` }] }),
 		});
 		expect(result.error(NODE_NAME)?.message).toBe('The request to fal did not finish within the "Timeout (Seconds)" limit of 1 second [item 0]');
 		// Had the upload gone on in the background, its bytes would reach fal once the slow answer came.
-		await new Promise((resolve) => setTimeout(resolve, 3500));
+		await new Promise((resolve) => setTimeout(resolve, 2500));
+		expect(slow.hits).toBe(1);
 		expect(emulator().requests.map((request) => request.route)).toEqual(['initiate']);
 		expect(emulator().uploads.size).toBe(0);
 	});

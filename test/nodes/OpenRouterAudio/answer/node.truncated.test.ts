@@ -55,7 +55,7 @@ async function run(params: INodeParameters, continueOnFail = false) {
 	return { result, item: result.items(NODE_NAME)[0], error: result.error(NODE_NAME) };
 }
 
-const jobsSubmitted = () => emulator().requests.filter((request) => request.route === 'submit').length;
+const jobsSubmitted = () => emulator().requestsTo('submit').length;
 
 describe('A Segments answer cut off at Max Tokens', () => {
 	test('keeps its complete segments, marks the item truncated with a note, keeps the raw answer and usage', async () => {

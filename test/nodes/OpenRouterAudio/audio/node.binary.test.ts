@@ -28,7 +28,7 @@ describe('OpenRouter Audio with binary input, through the n8n engine', () => {
 				expect(stored?.body).toEqual(readFileSync(path));
 			}
 
-			const initiate = emulator().requests.filter((request) => request.route === 'initiate');
+			const initiate = emulator().requestsTo('initiate');
 			expect(initiate.map((request) => request.body)).toEqual([{ content_type: 'audio/wav', file_name: 'speech.wav' }]);
 			const uploads = [...emulator().uploads.entries()];
 			expect(uploads).toHaveLength(1);
@@ -58,7 +58,7 @@ describe('OpenRouter Audio with binary input, through the n8n engine', () => {
 			}),
 		});
 		expect(result.error(NODE_NAME)).toBeUndefined();
-		const upload = emulator().requests.find((request) => request.route === 'upload');
+		const upload = emulator().requestsTo('upload')[0];
 		expect(upload?.headers['content-type']).toBe(contentType);
 	});
 
@@ -133,7 +133,7 @@ describe('OpenRouter Audio with binary input, through the n8n engine', () => {
 			...triggerThen({ audioSource: 'binary' }, [{}], { binaryFiles: [{ path: isoWithTrackAtEnd('soun') }] }),
 		});
 		expect(result.error(NODE_NAME)).toBeUndefined();
-		expect(emulator().requests.find((request) => request.route === 'upload')?.headers['content-type']).toBe('audio/mp4');
+		expect(emulator().requestsTo('upload')[0]?.headers['content-type']).toBe('audio/mp4');
 	});
 
 	test('a video MP4 with its track list at the end is refused before upload', async () => {

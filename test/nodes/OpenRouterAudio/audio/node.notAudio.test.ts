@@ -106,7 +106,7 @@ test('in a batch with Continue On Fail, only the real audio is uploaded and subm
 	expect(output[0].error).toMatch(/^"report\.mp3" is a ZIP archive/);
 	expect(typeof output[1].output).toBe('string');
 	expect(output[2].error).toMatch(/^"download\.mp3" is an HTML page/);
-	const count = (route: string) => emulator().requests.filter((request) => request.route === route).length;
+	const count = (route: string) => emulator().requestsTo(route).length;
 	expect([count('initiate'), count('upload'), count('submit')]).toEqual([1, 1, 1]);
 	expect(emulator().uploads.size).toBe(1);
 	expect(emulator().jobs.size).toBe(1);

@@ -16,7 +16,7 @@ describe('OpenRouter Audio with a URL, through the n8n engine', () => {
 		expect(submittedBodies(emulator())).toEqual([
 			{ audio_url: AUDIO, prompt: 'Transcribe this audio verbatim.', model: 'google/gemini-3-flash-preview' },
 		]);
-		const submit = emulator().requests.find((request) => request.route === 'submit');
+		const submit = emulator().requestsTo('submit')[0];
 		expect(submit?.headers.authorization).toBe('Key test-key');
 
 		const [item] = result.items(NODE_NAME);

@@ -33,11 +33,22 @@ describe('AdaptiveDispatcher', () => {
 		const stop = new AbortController();
 		const aborted = dispatcher.acquire(stop.signal);
 		const third = dispatcher.acquire(never);
+		let fourthGranted = false;
+		const fourth = dispatcher.acquire(never).then((slot) => ((fourthGranted = true), slot));
 		stop.abort(new Error('item stopped'));
 		await expect(aborted).rejects.toThrow('item stopped');
-		first.release();
-		await expect(third).resolves.toBeDefined();
 		expect(dispatcher.window.open).toBe(1);
+		first.release();
+		// The aborted waiter's turn went to the next in line, and only to it: the window of 1 holds the third's slot.
+		const thirdSlot = await third;
+		await tick();
+		expect(fourthGranted).toBe(false);
+		expect(dispatcher.window.open).toBe(1);
+		thirdSlot.release();
+		const fourthSlot = await fourth;
+		expect(dispatcher.window.open).toBe(1);
+		fourthSlot.release();
+		expect(dispatcher.window.open).toBe(0);
 	});
 
 	test('fal\'s statuses move the slot; COMPLETED frees it', async () => {

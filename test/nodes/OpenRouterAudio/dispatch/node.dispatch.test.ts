@@ -6,12 +6,11 @@ import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, AUDIO } from '../../../tools/harness';
 
 /** fal accounts: the harness's default key and one per test that learns its own account's limit. */
 const ACCOUNTS = ['account-new', 'account-learned', 'account-other'];
 const emulator = useFalEmulator({ apiKeys: ['test-key', ...ACCOUNTS] });
-const AUDIO = 'https://audio.example/batch.mp3';
 const items = (count: number) => Array.from({ length: count }, (_, n) => ({ n }));
 const batch = (count: number, options: INodeParameters = {}) =>
 	triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: '=Item {{ $json.n }}', options }, items(count));
@@ -68,7 +67,7 @@ describe('automatic dispatch (Max Concurrent Jobs unset)', () => {
 	const STREAM_DELAY_MS = 600;
 	/** Jobs fal had before it could have answered any status stream: the node's window before any report. */
 	const jobsBeforeFirstReport = () => {
-		const streams = emulator().requests.filter((request) => request.route === 'stream');
+		const streams = emulator().requestsTo('stream');
 		const firstReport = Math.min(...streams.map((request) => request.at)) + STREAM_DELAY_MS;
 		return jobsInSubmitOrder().filter((job) => job.createdAt < firstReport);
 	};
@@ -107,7 +106,8 @@ describe('automatic dispatch (Max Concurrent Jobs unset)', () => {
 
 	test('0 and an empty value also mean automatic', async () => {
 		emulator().setConcurrency(8);
-		emulator().setLatency(100);
+		// Jobs long enough that 8 overlap at fal even when the machine is busy (100 ms ones did not, under load).
+		emulator().setLatency(300);
 		await runWorkflow(batch(24, { concurrency: 0 }));
 		expect(emulator().stats().peakInProgress).toBe(8);
 		emulator().reset();
@@ -204,8 +204,8 @@ describe('failures and Stop under dispatch', () => {
 describe('Upload Memory', () => {
 	/** The most bytes whose upload fal's storage had begun (initiate) and not yet answered, at any moment. */
 	function peakBytesInFlight(): number {
-		const initiates = emulator().requests.filter((request) => request.route === 'initiate');
-		const uploads = emulator().requests.filter((request) => request.route === 'upload');
+		const initiates = emulator().requestsTo('initiate');
+		const uploads = emulator().requestsTo('upload');
 		// Uploads of one size: pair each initiate with the upload answered n-th, by time.
 		const ends = uploads.map((upload) => upload.answeredAt!).sort((a, b) => a - b);
 		const starts = initiates.map((initiate) => initiate.at).sort((a, b) => a - b);

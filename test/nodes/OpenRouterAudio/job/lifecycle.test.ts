@@ -3,11 +3,12 @@ import { getEventListeners } from 'node:events';
 
 import type { ItemRun } from '../../../../nodes/OpenRouterAudio/job/lifecycle';
 import type { JobSlot, JobSlots } from '../../../../nodes/OpenRouterAudio/dispatch/slots';
-import { TimeLimitReached } from '../../../../nodes/OpenRouterAudio/errors/jobFailure';
+import { TimeLimitReached } from '../../../../nodes/OpenRouterAudio/outcome/stopCause';
 import { ItemClock } from '../../../../nodes/OpenRouterAudio/job/clock';
 import { JobLifecycle } from '../../../../nodes/OpenRouterAudio/job/lifecycle';
 import { SpendLedger } from '../../../../nodes/OpenRouterAudio/money/ledger';
 import { createFalSession } from '../../../../nodes/OpenRouterAudio/transport/session';
+import { WAITS } from '../../../../nodes/OpenRouterAudio/transport/waits';
 import { node, useFalEmulator } from '../../../tools/harness';
 
 // The lifecycle with the real fal client against the emulator, and a dispatcher that records what it is told
@@ -149,7 +150,7 @@ async function until(check: () => boolean, ms = 5000) {
 
 describe('ItemClock', () => {
 	test('queue time is not Timeout time, and each limit fires with its name', async () => {
-		const clock = new ItemClock({ timeoutMs: 300, queueWaitMs: 5000 });
+		const clock = new ItemClock({ timeoutMs: 300, queueWaitMs: 5000 }, WAITS.queueWaitGraceMs);
 		clock.enter('active');
 		clock.enter('queued');
 		await new Promise((resolve) => setTimeout(resolve, 500));
@@ -161,7 +162,7 @@ describe('ItemClock', () => {
 	});
 
 	test('a limit above 2^31-1 ms does not fire early', async () => {
-		const clock = new ItemClock({ timeoutMs: 2 ** 33, queueWaitMs: 0 });
+		const clock = new ItemClock({ timeoutMs: 2 ** 33, queueWaitMs: 0 }, WAITS.queueWaitGraceMs);
 		clock.enter('active');
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(clock.signal.aborted).toBe(false);

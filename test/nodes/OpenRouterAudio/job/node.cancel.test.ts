@@ -1,11 +1,10 @@
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, AUDIO } from '../../../tools/harness';
 import type { FalEmulator } from '../../../tools/emulator';
 import { jobFate } from '../../../../nodes/OpenRouterAudio/errors/jobFailure';
 
 // Guarantee 2: no job keeps running after its item failed, and a paid answer stays reachable.
 const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, jobLatency: (input) => (String(input?.prompt).startsWith('Slow') ? 30_000 : input?.prompt === 'Half' ? 500 : 0),
 });
-const AUDIO = 'https://audio.example/a.mp3';
 
 async function until(check: () => boolean, ms = 20_000) {
 	for (const started = Date.now(); !check() && Date.now() - started < ms; ) await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,8 +1,7 @@
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, AUDIO } from '../../../tools/harness';
 
 // Guarantee 6: one message per cause, never "could not reach fal" for something else.
 const emulator = useFalEmulator();
-const AUDIO = 'https://audio.example/a.mp3';
 
 test("an expression error in a field is n8n's own expression error, and nothing is sent", async () => {
 	const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: "={{ $('No Such Node').item.json.x }}" }));

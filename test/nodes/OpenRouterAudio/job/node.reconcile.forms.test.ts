@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useNodeTiming } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useWaits } from '../../../tools/harness';
 
 // A lost submit's job, whatever form fal's request history keeps its input in (fal's docs do not say: the body
 // as sent, the app's validated model with every default filled in, keys in another order, or no payloads at all).
@@ -8,7 +8,8 @@ import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useNodeTiming } fr
 // created its job, which waits queued behind the other two. Everything is asserted from the emulator's records.
 const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, latencyMs: 1000 });
 // Production allows 30 s for fal's listing lag and 30 s of clock skew; the emulator lists at once, on this clock.
-const { historySkewMs: SKEW_MS } = useNodeTiming({ historyLagMs: 2000, historySkewMs: 1000, historyRetryMaxMs: 1000 });
+const SKEW_MS = 1000;
+useWaits({ historyLagMs: 2000, historySkewMs: SKEW_MS, historyRetryMaxMs: 1000 });
 const AUDIO = 'https://audio.example/a.mp3';
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ p: `Item ${i}` }));
 const params = (options: INodeParameters): INodeParameters => ({ audioUrl: AUDIO, task: 'custom', prompt: '={{ $json.p }}', options });

@@ -1,14 +1,15 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useNodeTiming } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useWaits } from '../../../tools/harness';
 
 // A submit whose answer was lost, against fal's documented history: it lists a request only once it has
 // started. The item adopts its job once listed, and submits again only where no job can exist: its start
 // deadline has passed, or a request this execution sent later has started (fal's queue is first in, first out).
 const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, latencyMs: 1000 });
 // The allowance for fal's listing lag is 30 s in production; the emulator lists at once, so 3 s keeps every
-// rule's wait measurable without waiting out production's (transport/timing.ts).
-const { historyLagMs: HISTORY_LAG_MS } = useNodeTiming({ historyLagMs: 3000, historyRetryMaxMs: 2000 });
+// rule's wait measurable without waiting out production's (transport/waits.ts).
+const HISTORY_LAG_MS = 3000;
+useWaits({ historyLagMs: HISTORY_LAG_MS, historyRetryMaxMs: 2000 });
 const AUDIO = 'https://audio.example/a.mp3';
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ p: `Item ${i}` }));
 const params = (options: INodeParameters): INodeParameters => ({ audioUrl: AUDIO, task: 'custom', prompt: '={{ $json.p }}', options });

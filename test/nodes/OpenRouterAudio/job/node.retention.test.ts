@@ -1,13 +1,12 @@
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, AUDIO } from '../../../tools/harness';
 
 // fal keeps a result 1 hour after completion, 6 minutes from 10 KB (fal.ai/docs/inference-api/queue/result);
 // its request history keeps the payloads. An answer that has left the result store is read from the history,
 // and where neither has it the error says how long fal keeps results and how to keep them. The emulator's
 // retention is shortened to milliseconds here.
 const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, retention: { ms: 300, largeMs: 300 } });
-const AUDIO = 'https://audio.example/a.mp3';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const answered = (route: string) => emulator().requests.filter((request) => request.route === route).map((request) => request.answerStatus);
+const answered = (route: string) => emulator().requestsTo(route).map((request) => request.answerStatus);
 
 async function submittedAndExpired(): Promise<string> {
 	const submitted = await runWorkflow(triggerThen({ operation: 'submit', audioUrl: AUDIO, task: 'custom', prompt: 'Kept' }));
@@ -27,7 +26,7 @@ test('Get Job after the result left fal\'s result store: the answer comes from t
 		usage: expect.objectContaining({ cost: expect.any(Number) }),
 	});
 	expect(answered('result')).toEqual([404]);
-	expect(emulator().requests.filter((request) => request.route === 'history').map((request) => request.query)).toEqual([
+	expect(emulator().requestsTo('history').map((request) => request.query)).toEqual([
 		expect.objectContaining({ request_id: requestId, expand: 'payloads' }),
 	]);
 });
@@ -53,8 +52,8 @@ test('Retry On Fail reads a completed job\'s answer again after it expired: from
 	);
 	expect(result.error(NODE_NAME)).toBeUndefined();
 	expect(result.items(NODE_NAME).map((item) => item.json.output)).toEqual([expect.stringContaining('Item 0'), expect.stringContaining('Item 1')]);
-	expect([...emulator().jobsBy((job) => job.key).values()].map((jobs) => jobs.length)).toEqual([1, 1]);
+	expect(emulator().jobsPerItem()).toEqual({ 'Item 0': 1, 'Item 1': 1 });
 	// The first try read item 0's result; the retry found it expired and read the history instead.
 	expect(answered('result').filter((status) => status === 404)).toHaveLength(1);
-	expect(emulator().requests.some((request) => request.route === 'history' && request.query.request_id)).toBe(true);
+	expect(emulator().requestsTo('history').some((request) => request.query.request_id)).toBe(true);
 });

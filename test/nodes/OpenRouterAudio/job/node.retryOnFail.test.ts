@@ -1,16 +1,14 @@
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, AUDIO } from '../../../tools/harness';
 import { defaultAnswer } from '../../../tools/emulator';
 
 // n8n's Retry On Fail runs the whole node again, with every item. What a try already got from fal is not
 // bought again: counted at the emulator, per item (the prompt names the item).
 // Items 0 and 1 take a while at fal, so item 2's rejection arrives while their jobs still run.
 const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, jobLatency: (input) => (input?.prompt === 'Item 2' ? 0 : 400) });
-const AUDIO = 'https://audio.example/a.mp3';
 const items = [{ n: 0 }, { n: 1 }, { n: 2 }];
 const node = { audioUrl: AUDIO, task: 'custom', prompt: '=Item {{ $json.n }}' };
 const rejected = { status: 422, body: { detail: [{ loc: ['body', 'prompt'], msg: 'Prompt not allowed', type: 'value_error' }] } };
 
-const jobsPerItem = () => Object.fromEntries([...emulator().jobsBy((job) => job.key).entries()].map(([key, jobs]) => [key, jobs.length]));
 const answered = () => [...emulator().jobs.values()].filter((job) => job.result?.status === 200).length;
 
 test('three items, the third rejected by fal, three tries: the two good items are paid once, the third runs once', async () => {
@@ -18,7 +16,7 @@ test('three items, the third rejected by fal, three tries: the two good items ar
 	const result = await runWorkflow(triggerThen(node, items, { retryOnFail: { maxTries: 3 } }));
 
 	expect(result.error(NODE_NAME)?.message).toBe('fal rejected the input: "Prompt": Prompt not allowed (HTTP 422 from queue.fal.run) [item 2]');
-	expect(jobsPerItem()).toEqual({ 'Item 0': 1, 'Item 1': 1, 'Item 2': 1 });
+	expect(emulator().jobsPerItem()).toEqual({ 'Item 0': 1, 'Item 1': 1, 'Item 2': 1 });
 	expect(answered()).toBe(2);
 	// Each try read the answers again (free) instead of submitting again.
 	const deliveries = [...emulator().jobs.values()].filter((job) => job.key !== 'Item 2').map((job) => job.deliveries);
@@ -35,7 +33,7 @@ test('a try that fails before fal answered anything submits that item again, and
 	expect(result.items(NODE_NAME).map((item) => item.json.output)).toEqual(
 		items.map(({ n }) => `Echo from google/gemini-3-flash-preview: Item ${n}`),
 	);
-	expect(jobsPerItem()).toEqual({ 'Item 0': 1, 'Item 1': 1, 'Item 2': 1 });
+	expect(emulator().jobsPerItem()).toEqual({ 'Item 0': 1, 'Item 1': 1, 'Item 2': 1 });
 });
 
 test('without Retry On Fail, the first failure still stops the other items and cancels their jobs', async () => {
@@ -56,7 +54,7 @@ test('Submit Job under Retry On Fail returns the request IDs of the first try, w
 	const result = await runWorkflow(triggerThen({ ...node, operation: 'submit' }, items, { retryOnFail: { maxTries: 2 } }));
 
 	expect(result.error(NODE_NAME)).toBeUndefined();
-	expect(jobsPerItem()).toEqual({ 'Item 0': 1, 'Item 1': 1, 'Item 2': 1 });
+	expect(emulator().jobsPerItem()).toEqual({ 'Item 0': 1, 'Item 1': 1, 'Item 2': 1 });
 	const byPrompt = new Map([...emulator().jobs.values()].map((job) => [job.key, job.requestId]));
 	expect(result.items(NODE_NAME).map((item) => item.json.requestId)).toEqual(items.map(({ n }) => byPrompt.get(`Item ${n}`)));
 });

@@ -1,11 +1,10 @@
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, AUDIO } from '../../../tools/harness';
 
 // "Max Queue Wait" is fal's start timeout: every submit carries it, and fal ends a job no runner started in
 // time, unstarted and unbilled, whatever became of the node (a lost Stop, a dead worker).
-const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, latencyMs: 6000 });
-const AUDIO = 'https://audio.example/a.mp3';
+const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, latencyMs: 4000 });
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ p: `Item ${i}` }));
-const submits = () => emulator().requests.filter((request) => request.route === 'submit');
+const submits = () => emulator().requestsTo('submit');
 
 afterEach(() => emulator().setConcurrency(Infinity));
 
@@ -25,7 +24,7 @@ test.each([1, 0.5])('Max Queue Wait %s is refused before anything is sent: fal t
 });
 
 test('a job fal ends unstarted at its start timeout fails its item saying so, nothing billed, nothing resubmitted or cancelled', async () => {
-	// fal runs one job at a time: the second waits 6 s in the queue, past its 2 s.
+	// fal runs one job at a time: the second waits 4 s in the queue, past its 2 s.
 	emulator().setConcurrency(1);
 	const result = await runWorkflow(
 		triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: '={{ $json.p }}', options: { maxQueueWait: 2, concurrency: 2 } }, items(2), {
@@ -66,7 +65,7 @@ test('Stop with every cancel lost: the queued jobs end unstarted at Max Queue Wa
 	const jobs = [...emulator().jobs.values()];
 	expect(jobs).toHaveLength(4);
 	// The cancels were sent, and lost.
-	await until(() => emulator().requests.filter((request) => request.route === 'cancel').length >= 4);
+	await until(() => emulator().requestsTo('cancel').length >= 4);
 	await until(() => emulator().leftRunning().length === 0, 15_000);
 	expect(emulator().leftRunning()).toEqual([]);
 	expect(emulator().startedAfterDeadline()).toEqual([]);

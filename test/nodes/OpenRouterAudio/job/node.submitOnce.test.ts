@@ -1,10 +1,8 @@
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, AUDIO } from '../../../tools/harness';
 
 // Guarantee 1: at most one fal job per item per run. fal's request history here lists only finished jobs
 // (the emulator's default; fal's docs do not say), so a lost submit is found once its job has finished.
 const emulator = useFalEmulator({ itemKey: (input) => input?.prompt });
-const AUDIO = 'https://audio.example/a.mp3';
-const jobsPerItem = () => [...emulator().jobsBy((job) => job.key).values()].map((jobs) => jobs.length);
 
 describe('a submit fal may have acted on is reconciled, never sent again blindly', () => {
 	test('the answer is lost after fal created the job: the item adopts that job', async () => {
@@ -12,9 +10,9 @@ describe('a submit fal may have acted on is reconciled, never sent again blindly
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'Item 0' }));
 		const [job] = [...emulator().jobs.values()];
 		expect(result.items(NODE_NAME)[0].json).toMatchObject({ requestId: job.requestId, output: expect.stringContaining('Item 0') });
-		expect(jobsPerItem()).toEqual([1]);
-		expect(emulator().requests.filter((r) => r.route === 'submit')).toHaveLength(1);
-		expect(emulator().requests.some((r) => r.route === 'history' && r.query.expand === 'payloads')).toBe(true);
+		expect(emulator().jobsPerItem()).toEqual({ 'Item 0': 1 });
+		expect(emulator().requestsTo('submit')).toHaveLength(1);
+		expect(emulator().requestsTo('history').some((r) => r.query.expand === 'payloads')).toBe(true);
 		expect(emulator().undelivered()).toEqual([]);
 	});
 
@@ -22,14 +20,14 @@ describe('a submit fal may have acted on is reconciled, never sent again blindly
 		emulator().fault({ route: 'submit', after: 'replace', status, body: { detail: 'gateway trouble' } });
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'Item 0' }));
 		expect(result.items(NODE_NAME)[0].json.output).toEqual(expect.stringContaining('Item 0'));
-		expect(jobsPerItem()).toEqual([1]);
+		expect(emulator().jobsPerItem()).toEqual({ 'Item 0': 1 });
 	});
 
 	test('a truncated 2xx answer to the submit: adopted', async () => {
 		emulator().fault({ route: 'submit', after: 'truncate' });
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'Item 0' }));
 		expect(result.items(NODE_NAME)[0].json.output).toEqual(expect.stringContaining('Item 0'));
-		expect(jobsPerItem()).toEqual([1]);
+		expect(emulator().jobsPerItem()).toEqual({ 'Item 0': 1 });
 	});
 
 	test("another item's job with the same input is never adopted", async () => {
@@ -56,7 +54,7 @@ describe('a submit fal may have acted on is reconciled, never sent again blindly
 		const since = /sent at or after (\S+) in/.exec(error?.description ?? '')?.[1];
 		expect(since! >= before).toBe(true);
 		expect(emulator().jobs.size).toBe(0);
-		expect(emulator().requests.filter((r) => r.route === 'submit')).toHaveLength(1);
+		expect(emulator().requestsTo('submit')).toHaveLength(1);
 	}, 30_000);
 
 	test('a history that cannot be read: the item fails saying a job may exist and why', async () => {
@@ -86,15 +84,15 @@ describe('a submit is repeated only when fal certainly did not create the job', 
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'Item 0' }));
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
 		expect(result.items(NODE_NAME)[0].json.output).toEqual(expect.stringContaining('Item 0'));
-		expect(emulator().requests.filter((r) => r.route === 'submit')).toHaveLength(2);
-		expect(jobsPerItem()).toEqual([1]);
+		expect(emulator().requestsTo('submit')).toHaveLength(2);
+		expect(emulator().jobsPerItem()).toEqual({ 'Item 0': 1 });
 	});
 
 	test('429 with Retry-After as an HTTP date', async () => {
 		emulator().fault({ route: 'submit', status: 429, retryAfter: new Date(Date.now() + 2000) });
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'Item 0' }));
 		expect(result.items(NODE_NAME)[0].json.output).toEqual(expect.stringContaining('Item 0'));
-		expect(jobsPerItem()).toEqual([1]);
+		expect(emulator().jobsPerItem()).toEqual({ 'Item 0': 1 });
 	});
 
 	test.each([
@@ -105,13 +103,13 @@ describe('a submit is repeated only when fal certainly did not create the job', 
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, options: { maxRetries } }));
 		expect(result.error(NODE_NAME)?.message).toBe('fal failed to process the request: busy (HTTP 503 from queue.fal.run) [item 0]');
 		expect(result.error(NODE_NAME)?.description).toMatch(new RegExp(`sent ${attempts} time`));
-		expect(emulator().requests.filter((r) => r.route === 'submit')).toHaveLength(attempts);
+		expect(emulator().requestsTo('submit')).toHaveLength(attempts);
 	});
 
 	test('429 that outlasts the retries says rate limited', async () => {
 		emulator().fault({ route: 'submit', status: 429, retryAfter: 0, body: { detail: 'slow down' }, times: Infinity });
 		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, options: { maxRetries: 1 } }));
 		expect(result.error(NODE_NAME)?.message).toBe('fal is rate limiting requests (HTTP 429 from queue.fal.run) [item 0]');
-		expect(emulator().requests.filter((r) => r.route === 'submit')).toHaveLength(2);
+		expect(emulator().requestsTo('submit')).toHaveLength(2);
 	});
 });

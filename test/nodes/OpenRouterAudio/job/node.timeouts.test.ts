@@ -1,9 +1,8 @@
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, AUDIO } from '../../../tools/harness';
 
 // Guarantee 5: "Timeout (Seconds)" counts the item's work and the time its job runs; time IN_QUEUE at fal
 // counts against "Max Queue Wait (Seconds)". Both: 0 = none, at most 604800 (7 days).
 const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, latencyMs: 2000 });
-const AUDIO = 'https://audio.example/a.mp3';
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ p: `Item ${i}` }));
 
 test.each([

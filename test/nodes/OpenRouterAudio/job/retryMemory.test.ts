@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { JobFate } from '../../../../nodes/OpenRouterAudio/errors/jobFailure';
+import type { JobFate } from '../../../../nodes/OpenRouterAudio/outcome/jobFate';
 import type { JobParams } from '../../../../nodes/OpenRouterAudio/fields/job';
 import { fingerprint, JobMemory, RememberedItem, requestFingerprint } from '../../../../nodes/OpenRouterAudio/job/retryMemory';
 

@@ -48,7 +48,7 @@ async function run(params: INodeParameters, options: { binaryMode?: BinaryMode; 
 	return { result, item: result.items(NODE_NAME)[0], error: result.error(NODE_NAME) };
 }
 
-const jobsSubmitted = () => emulator().requests.filter((request) => request.route === 'submit').length;
+const jobsSubmitted = () => emulator().requestsTo('submit').length;
 
 describe('Segments output', () => {
 	test('with Speaker Labels: the instruction is appended, the answer becomes segments, text and speakers', async () => {
