@@ -10,7 +10,7 @@ const { createHash } = require('node:crypto');
 
 /**
  * @typedef {'submit'|'status'|'stream'|'result'|'cancel'|'run'|'initiate'|'initiate-multipart'
- *   |'upload'|'upload-part'|'upload-complete'|'pricing'|'history'|'file'|'unknown'} Route
+ *   |'upload'|'upload-part'|'upload-complete'|'pricing'|'history'|'file'|'jwks'|'unknown'} Route
  * @typedef {{
  *   route: Route, method: string, host: string, path: string,
  *   query: Record<string, string>, headers: Record<string, string>,
@@ -27,8 +27,8 @@ const { createHash } = require('node:crypto');
 const QUEUE_HOST = 'queue.fal.run';
 const RUN_HOST = 'fal.run';
 
-/** Routes anyone may call: the signed upload URLs and the public CDN files. */
-const PUBLIC_ROUTES = new Set(['upload', 'upload-part', 'upload-complete', 'file']);
+/** Routes anyone may call: the signed upload URLs, the public CDN files and fal's webhook keys. */
+const PUBLIC_ROUTES = new Set(['upload', 'upload-part', 'upload-complete', 'file', 'jwks']);
 
 /** Routes whose body is audio bytes: hashed while streaming, never buffered. */
 const BYTE_ROUTES = new Set(['upload', 'upload-part']);
@@ -59,6 +59,8 @@ function classify(method, host, path) {
 		if (path === '/storage/upload/initiate-multipart') return { route: 'initiate-multipart' };
 	}
 	if (host === 'api.fal.ai' && path === '/v1/models/pricing' && method === 'GET') return { route: 'pricing' };
+	// docs.fal.ai/model-apis/model-endpoints/webhooks, "Verifying your webhook": the keys webhooks are signed with.
+	if (host === 'rest.alpha.fal.ai' && path === '/.well-known/jwks.json' && method === 'GET') return { route: 'jwks' };
 	if (host === 'api.fal.ai' && path === '/v1/models/requests/by-endpoint' && method === 'GET') return { route: 'history' };
 	if (/(^|\.)fal\.media$/.test(host)) {
 		const up = /^\/files\/upload\/([^/]+)(?:\/(\d+|complete))?$/.exec(path);

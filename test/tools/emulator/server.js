@@ -54,12 +54,13 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   latencyMs?: number, concurrency?: number, apiKeys?: string[], seed?: number,
  *   respondWith?: RespondWith, jobLatency?: (input: any, index: number) => number,
  *   itemKey?: (input: any) => string | undefined, historyLagMs?: number,
- *   onCancel?: CancelBehaviour, retention?: Partial<Retention>,
+ *   onCancel?: CancelBehaviour, retention?: Partial<Retention>, webhookRetryDelaysMs?: number[],
  * }} FalEmulatorOptions
  *   itemKey: sets each Job's `key` at submit (e.g. from the prompt); historyLagMs: how late the
  *   request history shows a start and an end (history.js, default 0); onCancel: how the app answers a
  *   cancel while running, 'stop' (default: it ends with 499) or 'ignore' (it runs on), see queue.js;
- *   retention: how long results are kept, over DEFAULT_RETENTION.
+ *   retention: how long results are kept, over DEFAULT_RETENTION; webhookRetryDelaysMs: the waits before
+ *   each retry of a failed webhook delivery (webhook.js, default about 2 hours in 10 retries).
  * @typedef {{
  *   peakInProgress: number, inProgress: number, queued: number, peakQueued: number, concurrency: number,
  *   requests: number, routes: Record<string, number>, streamEvents: number, connections: number,
@@ -71,6 +72,9 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   jobs: Map<string, Job>,
  *   uploads: Map<string, Upload>,
  *   webhooks: WebhookDelivery[],
+ *   signWebhook: (rawBody: string | Buffer, o: import('./webhook').SignOptions) => Record<string, string>,
+ *   rotateWebhookKey: () => void,
+ *   setWebhookRetryDelays: (delays: number[]) => void,
  *   fault: (rule: FaultRule) => ActiveFault,
  *   setLatency: (ms: number) => void,
  *   respondWith: (fn: RespondWith | undefined) => void,
@@ -111,7 +115,7 @@ async function startFalEmulator(options = {}) {
 	let routeCounts = {};
 	/** @type {Set<NodeJS.Timeout>} */
 	const delays = new Set();
-	const webhooks = createWebhooks();
+	const webhooks = createWebhooks({ retryDelaysMs: options.webhookRetryDelaysMs });
 	let closed = false;
 
 	const storage = createStorage();
@@ -258,6 +262,8 @@ async function startFalEmulator(options = {}) {
 				return serveFile(res, `https://${host}${path}`);
 			case 'pricing':
 				return sendPricing(res, url.searchParams.getAll('endpoint_id'));
+			case 'jwks':
+				return sendJson(res, 200, webhooks.jwks());
 			case 'history': {
 				const r = listRequests(url.searchParams, queue.jobs.values(), { lagMs: historyLagMs });
 				return sendJson(res, r.status, r.body);
@@ -304,6 +310,9 @@ async function startFalEmulator(options = {}) {
 		jobs: queue.jobs,
 		uploads: storage.uploads,
 		webhooks: webhooks.deliveries,
+		signWebhook: webhooks.signDelivery,
+		rotateWebhookKey: webhooks.rotateKey,
+		setWebhookRetryDelays: webhooks.setRetryDelays,
 		fault: (rule) => faults.add(rule),
 		setLatency: (ms) => {
 			latencyMs = ms;
