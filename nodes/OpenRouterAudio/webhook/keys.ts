@@ -69,8 +69,3 @@ export async function verifiedByFal(
 	set = await fetchSet(options.url, options.fetchJson, now);
 	return signedByOneOf(message, signatureHex, set.keys);
 }
-
-/** Forgets the fetched key sets (tests). */
-export function forgetKeys(): void {
-	cache.clear();
-}
