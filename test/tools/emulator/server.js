@@ -73,7 +73,6 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   uploads: Map<string, Upload>,
  *   webhooks: WebhookDelivery[],
  *   signWebhook: (rawBody: string | Buffer, o: import('./webhook').SignOptions) => Record<string, string>,
- *   rotateWebhookKey: () => void,
  *   setWebhookRetryDelays: (delays: number[]) => void,
  *   fault: (rule: FaultRule) => ActiveFault,
  *   setLatency: (ms: number) => void,
@@ -311,7 +310,6 @@ async function startFalEmulator(options = {}) {
 		uploads: storage.uploads,
 		webhooks: webhooks.deliveries,
 		signWebhook: webhooks.signDelivery,
-		rotateWebhookKey: webhooks.rotateKey,
 		setWebhookRetryDelays: webhooks.setRetryDelays,
 		fault: (rule) => faults.add(rule),
 		setLatency: (ms) => {

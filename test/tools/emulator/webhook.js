@@ -55,8 +55,8 @@ function createWebhooks(options = {}) {
 	let aborts = new AbortController();
 	/** @type {Set<NodeJS.Timeout>} */
 	const timers = new Set();
-	/** Every key published; the last one signs. */
-	let keys = [newKey(1)];
+	/** Every key published; the last one signs. Kept across reset(), as fal's keys outlive any test. */
+	const keys = [newKey(1)];
 
 	/**
 	 * fal's signature headers for `rawBody`, made with the current key.
@@ -136,10 +136,6 @@ function createWebhooks(options = {}) {
 		signDelivery,
 		/** The JWKS the `jwks` route serves: every key published. */
 		jwks: () => ({ keys: keys.map((k) => k.jwk) }),
-		/** fal starts signing with a new key, published beside the old ones. */
-		rotateKey() {
-			keys = [...keys, newKey(keys.length + 1)];
-		},
 		/** @param {number[]} delays */
 		setRetryDelays(delays) {
 			retryDelaysMs = delays;

@@ -12,3 +12,4 @@ export { S3_BUCKET, startS3Server, useS3Server, type S3Server, type S3StoredObje
 export { defaultAnswer, FIXTURES, submittedBodies, useFalEmulator } from './useFalEmulator';
 export * from './workflow';
 export { useLoggedLines, visibleText } from './visible';
+export { OPENROUTER_AUDIO_TRIGGER_TYPE, startTriggerServer, type TriggerServer } from './webhookServer';
