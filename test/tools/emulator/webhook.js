@@ -83,10 +83,11 @@ function createWebhooks(options = {}) {
 		/** @type {WebhookAttempt} */
 		const record = { at: Date.now() };
 		delivery.attempts.push(record);
+		// This attempt's signal: abort() replaces the controller, and nothing it aborted may schedule a retry.
+		const signal = aborts.signal;
 		const retry = () => {
 			const delay = retryDelaysMs[attempt];
-			if (delay === undefined || aborts.signal.aborted) return;
-			const signal = aborts.signal;
+			if (delay === undefined || signal.aborted) return;
 			const t = setTimeout(() => {
 				timers.delete(t);
 				if (!signal.aborted) send(delivery, raw, attempt + 1);
@@ -97,7 +98,7 @@ function createWebhooks(options = {}) {
 			method: 'POST',
 			headers: { 'content-type': 'application/json', ...signDelivery(raw, { requestId: delivery.requestId }) },
 			body: raw,
-			signal: aborts.signal,
+			signal,
 		}).then(
 			async (r) => {
 				record.status = delivery.status = r.status;
