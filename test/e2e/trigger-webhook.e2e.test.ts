@@ -87,6 +87,8 @@ test("Submit Job for three files: each job's answer starts one execution of the 
 			reference: file,
 		});
 	}
+	// n8n fetched fal's keys (here the emulator's, where fal publishes them) through its own HTTP client.
+	expect(emulator.requests.filter((request: any) => request.route === 'jwks').length).toBeGreaterThanOrEqual(1);
 	// fal's side: three jobs, each delivered once, accepted at the first attempt.
 	expect(emulator.jobs.size).toBe(3);
 	expect(emulator.webhooks.map((d: any) => d.attempts.map((a: any) => a.status))).toEqual([[200], [200], [200]]);
