@@ -39,7 +39,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. {{ $json.fileName }}',
 		description:
-			'Optional. Which input this job is for (a file name, a row ID): sent, signed, with the Webhook URL and returned by the OpenRouter Audio Trigger as "reference"',
+			'Optional. Which input this job is for (a file name, a row ID): sent, signed, with the Webhook URL and returned by the OpenRouter Audio Trigger as "reference".',
 	},
 	optionsCollection([
 		{

@@ -5,8 +5,7 @@
 // paid answer's `rawAnswer` and `usage` when there is one. The trigger cannot fail an input item (it has none)
 // and must not answer fal with an error (fal would deliver the job again, 10 times over 2 hours), so an item
 // that says what went wrong is what lets the workflow react.
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INodeExecutionData, type NodeApiError } from 'n8n-workflow';
 
 import { parseAnswer } from '../answer/answer';
 import { answerToJson, type InvalidJson, type OutputFormat } from '../answer/json';
@@ -121,7 +120,7 @@ export async function deliveryItem(
 			{ json: ordered },
 		);
 	} catch (error) {
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) return { json: errorJson(scrubKey(error, apiKey), base) };
-		throw error;
+		// Whatever went wrong, the paid answer becomes an item that says so, never a lost delivery.
+		return { json: errorJson(toNodeError(node, error, 0, apiKey, requestId), base) };
 	}
 }

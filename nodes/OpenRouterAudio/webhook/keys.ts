@@ -5,7 +5,7 @@
 // stream of forged deliveries cannot turn into a stream of requests to fal.
 import type { KeyObject } from 'node:crypto';
 
-import { keysOfJwks, Refused, signedByOneOf } from './signature';
+import { keysOfJwks, signedByOneOf } from './signature';
 
 export const JWKS_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** The least time between two fetches of the key set for a signature no cached key verified. */
@@ -21,24 +21,29 @@ interface CachedSet {
 
 /** The key sets fetched in this process, by URL. */
 const cache = new Map<string, CachedSet>();
-/** A fetch under way, so concurrent deliveries share it. */
-const inFlight = new Map<string, Promise<CachedSet>>();
+/** Why fal's key set could not be had: the delivery cannot be judged now (fal will send it again). */
+export interface KeysUnavailable {
+	unavailable: string;
+}
 
-async function fetchSet(url: string, fetchJson: FetchJson, now: () => number): Promise<CachedSet> {
+/** A fetch under way, so concurrent deliveries share it. */
+const inFlight = new Map<string, Promise<CachedSet | KeysUnavailable>>();
+
+async function fetchSet(url: string, fetchJson: FetchJson, now: () => number): Promise<CachedSet | KeysUnavailable> {
 	const running = inFlight.get(url);
 	if (running) return await running;
-	const work = (async () => {
+	const work = (async (): Promise<CachedSet | KeysUnavailable> => {
 		let document: unknown;
 		try {
 			document = await fetchJson(url);
 		} catch (error) {
-			throw new Refused(`fal's key set could not be fetched from ${url}: ${(error as Error).message}`);
+			return { unavailable: `fal's key set could not be fetched from ${url}: ${(error as Error).message}` };
 		}
 		let keys: KeyObject[];
 		try {
 			keys = keysOfJwks(typeof document === 'string' ? JSON.parse(document) : document);
 		} catch (error) {
-			throw new Refused(`fal's key set at ${url} could not be read: ${(error as Error).message}`);
+			return { unavailable: `fal's key set at ${url} could not be read: ${(error as Error).message}` };
 		}
 		const set = { keys, fetchedAt: now() };
 		cache.set(url, set);
@@ -54,18 +59,20 @@ async function fetchSet(url: string, fetchJson: FetchJson, now: () => number): P
 
 /**
  * Whether one of fal's keys signed `message`: with the cached set (fetched when absent or older than 24 h),
- * then, if none verifies, once more with a freshly fetched set.
+ * then, if none verifies, once more with a freshly fetched set. A set that cannot be fetched when one is
+ * needed gives `unavailable` (a cached one is still used when the refetch for an unknown key fails).
  */
 export async function verifiedByFal(
 	message: Buffer,
 	signatureHex: string,
 	options: { url: string; fetchJson: FetchJson; now?: () => number },
-): Promise<boolean> {
+): Promise<boolean | KeysUnavailable> {
 	const now = options.now ?? Date.now;
-	let set = cache.get(options.url);
-	if (!set || now() - set.fetchedAt >= JWKS_MAX_AGE_MS) set = await fetchSet(options.url, options.fetchJson, now);
+	const cached = cache.get(options.url);
+	const set = !cached || now() - cached.fetchedAt >= JWKS_MAX_AGE_MS ? await fetchSet(options.url, options.fetchJson, now) : cached;
+	if ('unavailable' in set) return set;
 	if (signedByOneOf(message, signatureHex, set.keys)) return true;
 	if (now() - set.fetchedAt < JWKS_REFETCH_MIN_MS) return false;
-	set = await fetchSet(options.url, options.fetchJson, now);
-	return signedByOneOf(message, signatureHex, set.keys);
+	const fresh = await fetchSet(options.url, options.fetchJson, now);
+	return 'unavailable' in fresh ? false : signedByOneOf(message, signatureHex, fresh.keys);
 }

@@ -6,13 +6,14 @@
 //  3. once per job (memory.ts): a delivery for a request ID already accepted answers 200 and starts nothing.
 // A delivery that fails 1 or 2 gets 401 and starts nothing; the reason goes to n8n's log, never to the caller.
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { FILE_FORMATS, fileFormatProblem, type FileFormat } from '../transcript/outputFile';
 import { normalizeApiKey } from '../transport/client';
 import { verifiedByFal } from './keys';
 import { deliveryItem, readDelivery, type TriggerSettings } from './item';
 import { DeliveryMemory } from './memory';
-import { readTicket } from './reference';
+import { readTicket, type Ticket } from './reference';
 import { checkTimestamp, FAL_JWKS_URL, readSignatureHeaders, Refused, signedMessage } from './signature';
 
 /** The trigger's Output options; a setting that cannot work gives an error item rather than a lost answer. */
@@ -46,26 +47,29 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		return answer(401, 'Unauthorized');
 	};
 
-	let apiKey: string;
-	let ticket;
-	let rawBody: Buffer;
+	let headers;
 	try {
-		const headers = readSignatureHeaders((name) => req.headers[name]);
+		headers = readSignatureHeaders((name) => req.headers[name]);
 		checkTimestamp(headers.timestamp, Date.now());
-		if (!Buffer.isBuffer(req.rawBody)) return refuse('the request has no body');
-		rawBody = req.rawBody;
-		const byFal = await verifiedByFal(signedMessage(headers, rawBody), headers.signature, {
-			url: FAL_JWKS_URL,
-			fetchJson: async (url) => await this.helpers.httpRequest({ method: 'GET', url, json: true, timeout: 10_000 }),
-		});
-		if (!byFal) return refuse("its signature was made by none of fal's published webhook keys (a forged or altered delivery)");
-		apiKey = normalizeApiKey((await this.getCredentials<{ apiKey?: unknown }>('falApi')).apiKey);
-		ticket = readTicket(this.getQueryData() as Record<string, unknown>, apiKey);
-		if (typeof ticket === 'string') return refuse(ticket);
 	} catch (error) {
 		if (error instanceof Refused) return refuse(error.message);
-		throw error;
+		throw new NodeOperationError(node, error as Error);
 	}
+	if (!Buffer.isBuffer(req.rawBody)) return refuse('the request has no body');
+	const rawBody = req.rawBody;
+	const byFal = await verifiedByFal(signedMessage(headers, rawBody), headers.signature, {
+		url: FAL_JWKS_URL,
+		fetchJson: async (url) => await this.helpers.httpRequest({ method: 'GET', url, json: true, timeout: 10_000 }),
+	});
+	if (typeof byFal === 'object') {
+		// Not the caller's fault: fal retries a delivery that gets no 2xx, and the key set may be back by then.
+		this.logger.error(`OpenRouter Audio Trigger "${node.name}" could not check a delivery (503): ${byFal.unavailable}`, { workflowId: this.getWorkflow().id });
+		return answer(503, 'Service Unavailable');
+	}
+	if (!byFal) return refuse("its signature was made by none of fal's published webhook keys (a forged or altered delivery)");
+	const apiKey = normalizeApiKey((await this.getCredentials<{ apiKey?: unknown }>('falApi')).apiKey);
+	const ticket: Ticket | string = readTicket(this.getQueryData() as Record<string, unknown>, apiKey);
+	if (typeof ticket === 'string') return refuse(ticket);
 
 	const delivery = readDelivery(rawBody);
 	if (typeof delivery === 'string') {

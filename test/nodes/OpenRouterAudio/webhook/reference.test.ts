@@ -20,7 +20,7 @@ test('an altered reference, model or max_tokens, an added or dropped reference, 
 		{ ...signed, reference: 'row-8' },
 		{ ...signed, model: 'm/y' },
 		{ ...signed, max_tokens: '101' },
-		(({ reference: _r, ...rest }) => rest)(signed),
+		Object.fromEntries(Object.entries(signed).filter(([name]) => name !== 'reference')),
 		{ ...query(withTicket(URL_, KEY, { model: 'm/x', maxTokens: 100 })), reference: 'row-7' },
 		{ ...signed, reference: ['row-7', 'row-8'] },
 	];
