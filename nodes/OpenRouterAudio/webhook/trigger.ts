@@ -84,9 +84,9 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	}
 	memory.remember(delivery.request_id);
 
-	const settings = readSettings(this);
-	const item = settings.problem
-		? { json: { error: settings.problem, model: ticket.model, requestId: delivery.request_id, reference: ticket.reference ?? null } }
-		: await deliveryItem(this, delivery, ticket, settings, apiKey);
+	const { problem, ...settings } = readSettings(this);
+	const item = await deliveryItem(this, delivery, ticket, settings, apiKey);
+	// An output file the settings cannot make: the answer still arrives, with the reason beside it.
+	if (problem && item.json.error === undefined) item.json = { error: problem, ...item.json };
 	return { workflowData: [[item]] };
 }

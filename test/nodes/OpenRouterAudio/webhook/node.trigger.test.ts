@@ -163,3 +163,13 @@ test('Segments and a file: the same parsing and files as Analyze', async () => {
 	const srt = Buffer.from(item.binary!.data.data, 'base64').toString('utf8');
 	expect(srt).toMatch(/^1\n00:00:00,000 --> 00:00:02,500\n/);
 });
+
+test('an output file the Output options cannot make (SRT from Text): the paid answer still arrives, with the reason', async () => {
+	server = await startTriggerServer({ parameters: { transcriptOutput: 'text', options: { putOutputInFile: 'srt' } } });
+	const [submitted] = await submit(server.url, ['a.mp3']);
+	await until('the delivery', () => server!.executions.length === 1);
+	const [item] = server.executions[0];
+	expect(item.json).toMatchObject({ requestId: submitted.json.requestId, reference: 'a.mp3', output: expect.stringMatching(/^Echo from/) });
+	expect(item.json.error).toMatch(/\("Put Output in File" option\)/);
+	expect(item.binary).toBeUndefined();
+});
