@@ -5,7 +5,7 @@ import { Workflow } from 'n8n-workflow';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { TestCredentialsHelper, loadPackage, repoRoot, type LoadedPackage, createNodeTypes, OPENROUTER_AUDIO_TYPE } from './tools/harness';
+import { TestCredentialsHelper, loadPackage, repoRoot, type LoadedPackage, createNodeTypes, OPENROUTER_AUDIO_TYPE, OPENROUTER_AUDIO_TRIGGER_TYPE } from './tools/harness';
 
 let pkg: LoadedPackage;
 let node: INodeTypeDescription;
@@ -31,9 +31,9 @@ function iconFiles(owner: { icon?: unknown; iconUrl?: unknown }): string[] {
 describe('built package loaded by n8n', () => {
 	it('registers exactly the node and the credential under n8n type names', () => {
 		expect(pkg.packageName).toBe('n8n-nodes-fal-openrouter-audio');
-		expect(Object.keys(pkg.nodes)).toEqual([OPENROUTER_AUDIO_TYPE]);
+		expect(Object.keys(pkg.nodes)).toEqual([OPENROUTER_AUDIO_TYPE, OPENROUTER_AUDIO_TRIGGER_TYPE]);
 		expect(Object.keys(pkg.credentials)).toEqual(['falApi']);
-		expect(pkg.loader.known.credentials.falApi.supportedNodes).toEqual(['openRouterAudio']);
+		expect(pkg.loader.known.credentials.falApi.supportedNodes).toEqual(['openRouterAudio', 'openRouterAudioTrigger']);
 	});
 
 	it('describes the node as a version-1, tool-usable node needing falApi', () => {

@@ -1,5 +1,5 @@
 /** Workflow JSON for the e2e scenarios, in the shape `n8n import:workflow` and the REST API accept. */
-import { NODE_TYPE } from './n8n/fixtures';
+import { NODE_TYPE, TRIGGER_TYPE } from './n8n/fixtures';
 
 export const CREDENTIAL = { id: 'e2eFalCredential', name: 'Fal E2E' };
 export const BAD_CREDENTIAL = { id: 'e2eFalBadCreden', name: 'Fal E2E bad key' };
@@ -59,6 +59,15 @@ export function openRouterAudio(
 	extra: Partial<WfNode> = {},
 ): WfNode {
 	return node('OpenRouter Audio', NODE_TYPE, 1, parameters, { credentials: { falApi: credential }, ...extra });
+}
+
+/** The package's OpenRouter Audio Trigger; its production URL is `<n8n>/webhook/<webhookId>/openrouter-audio`. */
+export function openRouterAudioTrigger(
+	parameters: Record<string, unknown>,
+	credential: { id: string; name: string },
+	webhookId: string,
+): WfNode {
+	return node('OpenRouter Audio Trigger', TRIGGER_TYPE, 1, parameters, { credentials: { falApi: credential }, webhookId });
 }
 
 export function readFile(name: string, fileSelector: string): WfNode {

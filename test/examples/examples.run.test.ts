@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INode, IWorkflowBase } from 'n8n-workflow';
 
-import { repoRoot, runWorkflow, NODE_NAME, OPENROUTER_AUDIO_TYPE, triggerThen, FIXTURES, submittedBodies, useFalEmulator } from '../tools/harness';
+import { repoRoot, runWorkflow, NODE_NAME, OPENROUTER_AUDIO_TRIGGER_TYPE, OPENROUTER_AUDIO_TYPE, startTriggerServer, triggerThen, FIXTURES, submittedBodies, useFalEmulator } from '../tools/harness';
+import { routeHttpsToEmulator } from '../tools/emulator/route-https';
 import { SEGMENTS_INSTRUCTION, SEGMENTS_INSTRUCTION_NO_SPEAKERS } from '../../nodes/OpenRouterAudio/transcript/segments';
 
 // Each example's OpenRouter Audio node runs with its exact parameters, fed what its upstream node delivers.
@@ -88,6 +89,31 @@ test('long-audio example: Submit hands fal the execution resume URL; Get Job rea
 		status: 'COMPLETED',
 		output: 'Echo from google/gemini-3-pro-preview: Summarize this audio: a short paragraph, then the key points as a list.',
 	});
+});
+
+test("long-audio trigger pair: the jobs example's Submit Job, answered through the answers example's trigger as subtitles named after the reference", async () => {
+	const answers = JSON.parse(readFileSync(join(repoRoot, 'examples', 'long-audio-trigger-answers.json'), 'utf8')) as IWorkflowBase;
+	const trigger = answers.nodes.find((candidate) => candidate.type === OPENROUTER_AUDIO_TRIGGER_TYPE)!;
+	const restoreHttps = routeHttpsToEmulator(emulator().url); // n8n fetches fal's keys through https
+	const server = await startTriggerServer({ parameters: trigger.parameters });
+	try {
+		const submit = exampleNode('long-audio-trigger-jobs.json', 'Submit to fal');
+		// The example's URL names the answers example's trigger; here that trigger is served on a local port.
+		expect(String(submit.parameters.webhookUrl)).toContain(`/webhook/${trigger.webhookId}/openrouter-audio`);
+		const submitted = await runWorkflow(
+			triggerThen({ ...submit.parameters, webhookUrl: server.url }, [{ fileName: 'standup.mp3', audioUrl: 'https://audio.example/standup.mp3' }]),
+		);
+		expect(submitted.error(NODE_NAME)).toBeUndefined();
+		for (let waited = 0; server.executions.length === 0 && waited < 10_000; waited += 25) await new Promise((r) => setTimeout(r, 25));
+		const [[item]] = server.executions;
+		expect(item.json).toMatchObject({ reference: 'standup.mp3', requestId: submitted.items(NODE_NAME)[0].json.requestId });
+		expect(item.json.error).toBeUndefined();
+		expect(item.json.segments).toHaveLength(3);
+		expect(item.binary?.subtitles).toMatchObject({ fileName: 'standup.srt' });
+	} finally {
+		await server.close();
+		restoreHttps();
+	}
 });
 
 // docs/transcripts.md shows this example's item and files as the node produces them against the emulator.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { INode, INodeParameters, INodeProperties, INodeTypeDescription, IWorkflowBase } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { loadPackage, repoRoot, OPENROUTER_AUDIO_TYPE } from '../tools/harness';
+import { loadPackage, repoRoot, OPENROUTER_AUDIO_TRIGGER_TYPE, OPENROUTER_AUDIO_TYPE } from '../tools/harness';
 
 const dir = join(repoRoot, 'examples');
 const examples = readdirSync(dir)
@@ -11,9 +11,12 @@ const examples = readdirSync(dir)
 	.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(dir, file), 'utf8')) as IWorkflowBase }));
 
 let description: INodeTypeDescription;
+/** The package's node types an example may use, with their descriptions. */
+const descriptions: Record<string, INodeTypeDescription> = {};
 beforeAll(async () => {
 	const { nodes } = await loadPackage();
-	description = (nodes[OPENROUTER_AUDIO_TYPE] as { description: INodeTypeDescription }).description;
+	for (const type of [OPENROUTER_AUDIO_TYPE, OPENROUTER_AUDIO_TRIGGER_TYPE]) descriptions[type] = (nodes[type] as { description: INodeTypeDescription }).description;
+	description = descriptions[OPENROUTER_AUDIO_TYPE];
 });
 
 const isExpression = (value: unknown) => typeof value === 'string' && value.startsWith('=');
@@ -21,12 +24,12 @@ const isExpression = (value: unknown) => typeof value === 'string' && value.star
 /** Every parameter an example sets must exist, be shown for its other settings, and hold an allowed value. */
 // `scope` is what displayOptions read for a sibling's name: the node's parameters, or inside a collection the
 // collection's values (as the editor reads them); names starting with "/" read `root`.
-function parameterProblems(node: INode, properties: INodeProperties[], values: INodeParameters, root: INodeParameters, scope = root): string[] {
+function parameterProblems(node: INode, properties: INodeProperties[], values: INodeParameters, root: INodeParameters, scope = root, nodeDescription = description): string[] {
 	const problems: string[] = [];
 	for (const [name, value] of Object.entries(values)) {
 		const candidates = properties.filter((property) => property.name === name);
 		const shown = candidates.filter(
-			(property) => !property.displayOptions || NodeHelpers.displayParameter(scope, property, node, description, root),
+			(property) => !property.displayOptions || NodeHelpers.displayParameter(scope, property, node, nodeDescription, root),
 		);
 		if (candidates.length === 0) problems.push(`unknown parameter "${name}"`);
 		else if (shown.length === 0) problems.push(`parameter "${name}" is set but not shown for these settings`);
@@ -36,7 +39,7 @@ function parameterProblems(node: INode, properties: INodeProperties[], values: I
 				if (!allowed.includes(value)) problems.push(`"${name}" = ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
 			}
 			if (property.type === 'collection' && value && typeof value === 'object') {
-				problems.push(...parameterProblems(node, property.options as INodeProperties[], value as INodeParameters, root, value as INodeParameters));
+				problems.push(...parameterProblems(node, property.options as INodeProperties[], value as INodeParameters, root, value as INodeParameters, nodeDescription));
 			}
 		}
 	}
@@ -64,16 +67,25 @@ describe.each(examples)('example $file', ({ workflow }) => {
 		expect(names.filter((name) => !targets.has(name))).toHaveLength(1);
 	});
 
-	test('its OpenRouter Audio nodes are valid for the node description', () => {
-		const ours = workflow.nodes.filter((node) => node.type === OPENROUTER_AUDIO_TYPE);
+	test("its OpenRouter Audio nodes (and triggers) are valid for their node's description", () => {
+		const ours = workflow.nodes.filter((node) => node.type in descriptions);
 		expect(ours.length).toBeGreaterThan(0);
 		for (const node of ours) {
-			expect(node.typeVersion).toBe(description.version);
+			const own = descriptions[node.type];
+			expect(node.typeVersion).toBe(own.version);
 			expect(Object.keys(node.credentials ?? {})).toEqual(['falApi']);
-			const resolved = NodeHelpers.getNodeParameters(description.properties, node.parameters, true, false, node, description);
+			const resolved = NodeHelpers.getNodeParameters(own.properties, node.parameters, true, false, node, own);
 			expect(resolved).not.toBeNull();
-			expect(parameterProblems(node, description.properties, node.parameters, resolved!)).toEqual([]);
-			expect(NodeHelpers.getNodeParametersIssues(description.properties, { ...node, parameters: resolved! }, description)).toBeNull();
+			expect(parameterProblems(node, own.properties, node.parameters, resolved!, resolved!, own)).toEqual([]);
+			expect(NodeHelpers.getNodeParametersIssues(own.properties, { ...node, parameters: resolved! }, own)).toBeNull();
+		}
+	});
+
+	test('a Submit Job pointed at an OpenRouter Audio Trigger uses the webhook ID of an example trigger', () => {
+		const triggerIds = new Set(examples.flatMap(({ workflow: wf }) => wf.nodes.filter((n) => n.type === OPENROUTER_AUDIO_TRIGGER_TYPE).map((n) => n.webhookId)));
+		for (const node of workflow.nodes.filter((n) => n.type === OPENROUTER_AUDIO_TYPE && String(n.parameters.webhookUrl ?? '').endsWith('/openrouter-audio'))) {
+			const webhookId = /\/webhook\/([^/]+)\/openrouter-audio$/.exec(String(node.parameters.webhookUrl))?.[1];
+			expect(triggerIds).toContain(webhookId);
 		}
 	});
 });

@@ -20,6 +20,9 @@ import type { TranscriptOrText } from './documents';
 import { renderOutputFile, type FileFormat } from './outputFile';
 import { normalizeSegments, withoutSpeakers, type SegmentsResult } from './segments';
 
+/** What adding the transcript needs of n8n: the node, and its binary helper (Analyze's item, the trigger's delivery). */
+export type TranscriptContext = Pick<IExecuteFunctions, 'getNode'> & { helpers: Pick<IExecuteFunctions['helpers'], 'prepareBinaryData'> };
+
 /** What an Analyze item asks of its transcript, read and checked before anything is sent. */
 export interface TranscriptSettings {
 	/** 'segments' only for the Transcribe task. */
@@ -43,7 +46,7 @@ export interface TranscriptSettings {
  * VTT need segments, so a kept raw answer gets no such file; txt, md and json are made from the raw text.
  */
 export async function addTranscriptOutput(
-	ctx: IExecuteFunctions,
+	ctx: TranscriptContext,
 	itemIndex: number,
 	settings: TranscriptSettings,
 	answer: AudioAnswer,

@@ -13,6 +13,7 @@ export const outputDir = join(repoRoot, 'test-output', 'e2e');
 export const fixturesDir = join(repoRoot, 'test', 'fixtures', 'audio');
 export const PACKAGE_NAME = 'n8n-nodes-fal-openrouter-audio';
 export const NODE_TYPE = `${PACKAGE_NAME}.openRouterAudio`;
+export const TRIGGER_TYPE = `${PACKAGE_NAME}.openRouterAudioTrigger`;
 
 const tempDirs: string[] = [];
 

@@ -11,7 +11,7 @@ const { UPLOAD_HOST } = require('./storage');
 
 /**
  * @typedef {'submit'|'status'|'stream'|'result'|'cancel'|'run'|'initiate'|'initiate-multipart'
- *   |'upload'|'upload-part'|'upload-complete'|'pricing'|'history'|'delete-payloads'|'file'|'unknown'} Route
+ *   |'upload'|'upload-part'|'upload-complete'|'pricing'|'history'|'delete-payloads'|'file'|'jwks'|'unknown'} Route
  * @typedef {{
  *   route: Route, method: string, host: string, path: string,
  *   query: Record<string, string>, headers: Record<string, string>,
@@ -28,8 +28,8 @@ const { UPLOAD_HOST } = require('./storage');
 const QUEUE_HOST = 'queue.fal.run';
 const RUN_HOST = 'fal.run';
 
-/** Routes anyone may call: the signed upload URLs and the public CDN files. */
-const PUBLIC_ROUTES = new Set(['upload', 'upload-part', 'upload-complete', 'file']);
+/** Routes anyone may call: the signed upload URLs, the public CDN files and fal's webhook keys. */
+const PUBLIC_ROUTES = new Set(['upload', 'upload-part', 'upload-complete', 'file', 'jwks']);
 
 /** Routes whose body is audio bytes: hashed while streaming, never buffered. */
 const BYTE_ROUTES = new Set(['upload', 'upload-part']);
@@ -60,6 +60,8 @@ function classify(method, host, path) {
 		if (path === '/storage/upload/initiate-multipart') return { route: 'initiate-multipart' };
 	}
 	if (host === 'api.fal.ai' && path === '/v1/models/pricing' && method === 'GET') return { route: 'pricing' };
+	// docs.fal.ai/model-apis/model-endpoints/webhooks, "Verifying your webhook": the keys webhooks are signed with.
+	if (host === 'rest.alpha.fal.ai' && path === '/.well-known/jwks.json' && method === 'GET') return { route: 'jwks' };
 	if (host === 'api.fal.ai' && path === '/v1/models/requests/by-endpoint' && method === 'GET') return { route: 'history' };
 	const payloads = /^\/v1\/models\/requests\/([^/]+)\/payloads$/.exec(path);
 	if (host === 'api.fal.ai' && payloads && method === 'DELETE') return { route: 'delete-payloads', requestId: payloads[1] };

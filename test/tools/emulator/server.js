@@ -56,7 +56,7 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   respondWith?: RespondWith, jobLatency?: (input: any, index: number) => number,
  *   itemKey?: (input: any) => string | undefined, historyLagMs?: number, historyInput?: InputForm,
  *   onCancel?: CancelBehaviour, retention?: Partial<Retention>, adminKeys?: string[],
- *   jobCost?: import('./pricing').JobCost,
+ *   jobCost?: import('./pricing').JobCost, webhookRetryDelaysMs?: number[],
  * }} FalEmulatorOptions
  *   itemKey: sets each Job's `key` at submit (e.g. from the prompt); historyLagMs: how late the
  *   request history shows a start and an end (history.js, default 0); historyInput: the form of its
@@ -64,7 +64,8 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   cancel while running, 'stop' (default: it ends with 499) or 'ignore' (it runs on), see queue.js;
  *   retention: how long results are kept, over DEFAULT_RETENTION; adminKeys: admin API keys (default
  *   ['admin-key']), valid wherever a key is and the only ones that may delete a request's payloads;
- *   jobCost: what each job costs (pricing.js).
+ *   jobCost: what each job costs (pricing.js); webhookRetryDelaysMs: the waits before each retry of a failed
+ *   webhook delivery (webhook.js, default about 2 hours in 10 retries).
  * @typedef {{
  *   peakInProgress: number, inProgress: number, queued: number, peakQueued: number, concurrency: number,
  *   requests: number, routes: Record<string, number>, streamEvents: number, connections: number,
@@ -78,6 +79,8 @@ const APP_IDS = new Set(['openrouter/router', ENDPOINT_ID]);
  *   uploadLifetimes: Map<string, import('./storage').Lifetime>,
  *   advanceCdnClock: (ms: number) => void,
  *   webhooks: WebhookDelivery[],
+ *   signWebhook: (rawBody: string | Buffer, o: import('./webhook').SignOptions) => Record<string, string>,
+ *   setWebhookRetryDelays: (delays: number[]) => void,
  *   fault: (rule: FaultRule) => ActiveFault,
  *   setLatency: (ms: number) => void,
  *   respondWith: (fn: RespondWith | undefined) => void,
@@ -125,7 +128,7 @@ async function startFalEmulator(options = {}) {
 	let routeCounts = {};
 	/** @type {Set<NodeJS.Timeout>} */
 	const delays = new Set();
-	const webhooks = createWebhooks();
+	const webhooks = createWebhooks({ retryDelaysMs: options.webhookRetryDelaysMs });
 	let closed = false;
 
 	const storage = createStorage();
@@ -279,6 +282,8 @@ async function startFalEmulator(options = {}) {
 				return sendPricing(res, url.searchParams.getAll('endpoint_id'));
 			case 'delete-payloads':
 				return deletePayloads(res, headers, info.requestId ?? '');
+			case 'jwks':
+				return sendJson(res, 200, webhooks.jwks());
 			case 'history': {
 				const r = listRequests(url.searchParams, queue.jobs.values(), { lagMs: historyLagMs, inputForm: historyInput });
 				return sendJson(res, r.status, r.body);
@@ -345,6 +350,8 @@ async function startFalEmulator(options = {}) {
 		uploadLifetimes: storage.lifetimes,
 		advanceCdnClock: (ms) => storage.advanceClock(ms),
 		webhooks: webhooks.deliveries,
+		signWebhook: webhooks.signDelivery,
+		setWebhookRetryDelays: webhooks.setRetryDelays,
 		fault: (rule) => faults.add(rule),
 		setLatency: (ms) => {
 			latencyMs = ms;

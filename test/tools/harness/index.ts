@@ -13,3 +13,4 @@ export { AUDIO, defaultAnswer, FIXTURES, submittedBodies, useFalEmulator } from 
 export * from './workflow';
 export { useLoggedLines, visibleText } from './visible';
 export { useWaits } from './waits';
+export { OPENROUTER_AUDIO_TRIGGER_TYPE, startTriggerServer, type TriggerServer } from './webhookServer';
