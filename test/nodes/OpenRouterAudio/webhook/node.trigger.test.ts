@@ -173,3 +173,16 @@ test('an output file the Output options cannot make (SRT from Text): the paid an
 	expect(item.json.error).toMatch(/\("Put Output in File" option\)/);
 	expect(item.binary).toBeUndefined();
 });
+
+test("an answer that echoes the key loses it as it enters the trigger, like every answer from fal", async () => {
+	server = await startTriggerServer({ parameters: { transcriptOutput: 'text', options: { putOutputInFile: 'txt' } } });
+	emulator().respondWith(() => ({ output: 'Your key is test-key, said the recording.', usage: {} }));
+	await submit(server.url, ['a.mp3']);
+	await until('the delivery', () => server!.executions.length === 1);
+	const [item] = server.executions[0];
+	// The delivery fal signed held the key (the emulator's own record); the item and its file do not.
+	expect(JSON.stringify(emulator().webhooks[0].body)).toContain('test-key');
+	expect(item.json.output).toBe('Your key is ***, said the recording.');
+	expect(Buffer.from(item.binary!.data.data, 'base64').toString('utf8')).not.toContain('test-key');
+	expect(JSON.stringify(item.json)).not.toContain('test-key');
+});
