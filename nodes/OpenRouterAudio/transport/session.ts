@@ -103,12 +103,13 @@ export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSign
 export async function uploadFile(session: FalSession, file: File, signal: AbortSignal, lifetimeSeconds?: number): Promise<string> {
 	const lifecycle = lifetimeSeconds === undefined ? undefined : { expiresIn: lifetimeSeconds };
 	const uploads = new UploadUrls();
-	try {
-		return await session.clientFor(signal, uploads).storage.upload(file, lifecycle && { lifecycle });
-	} catch (error) {
-		// A multipart upload's failed part reaches the client, which throws its own error without the cause
-		// ("Part upload failed, retries exhausted"): the cause is the failure the attempts saw (attempts.ts).
-		if (error instanceof FalRequestFailed || signal.aborted) throw error;
-		throw uploads.failure ?? error;
-	}
+	const uploaded = await session.clientFor(signal, uploads).storage.upload(file, lifecycle && { lifecycle }).then(
+		(url) => ({ url }),
+		(error: unknown) => ({ error }),
+	);
+	if ('url' in uploaded) return uploaded.url;
+	// A multipart upload's failed part reaches the client, which throws its own error without the cause
+	// ("Part upload failed, retries exhausted"): the cause is the failure the attempts saw (attempts.ts).
+	const { error } = uploaded;
+	throw error instanceof FalRequestFailed || signal.aborted ? error : (uploads.failure ?? error);
 }
