@@ -260,9 +260,17 @@ export class JobLifecycle {
 		return status;
 	}
 
-	/** The job's answer; read from fal's history once fal's result store has let it go. */
+	/**
+	 * The job's answer; read from fal's history once fal's result store has let it go. Where fal no longer has it
+	 * (or cannot be reached) and an earlier try of the node received it, that copy is the answer (retryMemory.ts).
+	 */
 	async result(): Promise<Result<unknown>> {
-		const result = await fetchResult(this.session, this.requestId!, this.signal);
+		const result = await fetchResult(this.session, this.requestId!, this.signal).catch((error: unknown) => {
+			const kept = this.signal.aborted ? undefined : this.memory?.answer(this.requestId!);
+			if (!kept) throw error;
+			return kept;
+		});
+		this.memory?.answered(result);
 		this.cost.answered(this.requestId!, reportedCost(result.data));
 		return result;
 	}

@@ -5,12 +5,18 @@ import type { JobParams } from '../fields/job';
 import { ExpiringMap } from '../lib/expiringMap';
 import { stableJson } from '../lib/stableJson';
 import { jobOutlivesItem, type JobFate } from '../outcome/jobFate';
+import type { Result } from '../transport/client';
 
 // n8n's "Retry On Fail" runs the node again, with every input item, in the same process and execution. So
 // that a retry does not pay twice, each item's fal job is remembered here by execution, node and item, with
 // a fingerprint of what was asked: a retry re-attaches to a job that is still running, takes the answer of
 // one that completed, and submits only items that never got a job. Nothing is written anywhere; entries
 // expire and their number is bounded, so a long-running n8n process does not grow.
+//
+// The answer a completed job gave this process is kept too, within a byte budget for the process (oldest
+// dropped first, with the entries' day): fal keeps a result only 1 hour (6 minutes from 10 KB), and with "Keep
+// Request Data at Fal" off its history keeps no copy, so a retry that came later would throw a paid answer away.
+// A retry still reads fal first (free, and the same answer); the kept copy answers when fal no longer can.
 
 export interface JobKey {
 	executionId: string;
@@ -31,11 +37,20 @@ interface Entry extends RememberedJob {
 export interface JobMemoryLimits {
 	maxEntries: number;
 	ttlMs: number;
+	/** The most bytes the kept answers take together (their JSON). */
+	maxAnswerBytes: number;
 }
 
 // A day covers n8n's longest retry waits (5 s between tries, at most 5 tries) many times over, and a
-// day of a busy instance's items fits in a few megabytes.
-const DEFAULT_LIMITS: JobMemoryLimits = { maxEntries: 20_000, ttlMs: 24 * 60 * 60 * 1000 };
+// day of a busy instance's items fits in a few megabytes. 32 MB of answers is some 3,000 transcripts of
+// 10 minutes of speech: a batch's worth between a try and its retry.
+const DEFAULT_LIMITS: JobMemoryLimits = { maxEntries: 20_000, ttlMs: 24 * 60 * 60 * 1000, maxAnswerBytes: 32 * 1024 * 1024 };
+
+/** A completed job's answer as this process received it, serialised so nothing can change it afterwards. */
+interface KeptAnswer {
+	requestId: string;
+	json: string;
+}
 
 /** A stable digest of everything that decides the answer: the endpoint input and the audio's identity. */
 export function fingerprint(value: unknown): string {
@@ -44,9 +59,12 @@ export function fingerprint(value: unknown): string {
 
 export class JobMemory {
 	private readonly entries: ExpiringMap<Entry>;
+	private readonly answers: ExpiringMap<KeptAnswer>;
 
-	constructor(limits: JobMemoryLimits = DEFAULT_LIMITS, now: () => number = Date.now) {
-		this.entries = new ExpiringMap(limits, now);
+	constructor(limits: Partial<JobMemoryLimits> = {}, now: () => number = Date.now) {
+		const { maxEntries, ttlMs, maxAnswerBytes } = { ...DEFAULT_LIMITS, ...limits };
+		this.entries = new ExpiringMap({ maxEntries, ttlMs }, now);
+		this.answers = new ExpiringMap({ maxEntries, ttlMs, maxBytes: maxAnswerBytes }, now);
 	}
 
 	/** The job this item already has for the same request, if any. A changed request is not served. */
@@ -64,6 +82,23 @@ export class JobMemory {
 	/** fal accepted a job for this item. */
 	submitted(key: JobKey, print: string, requestId: string): void {
 		this.entries.set(keyOf(key), { requestId, completed: false, fingerprint: print });
+		this.answers.delete(keyOf(key));
+	}
+
+	/** The item's completed job's answer reached this process: kept, within the byte budget, for a later try. */
+	answered(key: JobKey, result: Result<unknown>): void {
+		const id = keyOf(key);
+		const entry = this.entries.get(id);
+		if (!entry?.completed || entry.requestId !== result.requestId) return;
+		const json = JSON.stringify(result.data) ?? 'null';
+		this.answers.set(id, { requestId: result.requestId, json }, Buffer.byteLength(json));
+	}
+
+	/** The answer this process received for the item's job `requestId`, if it still keeps it. */
+	answer(key: JobKey, requestId: string): Result<unknown> | undefined {
+		const kept = this.answers.get(keyOf(key));
+		if (kept?.requestId !== requestId) return undefined;
+		return { data: JSON.parse(kept.json) as unknown, requestId };
 	}
 
 	/** fal reported the item's job COMPLETED. */
@@ -75,10 +110,16 @@ export class JobMemory {
 	/** The job is gone (cancelled, failed at fal, or its answer is in an output item): nothing to reuse. */
 	forget(key: JobKey): void {
 		this.entries.delete(keyOf(key));
+		this.answers.delete(keyOf(key));
 	}
 
 	get size(): number {
 		return this.entries.size;
+	}
+
+	/** The bytes the kept answers take. */
+	get answerBytes(): number {
+		return this.answers.totalBytes;
 	}
 }
 
@@ -136,6 +177,16 @@ export class RememberedItem {
 	/** fal reported the job COMPLETED (it is billed): a retry reads its answer again instead of paying anew. */
 	completed(requestId: string): void {
 		this.memory.completed(this.key, requestId);
+	}
+
+	/** The completed job's answer, as received: a later try delivers it when fal no longer has it. */
+	answered(result: Result<unknown>): void {
+		this.memory.answered(this.key, result);
+	}
+
+	/** The answer an earlier try received for job `requestId`, if this process still keeps it. */
+	answer(requestId: string): Result<unknown> | undefined {
+		return this.memory.answer(this.key, requestId);
 	}
 
 	/**

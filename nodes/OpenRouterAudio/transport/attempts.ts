@@ -53,9 +53,16 @@ export type RequestKind = 'submit' | 'status' | 'stream' | 'result' | 'cancel' |
  * `upload_url` the initiation answers, so an upload is known by that URL, never by a host. The fal client sends
  * the bytes to it (PUT), or, multipart, to `<upload_url>/<part>` and `<upload_url>/complete` (@fal-ai/client
  * 1.10.1, src/storage.js), all on the same origin and path.
+ *
+ * It also keeps how an upload failed. The client retries a failed part by itself (three times, whatever the
+ * error) and then throws its own "Part upload failed, retries exhausted", which names no cause: so a request to
+ * an upload that has failed is not sent again (the attempts here already gave it its retries, and a signed URL
+ * that refused once refuses again), and the failure is kept for whoever called the upload (session.ts uploadFile).
  */
 export class UploadUrls {
-	private readonly known = new Set<string>();
+	/** Each upload URL answered (origin and path), with how it failed, if it did. */
+	private readonly known = new Map<string, FalRequestFailed | undefined>();
+	private first: FalRequestFailed | undefined;
 
 	/** Remembers the `upload_url` of an initiation's answer (its JSON text); anything else is ignored. */
 	learn(answer: string): void {
@@ -68,17 +75,41 @@ export class UploadUrls {
 		if (typeof uploadUrl !== 'string') return;
 		try {
 			const url = new URL(uploadUrl);
-			this.known.add(url.origin + url.pathname.replace(/\/+$/, ''));
+			this.known.set(url.origin + url.pathname.replace(/\/+$/, ''), undefined);
 		} catch {
 			// not a URL: the client fails on it by itself
 		}
 	}
 
+	/** The upload `url` is, or is a part of; undefined when it is none. */
+	private uploadOf(url: URL): string | undefined {
+		const at = url.origin + url.pathname.replace(/\/+$/, '');
+		for (const known of this.known.keys()) if (at === known || at.startsWith(`${known}/`)) return known;
+		return undefined;
+	}
+
 	/** Whether `url` is one of the upload URLs answered, or a part of it. */
 	has(url: URL): boolean {
-		const at = url.origin + url.pathname.replace(/\/+$/, '');
-		for (const known of this.known) if (at === known || at.startsWith(`${known}/`)) return true;
-		return false;
+		return this.uploadOf(url) !== undefined;
+	}
+
+	/** A request to the upload of `url` failed for good: the upload is not asked again. */
+	failed(url: URL, failure: FalRequestFailed): void {
+		const upload = this.uploadOf(url);
+		if (upload === undefined || this.known.get(upload)) return;
+		this.known.set(upload, failure);
+		this.first ??= failure;
+	}
+
+	/** How the upload of `url` failed, if it did. */
+	failureOf(url: URL): FalRequestFailed | undefined {
+		const upload = this.uploadOf(url);
+		return upload === undefined ? undefined : this.known.get(upload);
+	}
+
+	/** The first upload failure seen: the cause of an upload the client reports without one. */
+	get failure(): FalRequestFailed | undefined {
+		return this.first;
 	}
 }
 
@@ -366,15 +397,19 @@ async function attemptOnce(base: typeof fetch, input: RequestInfo | URL, init: R
 /**
  * A fetch for createFalClient that makes every attempt of each request itself (see the top of this file).
  * `base` is the real fetch; `ctx` is the item's: its retry policy, its stop signal, its time left and the key's
- * redactor. It learns the upload URLs of the storage initiations it makes, to know the uploads that follow.
+ * redactor. It learns the upload URLs of the storage initiations it makes, to know the uploads that follow, in
+ * `uploads` (given by an upload that wants to know how it failed: session.ts uploadFile).
  */
-export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof fetch {
-	const uploads = new UploadUrls();
+export function attemptingFetch(base: typeof fetch, ctx: AttemptContext, uploads = new UploadUrls()): typeof fetch {
 	return async (input, init) => {
 		const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
 		const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
 		const kind = requestKind(url, method, uploads);
-		const host = new URL(url).host;
+		const parsed = new URL(url);
+		const { host } = parsed;
+		// The fal client's own retry of a failed upload part: the attempts here were its retries.
+		const uploadFailed = kind === 'upload' ? uploads.failureOf(parsed) : undefined;
+		if (uploadFailed) throw uploadFailed;
 		// A submit on the wire is not aborted by a Stop: its answer says which job to cancel (the caller
 		// gives it its own, later signal). Every other request stops with the item.
 		const signal = anySignal(init?.signal ?? undefined, kind === 'submit' ? undefined : ctx.signal);
@@ -386,9 +421,11 @@ export function attemptingFetch(base: typeof fetch, ctx: AttemptContext): typeof
 				return outcome.answer;
 			}
 			if ('thrown' in outcome) throw outcome.thrown;
-			if (!outcome.again || attempt >= ctx.policy.maxRetries) throw outcome.failed;
-			const delay = retryDelay(attempt, ctx.policy, outcome.retryAfterMs);
-			if (delay > ctx.remainingMs()) throw outcome.failed;
+			const delay = outcome.again && attempt < ctx.policy.maxRetries ? retryDelay(attempt, ctx.policy, outcome.retryAfterMs) : undefined;
+			if (delay === undefined || delay > ctx.remainingMs()) {
+				if (kind === 'upload') uploads.failed(parsed, outcome.failed);
+				throw outcome.failed;
+			}
 			await sleepLong(delay, ctx.signal);
 		}
 	};

@@ -2,7 +2,7 @@
 // to the execution's Stop and, per item, to its retry policy, its own stop signal and its time left.
 import { Redactor } from '../lib/redact';
 import { anySignal } from '../lib/signals';
-import { attemptingFetch, DEFAULT_RETRY, type AttemptContext, type RetryPolicy } from './attempts';
+import { attemptingFetch, DEFAULT_RETRY, FalRequestFailed, UploadUrls, type AttemptContext, type RetryPolicy } from './attempts';
 import { createFalClient, type FalClient } from './client';
 import { WAITS, type Waits } from './waits';
 
@@ -13,8 +13,11 @@ export interface FalSession {
 	client: FalClient;
 	/** Cancels jobs: not bound to the execution's cancel signal, which has already fired after a Stop. */
 	janitor: FalClient;
-	/** A client whose requests also stop when `signal` aborts, for calls that take no signal (storage). */
-	clientFor(signal: AbortSignal): FalClient;
+	/**
+	 * A client whose requests also stop when `signal` aborts, for calls that take no signal (storage); its uploads
+	 * are known, with how they failed, in `uploads`.
+	 */
+	clientFor(signal: AbortSignal, uploads?: UploadUrls): FalClient;
 	/** Plain fetch with the item's attempts, for fal's platform API (request history), which the client lacks. */
 	fetch: typeof fetch;
 	/**
@@ -77,7 +80,7 @@ export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSign
 			apiKey,
 			client: createFalClient({ credentials: apiKey, fetch: attemptingFetch(baseFetch, attempts()) }),
 			janitor,
-			clientFor: (extra) => createFalClient({ credentials: apiKey, fetch: attemptingFetch(baseFetch, attempts(extra)) }),
+			clientFor: (extra, uploads) => createFalClient({ credentials: apiKey, fetch: attemptingFetch(baseFetch, attempts(extra), uploads) }),
 			fetch: attemptingFetch(baseFetch, attempts()),
 			owned,
 			waits,
@@ -99,5 +102,14 @@ export function createFalSession(apiKey: string, policy: RetryPolicy, cancelSign
  */
 export async function uploadFile(session: FalSession, file: File, signal: AbortSignal, lifetimeSeconds?: number): Promise<string> {
 	const lifecycle = lifetimeSeconds === undefined ? undefined : { expiresIn: lifetimeSeconds };
-	return await session.clientFor(signal).storage.upload(file, lifecycle && { lifecycle });
+	const uploads = new UploadUrls();
+	const uploaded = await session.clientFor(signal, uploads).storage.upload(file, lifecycle && { lifecycle }).then(
+		(url) => ({ url }),
+		(error: unknown) => ({ error }),
+	);
+	if ('url' in uploaded) return uploaded.url;
+	// A multipart upload's failed part reaches the client, which throws its own error without the cause
+	// ("Part upload failed, retries exhausted"): the cause is the failure the attempts saw (attempts.ts).
+	const { error } = uploaded;
+	throw error instanceof FalRequestFailed || signal.aborted ? error : (uploads.failure ?? error);
 }

@@ -7,7 +7,7 @@ const { startFalEmulator, ENDPOINT_ID } = require('./server');
 const { routeFetchToEmulator } = require('./route');
 const { routeHttpsToEmulator } = require('./route-https');
 const { startOpenRouterModels, routeHttpsToOpenRouter, OPENROUTER_MODELS } = require('./openrouter');
-const { defaultAnswer } = require('./validate');
+const { defaultAnswer, JSON_MARKER } = require('./validate');
 const { SEGMENTS_MARKER, badSegmentsAnswer, BAD_SEGMENTS_OUTPUTS } = require('./segments');
 
 /**
@@ -29,6 +29,7 @@ module.exports = {
 	routeHttpsToOpenRouter,
 	OPENROUTER_MODELS,
 	defaultAnswer,
+	JSON_MARKER,
 	SEGMENTS_MARKER,
 	badSegmentsAnswer,
 	BAD_SEGMENTS_OUTPUTS,

@@ -116,9 +116,33 @@ function validateInput(input, isKnownUpload) {
 }
 
 /**
+ * A request asks for JSON when its prompt carries the node's Output Format JSON instruction (its last line). The
+ * phrase is duplicated from nodes/OpenRouterAudio/answer/json.ts (JSON_INSTRUCTION) instead of imported, like
+ * SEGMENTS_MARKER (segments.js); a unit test checks both copies are equal.
+ */
+const JSON_MARKER = 'Answer with a single JSON value only';
+
+/** @param {unknown} prompt */
+const isJsonRequest = (prompt) => typeof prompt === 'string' && prompt.includes(JSON_MARKER);
+
+/**
+ * The answer a model gives a prompt that asks for JSON: a small object echoing the model and the user's part of
+ * the prompt (without the instruction line), `{"answer":"Echo from <model>: <prompt>"}`.
+ * @param {{ prompt: string, model: string }} input
+ */
+function jsonOutput(input) {
+	const asked = input.prompt
+		.split('\n')
+		.filter((line) => !line.includes(JSON_MARKER))
+		.join('\n');
+	return JSON.stringify({ answer: `Echo from ${input.model}: ${asked}` });
+}
+
+/**
  * The deterministic default answer, so tests can assert exact values:
  *   output            = "Echo from <model>: <prompt>", or for a Segments request the JSON
- *                       transcript of segments.js
+ *                       transcript of segments.js, or for a JSON request (Output Format JSON)
+ *                       {"answer":"Echo from <model>: <prompt without the JSON instruction>"}
  *   prompt_tokens     = 100 + prompt.length   (100 stands for the audio)
  *   completion_tokens = output.length
  *   total_tokens      = prompt_tokens + completion_tokens
@@ -127,7 +151,11 @@ function validateInput(input, isKnownUpload) {
  * @param {{ prompt: string, model: string }} input a validated input
  */
 function defaultAnswer(input) {
-	const output = isSegmentsRequest(input.prompt) ? segmentsOutput(input) : `Echo from ${input.model}: ${input.prompt}`;
+	const output = isSegmentsRequest(input.prompt)
+		? segmentsOutput(input)
+		: isJsonRequest(input.prompt)
+			? jsonOutput(input)
+			: `Echo from ${input.model}: ${input.prompt}`;
 	const prompt_tokens = 100 + input.prompt.length;
 	const completion_tokens = output.length;
 	const total_tokens = prompt_tokens + completion_tokens;
@@ -135,4 +163,4 @@ function defaultAnswer(input) {
 	return { output, usage: { prompt_tokens, completion_tokens, total_tokens, cost } };
 }
 
-module.exports = { validateInput, defaultAnswer, isWellFormedDataUri };
+module.exports = { validateInput, defaultAnswer, isWellFormedDataUri, JSON_MARKER };

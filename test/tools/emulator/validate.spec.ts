@@ -1,6 +1,6 @@
-/** validate.js: the endpoint's input schema, answered as fal's 422 field errors. */
+/** validate.js: the endpoint's input schema, answered as fal's 422 field errors; the default answer. */
 import { input } from './client';
-import { validateInput } from './validate';
+import { defaultAnswer, JSON_MARKER, validateInput } from './validate';
 
 describe('validation', () => {
 	const known = () => false;
@@ -27,5 +27,22 @@ describe('validation', () => {
 		expect(locs({ reasoning: 'yes' })).toEqual(['reasoning']);
 		expect(locs({ system_prompt: 1 })).toEqual(['system_prompt']);
 		expect(validateInput('x', known)).toEqual([{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' }]);
+	});
+});
+
+describe('the default answer', () => {
+	const INSTRUCTION = `${JSON_MARKER}, without code fences or any other text.`;
+
+	test('a prompt that asks for JSON (Output Format JSON) gets a small JSON object, echoing the prompt without the instruction', () => {
+		const answer = defaultAnswer(input({ prompt: `List the speakers.\nTarget language: German.\n${INSTRUCTION}` }));
+		expect(JSON.parse(answer.output)).toEqual({ answer: `Echo from ${input().model}: List the speakers.\nTarget language: German.` });
+		// Usage is counted from the answer given, as for any answer.
+		expect(answer.usage.completion_tokens).toBe(answer.output.length);
+	});
+
+	test('any other prompt gets the plain echo, even one that mentions JSON', () => {
+		for (const prompt of ['Transcribe this audio verbatim.', 'Answer as a JSON object with two keys.']) {
+			expect(defaultAnswer(input({ prompt })).output).toBe(`Echo from ${input().model}: ${prompt}`);
+		}
 	});
 });

@@ -1,8 +1,9 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { answerToJson } from '../../../../nodes/OpenRouterAudio/answer/json';
+import { answerToJson, JSON_INSTRUCTION } from '../../../../nodes/OpenRouterAudio/answer/json';
 import { tokenLimit } from '../../../../nodes/OpenRouterAudio/answer/truncation';
 import { node } from '../../../tools/harness';
+import { JSON_MARKER } from '../../../tools/emulator';
 
 const usage = { prompt_tokens: 500, completion_tokens: 50, total_tokens: 550, cost: 0.0003 };
 const meta = { model: 'google/gemini-2.5-flash', requestId: 'req-1', itemIndex: 3, format: 'text' as const, invalidJson: 'error' as const };
@@ -109,4 +110,8 @@ describe('answerToJson: an answer cut off at Max Tokens', () => {
 		expect(error.message).toBe("The model's answer is not valid JSON [item 3]");
 		expect(error.context.rawAnswer).toBe('Two.');
 	});
+});
+
+test('the emulator knows a JSON request by the start of JSON_INSTRUCTION, which it duplicates', () => {
+	expect(JSON_INSTRUCTION.startsWith(JSON_MARKER)).toBe(true);
 });

@@ -128,6 +128,12 @@ describe('OpenRouter Audio with a URL, through the n8n engine', () => {
 		expect(result.items(NODE_NAME)[0].json).toMatchObject({ data: { speakers: ['Ana', 'Ben'] } });
 	});
 
+	test('JSON output with the emulator\'s default answer: the model answers JSON, parsed into data', async () => {
+		const result = await runWorkflow(triggerThen({ audioUrl: AUDIO, task: 'custom', prompt: 'List the speakers.', options: { outputFormat: 'json' } }));
+		expect(result.error(NODE_NAME)).toBeUndefined();
+		expect(result.items(NODE_NAME)[0].json.data).toEqual({ answer: expect.stringMatching(/^Echo from .+: List the speakers\.$/) });
+	});
+
 	test('JSON output that does not parse fails the item, or is kept raw when chosen', async () => {
 		emulator().respondWith(() => ({ output: 'Two people talk about the weather.', usage: {} }));
 		const json = { audioUrl: AUDIO, task: 'custom', prompt: 'Who talks?' };

@@ -1,5 +1,10 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { FIXTURES, NODE_NAME, runWorkflow, triggerThen, useFalEmulator, useLoggedLines, visibleText, type WorkflowRunResult } from '../../../tools/harness';
 import { UPLOAD_HOST } from '../../../tools/emulator/storage';
+import { wav } from '../../../fixtures/wav';
 
 // Each cause of a refusal is named for what it is, with the host and status it came from, through the real
 // fal client and n8n engine against the emulator. A locked account is never called a wrong key.
@@ -82,6 +87,30 @@ test('a 403 from the signed upload URL, on a host that is not fal\'s: the upload
 	expect(emulator().jobs.size).toBe(0);
 	expectNoKey(result);
 });
+
+test('a 403 on a part of a multipart upload (a file over 90 MB): the upload was refused, named like a single one; the part is not sent again', async () => {
+	emulator().fault({ route: 'upload-part', status: 403, text: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', contentType: 'application/xml' });
+	const path = join(tmpdir(), `causes-multipart-${process.pid}.wav`);
+	writeFileSync(path, wav(91 * 1024 * 1024));
+	const result = await runWorkflow({
+		...triggerThen({ audioSource: 'binary' }, [{}], { binaryFiles: [{ path, mimeType: 'audio/wav' }] }),
+		credentials: { falApi: { apiKey: KEY } },
+		timeoutMs: 120_000,
+	}).finally(() => rmSync(path, { force: true }));
+	const error = result.error(NODE_NAME);
+	const part = emulator().requests.find((request) => request.route === 'upload-part');
+	expect(part?.host).toBe(UPLOAD_HOST);
+	expect(part?.answerStatus).toBe(403);
+	expect(error?.message).toBe(`The audio upload was refused (HTTP 403 from ${UPLOAD_HOST}) [item 0]`);
+	expect(error?.description).toMatch(/at the upload address fal gave for it\. Such an address is signed and valid for a short time only/);
+	expect(error?.description).toMatch(/Request has expired/);
+	expect(error?.description).toMatch(/no job was started for this item; nothing was paid for it/);
+	expect(`${error?.message} ${error?.description}`).not.toMatch(/key|credential|scope|locked|retries exhausted/i);
+	// The refused part is asked once: neither the node nor the fal client's own part retries send it again.
+	expect(routes()).toEqual(['initiate-multipart', 'upload-part']);
+	expect(emulator().jobs.size).toBe(0);
+	expectNoKey(result);
+}, 120_000);
 
 test('a 401: the key was refused, from which host, and that nothing was started', async () => {
 	const result = await byUrl('fal-key-00000000:not-a-real-secret');

@@ -68,6 +68,29 @@ test('the history keeps no payloads: the item cannot identify its job, fails nam
 	expect(emulator().undelivered()).toEqual([job]);
 }, 60_000);
 
+test('X-Fal-Store-IO: 0 ("Keep Request Data at Fal" off): every submit carries it, the item fails naming its job and Get Job, and never submits again', async () => {
+	// The node itself asks fal to keep no payloads; the emulator then lists every request without them (Job.storeIo),
+	// whatever its history form.
+	emulator().setConcurrency(1);
+	emulator().fault({ route: 'submit', after: 'drop', match: isItem(2) });
+	const result = await runWorkflow({ ...triggerThen(params({ concurrency: 3, maxQueueWait: 6, keepRequestData: false }), items(3)), timeoutMs: 60_000 });
+	const submits = emulator().requests.filter((req) => req.route === 'submit');
+	expect(submits).toHaveLength(3);
+	for (const req of submits) expect(req.headers['x-fal-store-io']).toBe('0');
+	expect([...emulator().jobs.values()].map((job) => job.storeIo)).toEqual([false, false, false]);
+	const [job] = emulator().jobsBy((j) => j.key).get('Item 2')!;
+	const error = result.error(NODE_NAME);
+	expect(error?.message).toBe('fal may have created a job for this item, but its answer to the submit was lost [item 2]');
+	expect(error?.description).toContain('The node did not submit again, so as not to pay twice');
+	expect(error?.description).toContain(`Candidate request IDs: ${job.requestId}.`);
+	expect(error?.description).toContain('"Get Job" operation');
+	// Nothing was submitted again: one job per item, each billed once; item 2's ran and waits to be fetched.
+	expect(nodeSubmits(2)).toHaveLength(1);
+	expect(jobsPerItem()).toEqual([1, 1, 1]);
+	expect(emulator().billed()).toHaveLength(3);
+	expect(emulator().undelivered()).toEqual([job]);
+}, 60_000);
+
 /** Sends the node's own input to fal from elsewhere (another workflow, say), `delayMs` after the node's submit. */
 async function foreignSubmit(delayMs: number, change: Record<string, unknown> = {}): Promise<string> {
 	let sent: { at: number; body: unknown } | undefined;

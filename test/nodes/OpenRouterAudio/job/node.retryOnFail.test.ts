@@ -58,3 +58,35 @@ test('Submit Job under Retry On Fail returns the request IDs of the first try, w
 	const byPrompt = new Map([...emulator().jobs.values()].map((job) => [job.key, job.requestId]));
 	expect(result.items(NODE_NAME).map((item) => item.json.requestId)).toEqual(items.map(({ n }) => byPrompt.get(`Item ${n}`)));
 });
+
+test('Keep Request Data off: a retry after fal let a large answer go delivers the answer this process already received, without a new job', async () => {
+	// fal keeps a result of 10 KB or more 6 minutes (shortened here); with X-Fal-Store-IO: 0 its history keeps no
+	// copy. Item 0 succeeds with a large answer, item 1's first submit is refused (no job), the retry comes later.
+	emulator().setRetention({ largeMs: 300 });
+	const long = 'x'.repeat(12_000);
+	emulator().respondWith((input) => {
+		const answer = defaultAnswer(input);
+		return input.prompt === 'Item 0' ? { ...answer, output: `${answer.output} ${long}` } : answer;
+	});
+	emulator().fault({ route: 'submit', status: 400, body: { detail: 'Bad request' }, times: 1, match: (req) => (req.body as { prompt?: string })?.prompt === 'Item 1' });
+	const result = await runWorkflow(
+		triggerThen({ ...node, options: { keepRequestData: false } }, items.slice(0, 2), { retryOnFail: { maxTries: 2, waitBetweenTries: 1000 } }),
+	);
+
+	expect(result.error(NODE_NAME)).toBeUndefined();
+	const [job] = emulator().jobsBy((j) => j.key).get('Item 0')!;
+	expect(job.storeIo).toBe(false);
+	expect(result.items(NODE_NAME).map((item) => item.json.output)).toEqual([
+		`Echo from google/gemini-3-flash-preview: Item 0 ${long}`,
+		'Echo from google/gemini-3-flash-preview: Item 1',
+	]);
+	expect(result.items(NODE_NAME)[0].json.requestId).toBe(job.requestId);
+	// One job for item 0, paid once. The first try read its result (200); the retry found it gone (404) and the
+	// history without a copy, and delivered the answer the first try received instead of failing the item.
+	expect(emulator().jobsPerItem()).toEqual({ 'Item 0': 1, 'Item 1': 1 });
+	expect(emulator().billed().filter((j) => j.key === 'Item 0')).toHaveLength(1);
+	const reads = emulator().requestsTo('result').filter((req) => req.path.includes(job.requestId));
+	expect(reads.map((req) => req.answerStatus)).toEqual([200, 404]);
+	expect(emulator().requestsTo('history').filter((req) => req.query.request_id === job.requestId)).toHaveLength(1);
+	expect(job.resultExpiresAt).toBeLessThan(reads[1].at);
+});

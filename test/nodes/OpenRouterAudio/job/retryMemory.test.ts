@@ -57,6 +57,52 @@ describe('JobMemory', () => {
 		expect(memory.recall(key(4), 'p')?.requestId).toBe('r4');
 	});
 
+	test('keeps a completed job\'s answer as received, for that job only; a new job or forget drops it', () => {
+		const memory = new JobMemory();
+		memory.submitted(key(0), 'p', 'r1');
+		memory.answered(key(0), { data: { output: 'early' }, requestId: 'r1' });
+		expect(memory.answer(key(0), 'r1')).toBeUndefined(); // not completed: nothing to keep
+		memory.completed(key(0), 'r1');
+		const data = { output: 'kept', usage: { cost: 0.01 } };
+		memory.answered(key(0), { data, requestId: 'r1' });
+		data.output = 'changed afterwards';
+		expect(memory.answer(key(0), 'r1')).toEqual({ data: { output: 'kept', usage: { cost: 0.01 } }, requestId: 'r1' });
+		expect(memory.answer(key(0), 'r2')).toBeUndefined();
+		expect(memory.answer(key(1), 'r1')).toBeUndefined();
+		memory.submitted(key(0), 'p', 'r2');
+		expect(memory.answer(key(0), 'r1')).toBeUndefined();
+		memory.completed(key(0), 'r2');
+		memory.answered(key(0), { data: 'second', requestId: 'r2' });
+		memory.forget(key(0));
+		expect(memory.answer(key(0), 'r2')).toBeUndefined();
+		expect(memory.answerBytes).toBe(0);
+	});
+
+	test('answers are bounded in bytes for the process: the oldest go first; entries stay', () => {
+		const memory = new JobMemory({ maxAnswerBytes: 25 });
+		for (let item = 0; item < 3; item++) {
+			memory.submitted(key(item), 'p', `r${item}`);
+			memory.completed(key(item), `r${item}`);
+			memory.answered(key(item), { data: 'x'.repeat(8), requestId: `r${item}` }); // 10 bytes of JSON
+		}
+		expect(memory.answerBytes).toBe(20);
+		expect([0, 1, 2].map((item) => memory.answer(key(item), `r${item}`)?.data)).toEqual([undefined, 'xxxxxxxx', 'xxxxxxxx']);
+		// Past the budget a retry falls back to fal: the job itself is still remembered, never paid twice.
+		expect(memory.recall(key(0), 'p')).toEqual({ requestId: 'r0', completed: true });
+	});
+
+	test('answers expire with the entries', () => {
+		let now = 0;
+		const memory = new JobMemory({ ttlMs: 500 }, () => now);
+		memory.submitted(key(0), 'p', 'r1');
+		memory.completed(key(0), 'r1');
+		memory.answered(key(0), { data: 'a', requestId: 'r1' });
+		now = 499;
+		expect(memory.answer(key(0), 'r1')?.data).toBe('a');
+		now = 500;
+		expect(memory.answer(key(0), 'r1')).toBeUndefined();
+	});
+
 	test('forget drops the entry', () => {
 		const memory = new JobMemory();
 		memory.submitted(key(0), 'p', 'r1');

@@ -237,6 +237,20 @@ describe('the upload is the request to the URL fal\'s initiation answered, whate
 		expect(calls).toEqual([`POST ${INITIATE}`, `PUT ${UPLOAD}`, `PUT ${UPLOAD}`]);
 	});
 
+	test('an upload that failed for good is not sent again (the client\'s own part retries), and its failure is kept for the caller', async () => {
+		const uploads = new UploadUrls();
+		const { base, calls } = scripted([initiated(), new Response('denied', { status: 403 }), json(200, {})]);
+		const fetchOnce = attemptingFetch(base, fast(3), uploads);
+		await fetchOnce(INITIATE, { method: 'POST', body: '{}' });
+		const part = (n: number) => `https://uploads.object-storage.example/fal-cdn/tok/${n}?X-Signature=abc`;
+		const refused = await fetchOnce(part(1), { method: 'PUT', body: 'x' }).then(() => undefined, (e: unknown) => e);
+		expect(refused).toBeInstanceOf(FalRequestFailed);
+		expect(uploads.failure).toBe(refused);
+		// The client tries the part again, and then the next: neither reaches the network, both get the refusal.
+		for (const url of [part(1), part(2)]) await expect(fetchOnce(url, { method: 'PUT', body: 'x' })).rejects.toBe(refused);
+		expect(calls).toEqual([`POST ${INITIATE}`, `PUT ${part(1)}`]);
+	});
+
 	test('the same 403 from a URL no initiation answered is a refusal the client reports (with its origin)', async () => {
 		const error = await attemptingFetch(scripted([new Response('denied', { status: 403 })]).base, fast(3))(UPLOAD, { method: 'PUT', body: 'x' }).then(
 			() => undefined,
