@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { parseAnswer } from '../answer/answer';
-import { answerToJson, JSON_INSTRUCTION, type InvalidJson, type OutputFormat } from '../answer/json';
+import { answerToJson, JSON_INSTRUCTION, type OutputFormat } from '../answer/json';
 import { tokenLimit } from '../answer/truncation';
 import { audioExpiry, inputFileName, resolveAudio, type ResolvedAudio } from '../audio/input';
 import type { Flow } from '../dispatch/plan';
@@ -13,11 +13,23 @@ import { deleteRequestDataOption, missingAdminKey, readDeleteRequestData } from 
 import { modelField } from '../fields/model';
 import { readNumberField } from '../fields/numbers';
 import { optionsCollection, optionsOf, readKeepBinary, withBinary } from '../fields/options';
+import {
+	answerOptions,
+	FILE_FORMATS,
+	isFileFormat,
+	outputField,
+	readInvalidJson,
+	readOutputBinaryField,
+	readOutputChoice,
+	readOutputFormat,
+	readPutOutputInFile,
+	type OutputWording,
+} from '../fields/output';
 import { readSpeakerLabels, readTask, taskFields, type PromptChoices } from '../fields/prompt';
 import { JobLifecycle, type ItemRun } from '../job/lifecycle';
 import { RememberedItem, requestFingerprint } from '../job/retryMemory';
 import { addTranscriptOutput, type TranscriptSettings } from '../transcript/item';
-import { binaryPropertyClash, FILE_FORMATS, fileFormatProblem, type FileFormat } from '../transcript/outputFile';
+import { binaryPropertyClash, fileFormatProblem } from '../transcript/outputFile';
 import { segmentsInstruction } from '../transcript/segments';
 import { readAdminKey, type Result } from '../transport/client';
 import { deletePayloads, type PayloadDeletion } from '../transport/payloads';
@@ -25,80 +37,26 @@ import { deletePayloads, type PayloadDeletion } from '../transport/payloads';
 // Analyze Audio: send one item's audio and prompt, wait for the job, and return its answer as text, JSON or a
 // timed transcript, optionally as a file too.
 
-const transcriptOutput: INodeProperties = {
-	displayName: 'Output',
-	name: 'transcriptOutput',
-	type: 'options',
-	options: [
-		{ name: 'Text', value: 'text', description: 'The transcript as text in "output"' },
-		{
-			name: 'Segments',
-			value: 'segments',
-			description: 'Timed segments in "segments" (start and end in seconds, speaker, text), for subtitles and documents',
+// The Output field and the answer's Options are the trigger's too (fields/output.ts); Analyze words them for a
+// node that asks the model for the shape, fails an item it cannot read and names the file after the input file.
+const wording: OutputWording = {
+	output: {
+		text: 'The transcript as text in "output"',
+		segments: 'Timed segments in "segments" (start and end in seconds, speaker, text), for subtitles and documents',
+		field: {
+			description: 'The form of the transcript: plain text, or segments with their start and end times (and speakers), for subtitles and documents',
+			// Only Transcribe has segments.
+			displayOptions: { show: { task: ['transcribe'] } },
 		},
-	],
-	default: 'text',
-	description: 'The form of the transcript: plain text, or segments with their start and end times (and speakers), for subtitles and documents',
-	displayOptions: { show: { task: ['transcribe'] } },
-};
-
-// Only Analyze waits for the answer, so only it can read the answer as JSON or write it to a file.
-const answerOptions: INodeProperties[] = [
-	{
-		displayName: 'If the Answer Is Not JSON',
-		name: 'invalidJson',
-		type: 'options',
-		options: [
-			{ name: 'Fail the Item', value: 'error' },
-			{
-				name: 'Keep the Raw Text',
-				value: 'keepRaw',
-				description: 'Set "data" (or "segments") to null and add "jsonError" (or "segmentsError")',
-			},
-		],
-		default: 'error',
+	},
+	invalidJson: {
+		error: { name: 'Fail the Item' },
 		description: 'What happens when the model\'s answer cannot be read as JSON, with Output Format JSON or the Segments output of Transcribe',
 	},
-	{
-		displayName: 'Output Format',
-		name: 'outputFormat',
-		type: 'options',
-		options: [
-			{ name: 'Text', value: 'text', description: 'The answer as text in "output"' },
-			{
-				name: 'JSON',
-				value: 'json',
-				description: 'Ask the model for JSON (structured data) and put the parsed answer into "data", for the next nodes to use field by field',
-			},
-		],
-		default: 'text',
-		// Segments are JSON already.
-		displayOptions: { hide: { '/transcriptOutput': ['segments'] } },
-	},
-	{
-		displayName: 'Put Output in File',
-		name: 'putOutputInFile',
-		type: 'options',
-		options: [
-			{ name: 'JSON (.json)', value: 'json', description: 'The transcript or answer with model, request ID and usage' },
-			{ name: 'Markdown (.md)', value: 'md' },
-			{ name: 'SubRip Subtitles (.srt)', value: 'srt', description: 'Needs the Segments output' },
-			{ name: 'Text (.txt)', value: 'txt' },
-			{ name: 'WebVTT Subtitles (.vtt)', value: 'vtt', description: 'Needs the Segments output' },
-		],
-		default: 'txt',
-		description:
-			'Also write the answer as a file into a binary field, named after the input file (meeting.mp3 → meeting.srt), for a later storage node',
-	},
-	{
-		displayName: 'Output Binary Field',
-		name: 'outputBinaryPropertyName',
-		type: 'string',
-		default: 'data',
-		hint: 'The name of the output binary field to put the file in',
-		displayOptions: { show: { putOutputInFile: ['txt', 'md', 'json', 'srt', 'vtt'] } },
-	},
-];
+	jsonFormat: 'Ask the model for JSON (structured data) and put the parsed answer into "data", for the next nodes to use field by field',
+	putOutputInFile:
+		'Also write the answer as a file into a binary field, named after the input file (meeting.mp3 → meeting.srt), for a later storage node',
+};
 
 // Only Analyze waits for the answers, so only it learns what each job cost (money/).
 const maxCost = {
@@ -114,9 +72,10 @@ const maxCost = {
 const properties: INodeProperties[] = [
 	...audioFields,
 	...taskFields,
-	transcriptOutput,
+	outputField(wording),
 	modelField,
-	optionsCollection([...answerOptions, deleteRequestDataOption, maxCost]),
+	// Of the operations only Analyze waits for the answer, so only it reads it as JSON or writes it to a file.
+	optionsCollection([...answerOptions(wording), deleteRequestDataOption, maxCost]),
 ];
 
 /** "Max Cost per Execution (USD)", read once per execution from the first item; 0 = no limit. */
@@ -139,21 +98,20 @@ function readAnswerSettings(ctx: IExecuteFunctions, itemIndex: number): Omit<Tra
 	const options = optionsOf(ctx, itemIndex);
 	const task = readTask(ctx, itemIndex);
 	const transcribe = task === 'transcribe';
-	const output = transcribe ? ctx.getNodeParameter('transcriptOutput', itemIndex, 'text') : 'text';
+	const output = transcribe ? readOutputChoice((name, fallback) => ctx.getNodeParameter(name, itemIndex, fallback)) : 'text';
 	if (output !== 'text' && output !== 'segments') {
 		failItem(ctx, itemIndex, `The "Output" field is ${JSON.stringify(output)}`, 'Use "text" or "segments" (an expression must return one of them).');
 	}
 	const settings = {
 		output,
 		speakerLabels: readSpeakerLabels(ctx, itemIndex, task),
-		invalidJson: (options.invalidJson as InvalidJson | undefined) ?? 'error',
+		invalidJson: readInvalidJson(options),
 		// Segments are JSON already; a second JSON instruction would contradict the shape asked for.
-		format: output === 'segments' ? 'text' : ((options.outputFormat as OutputFormat | undefined) ?? 'text'),
+		format: readOutputFormat(options, output),
 	} satisfies Partial<TranscriptSettings> & { format: OutputFormat };
-	if (options.putOutputInFile === undefined) return settings;
-
-	const format = options.putOutputInFile as FileFormat;
-	if (!FILE_FORMATS.includes(format)) {
+	const format = readPutOutputInFile(options);
+	if (format === undefined) return settings;
+	if (!isFileFormat(format)) {
 		failItem(ctx, itemIndex, `The ${FILE_OPTION} is ${JSON.stringify(format)}`, `Use one of ${FILE_FORMATS.join(', ')}.`);
 	}
 	const problem = fileFormatProblem(format, output);
@@ -161,7 +119,7 @@ function readAnswerSettings(ctx: IExecuteFunctions, itemIndex: number): Omit<Tra
 		const segmentsTask = transcribe ? '' : ' The Segments output belongs to the Transcribe task.';
 		failItem(ctx, itemIndex, `${problem.message} (${FILE_OPTION})`, `${problem.description}${segmentsTask}`);
 	}
-	const binaryPropertyName = String(options.outputBinaryPropertyName ?? 'data').trim();
+	const binaryPropertyName = readOutputBinaryField(options);
 	if (!binaryPropertyName) {
 		failItem(ctx, itemIndex, 'The "Output Binary Field" option is empty', 'Enter the binary property the file goes to, e.g. "data".');
 	}

@@ -16,8 +16,9 @@ import {
 	type TokenLimit,
 } from '../answer/truncation';
 import { paidAnswerError, RAW_ANSWER_HINT } from '../errors/answerError';
+import type { FileFormat } from '../fields/output';
 import type { TranscriptOrText } from './documents';
-import { renderOutputFile, type FileFormat } from './outputFile';
+import { renderOutputFile } from './outputFile';
 import { normalizeSegments, withoutSpeakers, type SegmentsResult } from './segments';
 
 /** What adding the transcript needs of n8n: the node, and its binary helper (Analyze's item, the trigger's delivery). */

@@ -1,12 +1,9 @@
 // The output file of an answer: its name, MIME type, content, and the checks the node makes before
 // any job is sent (a format that cannot be produced must fail before it is paid for).
+import type { FileFormat } from '../fields/output';
 import type { AnswerMeta, TranscriptOrText } from './documents';
 import { toJson, toMarkdown, toTxt } from './documents';
 import { toSrt, toVtt } from './subtitles';
-
-export type FileFormat = 'txt' | 'md' | 'json' | 'srt' | 'vtt';
-
-export const FILE_FORMATS: readonly FileFormat[] = ['txt', 'md', 'json', 'srt', 'vtt'];
 
 export const FILE_MIME_TYPES: Record<FileFormat, string> = {
 	txt: 'text/plain',

@@ -1,8 +1,24 @@
-// The trigger's fields: where its URL goes, and its own Output options, which read a delivered answer as
-// Analyze reads its own (same names, values and defaults as Analyze's; a test holds the two together).
+// The trigger's fields: where its URL goes, and the Output field and answer Options it shares with Analyze
+// (fields/output.ts), so a delivered answer comes out as Analyze's would.
 import type { INodeProperties } from 'n8n-workflow';
 
-import { FILE_FORMATS } from '../transcript/outputFile';
+import { answerOptions, outputField, type OutputWording } from '../fields/output';
+
+// Worded for what the trigger does: Submit Job, not this node, asked the model for the shape (so the trigger's
+// Output has no task to depend on); an answer that cannot be read gives an error item, as the trigger has no
+// input item to fail; the file is named after the Reference, as a delivery has no input file.
+const wording: OutputWording = {
+	output: {
+		text: 'The answer as text in "output"',
+		segments: 'Timed segments in "segments" (start and end in seconds, speaker, text), for jobs whose Submit Job asked for Segments',
+	},
+	invalidJson: {
+		error: { name: 'Give an Error Item', description: 'An item with "error" and the whole answer in "rawAnswer"' },
+		description: 'For Output Format JSON and for the Segments output: what happens to an answer that cannot be read',
+	},
+	jsonFormat: 'Parse the answer into "data" (for jobs whose Submit Job asked for JSON)',
+	putOutputInFile: 'Also write the answer as a file into a binary field, named after the Reference (meeting.mp3 → meeting.srt), for a later storage node',
+};
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -12,75 +28,13 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Output',
-		name: 'transcriptOutput',
-		type: 'options',
-		options: [
-			{ name: 'Text', value: 'text', description: 'The answer as text in "output"' },
-			{
-				name: 'Segments',
-				value: 'segments',
-				description: 'Timed segments in "segments" (start and end in seconds, speaker, text), for jobs whose Submit Job asked for Segments',
-			},
-		],
-		default: 'text',
-	},
+	outputField(wording),
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
-			{
-				displayName: 'If the Answer Is Not JSON',
-				name: 'invalidJson',
-				type: 'options',
-				options: [
-					{ name: 'Give an Error Item', value: 'error', description: 'An item with "error" and the whole answer in "rawAnswer"' },
-					{
-						name: 'Keep the Raw Text',
-						value: 'keepRaw',
-						description: 'Set "data" (or "segments") to null and add "jsonError" (or "segmentsError")',
-					},
-				],
-				default: 'error',
-				description: 'For Output Format JSON and for the Segments output: what happens to an answer that cannot be read',
-			},
-			{
-				displayName: 'Output Format',
-				name: 'outputFormat',
-				type: 'options',
-				options: [
-					{ name: 'Text', value: 'text', description: 'The answer as text in "output"' },
-					{ name: 'JSON', value: 'json', description: 'Parse the answer into "data" (for jobs whose Submit Job asked for JSON)' },
-				],
-				default: 'text',
-				displayOptions: { hide: { '/transcriptOutput': ['segments'] } },
-			},
-			{
-				displayName: 'Put Output in File',
-				name: 'putOutputInFile',
-				type: 'options',
-				options: [
-					{ name: 'JSON (.json)', value: 'json', description: 'The transcript or answer with model, request ID and usage' },
-					{ name: 'Markdown (.md)', value: 'md' },
-					{ name: 'SubRip Subtitles (.srt)', value: 'srt', description: 'Needs the Segments output' },
-					{ name: 'Text (.txt)', value: 'txt' },
-					{ name: 'WebVTT Subtitles (.vtt)', value: 'vtt', description: 'Needs the Segments output' },
-				],
-				default: 'txt',
-				description: 'Also write the answer as a file into a binary field, named after the Reference (meeting.mp3 → meeting.srt), for a later storage node',
-			},
-			{
-				displayName: 'Output Binary Field',
-				name: 'outputBinaryPropertyName',
-				type: 'string',
-				default: 'data',
-				hint: 'The name of the output binary field to put the file in',
-				displayOptions: { show: { putOutputInFile: [...FILE_FORMATS] } },
-			},
-		],
+		options: answerOptions(wording),
 	},
 ];

@@ -12,9 +12,9 @@ import { answerToJson, type InvalidJson, type OutputFormat } from '../answer/jso
 import { tokenLimit } from '../answer/truncation';
 import { paidAnswerFields } from '../errors/answerError';
 import { toNodeError } from '../errors/falError';
+import type { FileFormat } from '../fields/output';
 import type { Redactor } from '../lib/redact';
 import { addTranscriptOutput, type TranscriptContext } from '../transcript/item';
-import type { FileFormat } from '../transcript/outputFile';
 import { ApiError, ValidationError } from '../transport/client';
 import type { Ticket } from './reference';
 

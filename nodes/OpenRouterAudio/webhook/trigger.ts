@@ -8,7 +8,16 @@
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { FILE_FORMATS, fileFormatProblem, type FileFormat } from '../transcript/outputFile';
+import {
+	DEFAULT_OUTPUT_BINARY_FIELD,
+	isFileFormat,
+	readInvalidJson,
+	readOutputBinaryField,
+	readOutputChoice,
+	readOutputFormat,
+	readPutOutputInFile,
+} from '../fields/output';
+import { fileFormatProblem } from '../transcript/outputFile';
 import { normalizeApiKey } from '../transport/client';
 import { keyRedactor } from '../transport/session';
 import { verifiedByFal } from './keys';
@@ -19,18 +28,20 @@ import { checkTimestamp, FAL_JWKS_URL, readSignatureHeaders, Refused, signedMess
 
 /** The trigger's Output options; a setting that cannot work gives an error item rather than a lost answer. */
 function readSettings(ctx: IWebhookFunctions): TriggerSettings & { problem?: string } {
-	const output = ctx.getNodeParameter('transcriptOutput', 'text') === 'segments' ? 'segments' : 'text';
+	// Unlike Analyze, which fails an item before paying, the trigger reads what cannot be used as the default:
+	// the answer is paid for and must arrive.
+	const output = readOutputChoice((name, fallback) => ctx.getNodeParameter(name, fallback)) === 'segments' ? 'segments' : 'text';
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const settings: TriggerSettings & { problem?: string } = {
 		output,
-		format: output === 'text' && options.outputFormat === 'json' ? 'json' : 'text',
-		invalidJson: options.invalidJson === 'keepRaw' ? 'keepRaw' : 'error',
+		format: readOutputFormat(options, output),
+		invalidJson: readInvalidJson(options),
 	};
-	const format = options.putOutputInFile as FileFormat | undefined;
-	if (format !== undefined && FILE_FORMATS.includes(format)) {
+	const format = readPutOutputInFile(options);
+	if (isFileFormat(format)) {
 		const problem = fileFormatProblem(format, output);
 		if (problem) settings.problem = `${problem.message} ("Put Output in File" option). ${problem.description}`;
-		else settings.file = { format, binaryPropertyName: String(options.outputBinaryPropertyName ?? 'data').trim() || 'data' };
+		else settings.file = { format, binaryPropertyName: readOutputBinaryField(options) || DEFAULT_OUTPUT_BINARY_FIELD };
 	}
 	return settings;
 }

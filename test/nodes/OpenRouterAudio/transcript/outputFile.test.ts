@@ -1,5 +1,5 @@
+import { FILE_FORMATS } from '../../../../nodes/OpenRouterAudio/fields/output';
 import {
-	FILE_FORMATS,
 	FILE_MIME_TYPES,
 	binaryPropertyClash,
 	fileFormatProblem,
