@@ -1,7 +1,8 @@
 /**
- * The n8n editor in headless Chromium: add OpenRouter Audio to a new workflow, check that its
- * fields render with their labels, that "Binary File" swaps "Audio URL" for "Input Binary Field",
- * and save a screenshot of the node panel to test-output/e2e/node-panel.png.
+ * The n8n editor in headless Chromium: add OpenRouter Audio's Analyze action to a new workflow the
+ * way a user does (search, the group of trigger and node, Actions), check that the trigger is offered
+ * too, that the fields render with their labels, that "Binary File" swaps "Audio URL" for "Input
+ * Binary Field", and save screenshots to test-output/e2e/ (node-creator.png, node-panel.png).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,8 +80,24 @@ test('the editor adds OpenRouter Audio and renders every field with its label', 
 	const item = page.locator('[data-test-id="item-iterator-item"]', { hasText: 'OpenRouter Audio' }).first();
 	await expect(item.locator('[data-test-id="node-creator-item-name"]').innerText()).resolves.toBe('OpenRouter Audio');
 	await item.click();
-	// the node's operations are offered as actions; "Analyze" opens the node panel
-	await page.getByText('Analyze audio', { exact: true }).click();
+	// n8n groups the package's trigger and action node under one item; on an empty canvas it opens the
+	// group's details with the triggers expanded and the actions folded
+	const creator = page.locator('[data-test-id="node-creator"]');
+	const category = (name: string) => creator.locator('[data-test-id="node-creator-category-item"]', { hasText: name });
+	await category('Triggers (1)').waitFor();
+	// the trigger is offered too: n8n names it "On new <display name without 'Trigger'> event"
+	const trigger = creator.locator('[data-test-id="item-iterator-item"]', { hasText: 'On new OpenRouter Audio event' });
+	await expect(trigger.getAttribute('data-keyboard-nav-id')).resolves.toMatch(
+		/^n8n-nodes-fal-openrouter-audio\.openRouterAudioTrigger-/,
+	);
+	// the node's operations are offered as actions; "Analyze" opens the node panel (n8n puts a Manual
+	// Trigger before an action added to a workflow without a trigger)
+	await category('Actions (3)').click();
+	const analyze = creator.getByText('Analyze audio', { exact: true });
+	await analyze.waitFor();
+	mkdirSync(outputDir, { recursive: true });
+	await page.screenshot({ path: join(outputDir, 'node-creator.png') });
+	await analyze.click();
 	const ndv = page.locator('[data-test-id="ndv"]');
 	await ndv.waitFor({ state: 'visible' });
 	await ndv.locator('[data-test-id="parameter-input-audioUrl"]').waitFor();
@@ -109,7 +126,6 @@ test('the editor adds OpenRouter Audio and renders every field with its label', 
 		.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
 	expect(modelValues).toContain('google/gemini-3-flash-preview');
 
-	mkdirSync(outputDir, { recursive: true });
 	const shot = join(outputDir, 'node-panel.png');
 	await page.screenshot({ path: shot });
 	expect(statSync(shot).size).toBeGreaterThan(10_000);
