@@ -156,7 +156,7 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	// With "Keep Request Data at Fal" off fal stored nothing to delete.
 	const deleteAfter = readDeleteRequestData(ctx, itemIndex, optionsOf(ctx, itemIndex)) && params.keepRequestData;
 	const adminKey = deleteAfter ? ((await readAdminKey(ctx)) ?? missingAdminKey(ctx, itemIndex)) : undefined;
-	const job = new JobLifecycle({ ...run, session: run.session.withRequestData(params.keepRequestData) }, params, params.retry);
+	const job = JobLifecycle.forJob(run, params);
 	let audio: ResolvedAudio | undefined;
 	const deliver = async (result: Result<unknown>) => {
 		const requestId = job.requestId!;

@@ -132,7 +132,7 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	if (clashes.length) {
 		failItem(ctx, itemIndex, `The "Webhook URL" already has the query parameter "${clashes[0]}"`, 'Submit Job adds the reference, model and their signature to the URL for the OpenRouter Audio Trigger: remove those parameters from the URL.');
 	}
-	const job = new JobLifecycle({ ...run, session: run.session.withRequestData(params.keepRequestData) }, params, params.retry);
+	const job = JobLifecycle.forJob(run, params);
 	let audio: ResolvedAudio | undefined;
 	return await job.execute(async () => {
 		// Signed with a key derived from the credential's API key: the trigger, holding the same credential,
