@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { parseAnswer } from '../answer/answer';
-import { answerToJson, JSON_INSTRUCTION, type OutputFormat } from '../answer/json';
+import { answerToJson, JSON_SHAPE, type OutputFormat } from '../answer/json';
 import { tokenLimit } from '../answer/truncation';
 import { audioExpiry, inputFileName, resolveAudio, type ResolvedAudio } from '../audio/input';
 import type { Flow } from '../dispatch/plan';
@@ -30,7 +30,7 @@ import { JobLifecycle, type ItemRun } from '../job/lifecycle';
 import { RememberedItem, requestFingerprint } from '../job/retryMemory';
 import { addTranscriptOutput, type TranscriptSettings } from '../transcript/item';
 import { binaryPropertyClash, fileFormatProblem } from '../transcript/outputFile';
-import { segmentsInstruction } from '../transcript/segments';
+import { segmentsShape } from '../transcript/segments';
 import { readAdminKey, type Result } from '../transport/client';
 import { deletePayloads, type PayloadDeletion } from '../transport/payloads';
 
@@ -132,8 +132,8 @@ function readAnswerSettings(ctx: IExecuteFunctions, itemIndex: number): Omit<Tra
 
 /** What the prompt adds to ask for the answer's shape: segments, JSON, or nothing for text. */
 function shapeOf(settings: { output: 'text' | 'segments'; speakerLabels: boolean; format: OutputFormat }): PromptChoices['shape'] {
-	if (settings.output === 'segments') return { instruction: segmentsInstruction(settings.speakerLabels), replacesTranscriptLines: true };
-	if (settings.format === 'json') return { instruction: JSON_INSTRUCTION, replacesTranscriptLines: false };
+	if (settings.output === 'segments') return segmentsShape(settings.speakerLabels);
+	if (settings.format === 'json') return JSON_SHAPE;
 	return undefined;
 }
 
