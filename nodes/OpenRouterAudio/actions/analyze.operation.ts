@@ -137,9 +137,6 @@ function shapeOf(settings: { output: 'text' | 'segments'; speakerLabels: boolean
 	return undefined;
 }
 
-/** How long the deletion of a delivered answer's payloads may take: the item is delivered either way. */
-const DELETION_BUDGET_MS = 15_000;
-
 const KEPT_FOR_RETRIES = 'not deleted, because with "Retry On Fail" a later try of this node reads this answer again from fal';
 
 /** "Delete Request Data After Answer": what became of fal's copy, on the delivered item. */
@@ -183,7 +180,7 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 		if (ctx.getNode().retryOnFail === true) return { ...item, json: { ...item.json, ...deletionFields({ deleted: false, reason: KEPT_FOR_RETRIES }) } };
 		// The answer is on the item: fal's copy goes, with the item's Max Retries. Not bound to the item's own signal,
 		// so an item stopped by its time limit (whose late answer is delivered) still deletes; a failure only notes it.
-		const signal = AbortSignal.timeout(DELETION_BUDGET_MS);
+		const signal = AbortSignal.timeout(run.session.waits.deletionBudgetMs);
 		const deletion = await deletePayloads(run.session.forItem({ policy: params.retry, signal }), requestId, adminKey, signal);
 		return { ...item, json: { ...item.json, ...deletionFields(deletion) } };
 	};
