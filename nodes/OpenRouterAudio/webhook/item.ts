@@ -31,6 +31,7 @@ export interface FalDelivery {
 /** The trigger's Output options, as Analyze reads its own. */
 export interface TriggerSettings {
 	output: 'text' | 'segments';
+	/** 'text' with the Segments output, which is JSON already (fields/output.ts readOutputFormat). */
 	format: OutputFormat;
 	invalidJson: InvalidJson;
 	file?: { format: FileFormat; binaryPropertyName: string };
@@ -100,7 +101,7 @@ export async function deliveryItem(
 			model: ticket.model,
 			requestId,
 			itemIndex: 0,
-			format: settings.output === 'segments' ? 'text' : settings.format,
+			format: settings.format,
 			invalidJson: settings.invalidJson,
 			// Segments judge a cut-off answer by its JSON (transcript/item.ts), as in Analyze.
 			tokenLimit: settings.output === 'segments' ? undefined : tokenLimit(answer.usage, ticket.maxTokens),
