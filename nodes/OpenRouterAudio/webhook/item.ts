@@ -41,7 +41,7 @@ export interface TriggerSettings {
 export function readDelivery(rawBody: Buffer, redactor: Redactor): FalDelivery | string {
 	let body: unknown;
 	try {
-		// fal's answer, like every answer from fal, loses the key as it enters the node (lib/redact.ts).
+		// fal's answer, like every answer from fal, loses the key as it enters the node (transport/session.ts keyRedactor).
 		body = JSON.parse(redactor.text(rawBody.toString('utf8')));
 	} catch {
 		return 'the body is not JSON';
