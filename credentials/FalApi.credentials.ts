@@ -38,7 +38,7 @@ export class FalApi implements ICredentialType {
 
 	// fal expects "Key <key>", not "Bearer <key>". The key is used as users paste it: whitespace and newlines
 	// around it and a leading "Key " (any case) are dropped, as the node does (normalizeApiKey in
-	// nodes/OpenRouterAudio/transport/apiKey.ts; a test holds the two to the same answers).
+	// nodes/OpenRouterAudio/transport/client.ts; a test holds the two to the same answers).
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {

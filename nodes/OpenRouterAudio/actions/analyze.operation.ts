@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { parseAnswer } from '../answer/answer';
-import { answerToJson, JSON_INSTRUCTION, type OutputFormat } from '../answer/json';
+import { answerToJson, JSON_SHAPE, type OutputFormat } from '../answer/json';
 import { tokenLimit } from '../answer/truncation';
 import { audioExpiry, inputFileName, resolveAudio, type ResolvedAudio } from '../audio/input';
 import type { Flow } from '../dispatch/plan';
@@ -30,7 +30,7 @@ import { JobLifecycle, type ItemRun } from '../job/lifecycle';
 import { RememberedItem, requestFingerprint } from '../job/retryMemory';
 import { addTranscriptOutput, type TranscriptSettings } from '../transcript/item';
 import { binaryPropertyClash, fileFormatProblem } from '../transcript/outputFile';
-import { segmentsInstruction } from '../transcript/segments';
+import { segmentsShape } from '../transcript/segments';
 import { readAdminKey, type Result } from '../transport/client';
 import { deletePayloads, type PayloadDeletion } from '../transport/payloads';
 
@@ -132,13 +132,10 @@ function readAnswerSettings(ctx: IExecuteFunctions, itemIndex: number): Omit<Tra
 
 /** What the prompt adds to ask for the answer's shape: segments, JSON, or nothing for text. */
 function shapeOf(settings: { output: 'text' | 'segments'; speakerLabels: boolean; format: OutputFormat }): PromptChoices['shape'] {
-	if (settings.output === 'segments') return { instruction: segmentsInstruction(settings.speakerLabels), replacesTranscriptLines: true };
-	if (settings.format === 'json') return { instruction: JSON_INSTRUCTION, replacesTranscriptLines: false };
+	if (settings.output === 'segments') return segmentsShape(settings.speakerLabels);
+	if (settings.format === 'json') return JSON_SHAPE;
 	return undefined;
 }
-
-/** How long the deletion of a delivered answer's payloads may take: the item is delivered either way. */
-const DELETION_BUDGET_MS = 15_000;
 
 const KEPT_FOR_RETRIES = 'not deleted, because with "Retry On Fail" a later try of this node reads this answer again from fal';
 
@@ -156,7 +153,7 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	// With "Keep Request Data at Fal" off fal stored nothing to delete.
 	const deleteAfter = readDeleteRequestData(ctx, itemIndex, optionsOf(ctx, itemIndex)) && params.keepRequestData;
 	const adminKey = deleteAfter ? ((await readAdminKey(ctx)) ?? missingAdminKey(ctx, itemIndex)) : undefined;
-	const job = new JobLifecycle({ ...run, session: run.session.withRequestData(params.keepRequestData) }, params, params.retry);
+	const job = JobLifecycle.forJob(run, params);
 	let audio: ResolvedAudio | undefined;
 	const deliver = async (result: Result<unknown>) => {
 		const requestId = job.requestId!;
@@ -183,7 +180,7 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 		if (ctx.getNode().retryOnFail === true) return { ...item, json: { ...item.json, ...deletionFields({ deleted: false, reason: KEPT_FOR_RETRIES }) } };
 		// The answer is on the item: fal's copy goes, with the item's Max Retries. Not bound to the item's own signal,
 		// so an item stopped by its time limit (whose late answer is delivered) still deletes; a failure only notes it.
-		const signal = AbortSignal.timeout(DELETION_BUDGET_MS);
+		const signal = AbortSignal.timeout(run.session.waits.deletionBudgetMs);
 		const deletion = await deletePayloads(run.session.forItem({ policy: params.retry, signal }), requestId, adminKey, signal);
 		return { ...item, json: { ...item.json, ...deletionFields(deletion) } };
 	};

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { JSON_INSTRUCTION } from '../answer/json';
+import { JSON_SHAPE } from '../answer/json';
 import { audioExpiry, resolveAudio, type ResolvedAudio } from '../audio/input';
 import type { Flow } from '../dispatch/plan';
 import { failItem } from '../errors/itemError';
@@ -13,7 +13,7 @@ import { readSpeakerLabels, readTask, taskFields, type PromptChoices } from '../
 import { JobLifecycle, type ItemRun } from '../job/lifecycle';
 import { RememberedItem, requestFingerprint } from '../job/retryMemory';
 import { describeType } from '../lib/text';
-import { segmentsInstruction } from '../transcript/segments';
+import { segmentsShape } from '../transcript/segments';
 import { isTriggerUrl, MAX_REFERENCE_LENGTH, ticketClashes, TRIGGER_PATH, withTicket } from '../webhook/reference';
 
 // Submit Job: queue one item's job and return its request ID at once (for long recordings); the answer comes
@@ -114,11 +114,11 @@ export function readReference(ctx: IExecuteFunctions, itemIndex: number, webhook
 function readShape(ctx: IExecuteFunctions, itemIndex: number): PromptChoices['shape'] {
 	const format = optionsOf(ctx, itemIndex).answerFormat ?? 'text';
 	if (format === 'text') return undefined;
-	if (format === 'json') return { instruction: JSON_INSTRUCTION, replacesTranscriptLines: false };
+	if (format === 'json') return JSON_SHAPE;
 	if (format !== 'segments') failItem(ctx, itemIndex, `The "Answer Format" option is ${JSON.stringify(format)}`, 'Use "text", "json" or "segments".');
 	const task = readTask(ctx, itemIndex);
 	if (task !== 'transcribe') failItem(ctx, itemIndex, 'The "Answer Format" option is Segments, but the task is not Transcribe', 'Segments are timed parts of a transcript: choose the Transcribe task, or another Answer Format.');
-	return { instruction: segmentsInstruction(readSpeakerLabels(ctx, itemIndex, task)), replacesTranscriptLines: true };
+	return segmentsShape(readSpeakerLabels(ctx, itemIndex, task));
 }
 
 /** Queues one item's job and returns its request ID at once; the answer comes by webhook or Get Job. */
@@ -132,7 +132,7 @@ export async function execute(run: ItemRun): Promise<INodeExecutionData> {
 	if (clashes.length) {
 		failItem(ctx, itemIndex, `The "Webhook URL" already has the query parameter "${clashes[0]}"`, 'Submit Job adds the reference, model and their signature to the URL for the OpenRouter Audio Trigger: remove those parameters from the URL.');
 	}
-	const job = new JobLifecycle({ ...run, session: run.session.withRequestData(params.keepRequestData) }, params, params.retry);
+	const job = JobLifecycle.forJob(run, params);
 	let audio: ResolvedAudio | undefined;
 	return await job.execute(async () => {
 		// Signed with a key derived from the credential's API key: the trigger, holding the same credential,

@@ -13,6 +13,9 @@ export type InvalidJson = 'error' | 'keepRaw';
 /** Added to the prompt for Output Format JSON. */
 export const JSON_INSTRUCTION = 'Answer with a single JSON value only, without code fences or any other text.';
 
+/** How the prompt asks for a JSON answer (fields/prompt.ts `shape`): Analyze's Output Format JSON, Submit Job's Answer Format JSON. */
+export const JSON_SHAPE = { instruction: JSON_INSTRUCTION, replacesTranscriptLines: false };
+
 /**
  * The item JSON for one answer: the text, usage and cost, and the parsed JSON when asked for. With
  * `tokenLimit`, an answer that certainly stopped at the Max Tokens limit is marked `truncated` (unless it

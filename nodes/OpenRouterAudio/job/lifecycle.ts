@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { reportedCost } from '../answer/answer';
 import { reportStatus, type JobSlot, type JobSlots } from '../dispatch/slots';
 import { describeFailure, JobMayExist } from '../errors/jobFailure';
+import type { JobParams } from '../fields/job';
 import type { TimeLimits } from '../fields/options';
 import { anySignal, graceAfter, untilAborted } from '../lib/signals';
 import { ItemSpend } from '../money/execution';
@@ -98,6 +99,14 @@ export class JobLifecycle {
 		this.clock.enter('active');
 		this.signal = anySignal(run.stop, run.cancelSignal, this.clock.signal)!;
 		this.session = run.session.forItem({ policy, signal: this.signal, remainingMs: () => this.clock.remainingMs() });
+	}
+
+	/**
+	 * The item's own job (Analyze, Submit Job), from its settings: its time limits, its retry policy, and whether
+	 * fal keeps its request data ("Keep Request Data at Fal", sent with every submit of the item).
+	 */
+	static forJob(run: ItemRun, params: JobParams): JobLifecycle {
+		return new JobLifecycle({ ...run, session: run.session.withRequestData(params.keepRequestData) }, params, params.retry);
 	}
 
 	/** The item watches a job submitted earlier (Get Job): no time limits, nothing to cancel on failure. */

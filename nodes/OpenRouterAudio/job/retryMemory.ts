@@ -107,7 +107,10 @@ export class JobMemory {
 		if (entry?.requestId === requestId) entry.completed = true;
 	}
 
-	/** The job is gone (cancelled, failed at fal, or its answer is in an output item): nothing to reuse. */
+	/**
+	 * The job left nothing to reuse (it never ran, or was removed from fal's queue or stopped: RememberedItem.failed).
+	 * A delivered job is kept, with its answer: Retry On Fail runs every item again, delivered ones too.
+	 */
 	forget(key: JobKey): void {
 		this.entries.delete(keyOf(key));
 		this.answers.delete(keyOf(key));

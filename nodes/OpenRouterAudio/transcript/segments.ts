@@ -53,8 +53,14 @@ export const SEGMENTS_INSTRUCTION_NO_SPEAKERS =
 	'One segment per sentence, in order. Times count from the start of the audio ' +
 	'(hh:mm:ss.mmm past one hour). No code fences, no other text.';
 
-export const segmentsInstruction = (speakerLabels: boolean): string =>
+const segmentsInstruction = (speakerLabels: boolean): string =>
 	speakerLabels ? SEGMENTS_INSTRUCTION : SEGMENTS_INSTRUCTION_NO_SPEAKERS;
+
+/**
+ * How the prompt asks for segments (fields/prompt.ts `shape`): Analyze's Segments output, Submit Job's Answer
+ * Format Segments. The instruction carries its own times and speakers, so it replaces those lines of the prompt.
+ */
+export const segmentsShape = (speakerLabels: boolean) => ({ instruction: segmentsInstruction(speakerLabels), replacesTranscriptLines: true });
 
 /** A transcript without speaker labels: the user turned them off, so labels a model adds anyway go. */
 export function withoutSpeakers(transcript: Transcript): Transcript {

@@ -22,8 +22,11 @@ export function normalizeApiKey(raw: unknown): string {
 	return (typeof raw === 'string' ? raw : '').trim().replace(/^key\s+/i, '');
 }
 
-/** The Fal API credential's key, normalised: the one place the node reads it. */
-export async function readApiKey(ctx: IExecuteFunctions): Promise<string> {
+/** What reading the credential needs of n8n: the node's execution, or the trigger's webhook call. */
+type CredentialsContext = Pick<IExecuteFunctions, 'getCredentials'>;
+
+/** The Fal API credential's key, normalised: the one place the node and the trigger read it. */
+export async function readApiKey(ctx: CredentialsContext): Promise<string> {
 	const { apiKey } = await ctx.getCredentials<{ apiKey?: unknown }>('falApi');
 	return normalizeApiKey(apiKey);
 }

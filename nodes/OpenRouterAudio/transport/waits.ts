@@ -27,6 +27,11 @@ export interface Waits {
 	queueWaitGraceMs: number;
 	/** The time a cancel may take with its attempts; it runs after the item stopped, bound to nothing else. */
 	cancelBudgetMs: number;
+	/**
+	 * The time "Delete Request Data After Answer" may take with its attempts: the answer is on the item already, so
+	 * the item is delivered either way, with what became of fal's copy.
+	 */
+	deletionBudgetMs: number;
 	/** How long fal may take to list a started request in its history; fal's docs give no bound (job/reconcile.ts). */
 	historyLagMs: number;
 	/** How far n8n's clock and fal's may differ, around a lost submit's send and loss (job/reconcile.ts). */
@@ -45,6 +50,7 @@ export const WAITS: Waits = {
 	submitGraceMs: 10_000,
 	queueWaitGraceMs: 30_000,
 	cancelBudgetMs: 15_000,
+	deletionBudgetMs: 15_000,
 	historyLagMs: 30_000,
 	historySkewMs: 30_000,
 	historyRetryFirstMs: 1000,

@@ -31,6 +31,7 @@ export interface FalDelivery {
 /** The trigger's Output options, as Analyze reads its own. */
 export interface TriggerSettings {
 	output: 'text' | 'segments';
+	/** 'text' with the Segments output, which is JSON already (fields/output.ts readOutputFormat). */
 	format: OutputFormat;
 	invalidJson: InvalidJson;
 	file?: { format: FileFormat; binaryPropertyName: string };
@@ -40,7 +41,7 @@ export interface TriggerSettings {
 export function readDelivery(rawBody: Buffer, redactor: Redactor): FalDelivery | string {
 	let body: unknown;
 	try {
-		// fal's answer, like every answer from fal, loses the key as it enters the node (lib/redact.ts).
+		// fal's answer, like every answer from fal, loses the key as it enters the node (transport/session.ts keyRedactor).
 		body = JSON.parse(redactor.text(rawBody.toString('utf8')));
 	} catch {
 		return 'the body is not JSON';
@@ -100,7 +101,7 @@ export async function deliveryItem(
 			model: ticket.model,
 			requestId,
 			itemIndex: 0,
-			format: settings.output === 'segments' ? 'text' : settings.format,
+			format: settings.format,
 			invalidJson: settings.invalidJson,
 			// Segments judge a cut-off answer by its JSON (transcript/item.ts), as in Analyze.
 			tokenLimit: settings.output === 'segments' ? undefined : tokenLimit(answer.usage, ticket.maxTokens),

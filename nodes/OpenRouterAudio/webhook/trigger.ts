@@ -18,7 +18,7 @@ import {
 	readPutOutputInFile,
 } from '../fields/output';
 import { fileFormatProblem } from '../transcript/outputFile';
-import { normalizeApiKey } from '../transport/client';
+import { readApiKey } from '../transport/client';
 import { keyRedactor } from '../transport/session';
 import { verifiedByFal } from './keys';
 import { deliveryItem, readDelivery, type TriggerSettings } from './item';
@@ -79,7 +79,7 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 		return answer(503, 'Service Unavailable');
 	}
 	if (!byFal) return refuse("its signature was made by none of fal's published webhook keys (a forged or altered delivery)");
-	const apiKey = normalizeApiKey((await this.getCredentials<{ apiKey?: unknown }>('falApi')).apiKey);
+	const apiKey = await readApiKey(this);
 	const ticket: Ticket | string = readTicket(this.getQueryData() as Record<string, unknown>, apiKey);
 	if (typeof ticket === 'string') return refuse(ticket);
 
