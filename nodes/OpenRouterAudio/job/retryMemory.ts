@@ -158,6 +158,8 @@ export function requestFingerprint(ctx: IExecuteFunctions, itemIndex: number, pa
 /** One item's entry in the process's job memory, for the lifetime of one run of the node. */
 export class RememberedItem {
 	private readonly key: JobKey;
+	/** Only a node that n8n will run again (its Retry On Fail setting) needs its answers kept: no work, no memory otherwise. */
+	private readonly keepsAnswers: boolean;
 
 	constructor(
 		ctx: IExecuteFunctions,
@@ -166,6 +168,7 @@ export class RememberedItem {
 		private readonly memory: JobMemory = jobMemory,
 	) {
 		this.key = jobKey(ctx, itemIndex);
+		this.keepsAnswers = ctx.getNode().retryOnFail === true;
 	}
 
 	/** The job an earlier try of this node gave this item for the same request, if any. */
@@ -184,7 +187,7 @@ export class RememberedItem {
 
 	/** The completed job's answer, as received: a later try delivers it when fal no longer has it. */
 	answered(result: Result<unknown>): void {
-		this.memory.answered(this.key, result);
+		if (this.keepsAnswers) this.memory.answered(this.key, result);
 	}
 
 	/** The answer an earlier try received for job `requestId`, if this process still keeps it. */

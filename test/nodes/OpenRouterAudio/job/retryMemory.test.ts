@@ -121,16 +121,31 @@ describe('fingerprint', () => {
 });
 
 const binary = (data: string, id?: string) => ({ data, id, mimeType: 'audio/wav', fileName: 'a.wav' });
-const context = (input: object[] = [{}]) =>
+const context = (input: object[] = [{}], retryOnFail = false) =>
 	({
 		getExecutionId: () => 'e1',
-		getNode: () => ({ name: 'Audio' }),
+		getNode: () => ({ name: 'Audio', retryOnFail }),
 		getInputData: () => input,
 	}) as unknown as IExecuteFunctions;
 const params = (over: Partial<JobParams>) =>
 	({ audioSource: 'url', audioUrl: 'https://a.example/x.mp3', binaryPropertyName: 'data', request: { prompt: 'p', model: 'm/x' }, ...over }) as JobParams;
 
 describe('RememberedItem', () => {
+	test('keeps a completed answer only where n8n will run the node again (Retry On Fail)', () => {
+		const memory = new JobMemory();
+		const answer = { data: { output: 'paid' }, requestId: 'r1' };
+		const once = new RememberedItem(context([{}], false), 0, 'print', memory);
+		once.submitted('r1');
+		once.completed('r1');
+		once.answered(answer);
+		expect(memory.answerBytes).toBe(0);
+		expect(once.answer('r1')).toBeUndefined();
+		const retried = new RememberedItem(context([{}], true), 0, 'print', memory);
+		retried.answered(answer);
+		expect(memory.answerBytes).toBeGreaterThan(0);
+		expect(retried.answer('r1')).toEqual(answer);
+	});
+
 	test('a job whose answer exists or that may still run stays for a retry; one that never ran or stopped is forgotten', () => {
 		const memory = new JobMemory();
 		const item = (n: number) => new RememberedItem(context(), n, 'print', memory);
