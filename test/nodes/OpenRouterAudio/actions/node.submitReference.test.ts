@@ -6,7 +6,7 @@ const emulator = useFalEmulator();
 const AUDIO = 'https://audio.example/long-meeting.mp3';
 const TRIGGER_URL = 'https://n8n.example/webhook/4b7e/openrouter-audio';
 
-const webhookOf = () => emulator().requests.find((request) => request.route === 'submit')?.query.fal_webhook;
+const webhookOf = () => emulator().requestsTo('submit')[0]?.query.fal_webhook;
 
 test("a trigger URL gets the signed reference, model and max_tokens; the item carries the reference", async () => {
 	const result = await runWorkflow(

@@ -1,11 +1,10 @@
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { AUDIO, runWorkflow, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
 
 // Get Job on a job that failed, once fal's result store has let its result go (1 hour, 6 minutes from 10 KB;
 // shortened to milliseconds here): the app's error comes from the request history (its status_code and
 // json_output) and reads as it would have from the result route. An error is classified by its type and the
 // shape of its body, never by its status: a history entry's 422 is a plain ApiError.
 const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, retention: { ms: 300, largeMs: 300 } });
-const AUDIO = 'https://audio.example/a.mp3';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const answered = (route: string) => emulator().requests.filter((request) => request.route === route).map((request) => request.answerStatus);
 

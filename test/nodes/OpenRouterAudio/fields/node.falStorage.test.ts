@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow, FIXTURES, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { AUDIO, runWorkflow, FIXTURES, NODE_NAME, triggerThen, useFalEmulator } from '../../../tools/harness';
 import { wav } from '../../../fixtures/wav';
 
 // What fal keeps of an item, through the n8n engine against the emulator's own records: "Keep Request Data at
@@ -11,10 +11,9 @@ import { wav } from '../../../fixtures/wav';
 // Uploaded Audio at Fal" sets the lifetime of the audio the node uploads (X-Fal-Object-Lifecycle on the upload's
 // initiation), reported on the item as audioExpiresAt.
 const emulator = useFalEmulator({ itemKey: (input) => input?.prompt });
-const AUDIO = 'https://audio.example/a.mp3';
 const MP3 = `${FIXTURES}/speech.mp3`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const submits = () => emulator().requests.filter((request) => request.route === 'submit');
+const submits = () => emulator().requestsTo('submit');
 const storeIoOf = (prompt: string) => submits().filter((request) => (request.body as { prompt?: string })?.prompt === prompt).map((request) => request.headers['x-fal-store-io']);
 const byUrl = (options: INodeParameters, prompt: string, operation = 'analyze'): INodeParameters => ({ operation, audioUrl: AUDIO, task: 'custom', prompt, options });
 const binary = (options: INodeParameters, operation = 'analyze'): INodeParameters => ({ operation, audioSource: 'binary', options });

@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useWaits } from '../../../tools/harness';
+import { AUDIO, runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useWaits } from '../../../tools/harness';
 
 // A lost submit's job, whatever form fal's request history keeps its input in (fal's docs do not say: the body
 // as sent, the app's validated model with every default filled in, keys in another order, or no payloads at all).
@@ -10,13 +10,12 @@ const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, latencyMs: 
 // Production allows 30 s for fal's listing lag and 30 s of clock skew; the emulator lists at once, on this clock.
 const SKEW_MS = 1000;
 useWaits({ historyLagMs: 2000, historySkewMs: SKEW_MS, historyRetryMaxMs: 1000 });
-const AUDIO = 'https://audio.example/a.mp3';
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ p: `Item ${i}` }));
 const params = (options: INodeParameters): INodeParameters => ({ audioUrl: AUDIO, task: 'custom', prompt: '={{ $json.p }}', options });
 const isItem = (n: number) => (req: { body: unknown }) => (req.body as { prompt?: string })?.prompt === `Item ${n}`;
 const FOREIGN = 'x-test-foreign';
-const nodeSubmits = (n: number) => emulator().requests.filter((req) => req.route === 'submit' && isItem(n)(req) && !req.headers[FOREIGN]);
-const jobsPerItem = () => [...emulator().jobsBy((job) => job.key).values()].map((jobs) => jobs.length);
+const nodeSubmits = (n: number) => emulator().requestsTo('submit').filter((req) => isItem(n)(req) && !req.headers[FOREIGN]);
+const jobsPerItem = () => Object.values(emulator().jobsPerItem());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 afterEach(() => emulator().setConcurrency(Infinity));
@@ -74,7 +73,7 @@ test('X-Fal-Store-IO: 0 ("Keep Request Data at Fal" off): every submit carries i
 	emulator().setConcurrency(1);
 	emulator().fault({ route: 'submit', after: 'drop', match: isItem(2) });
 	const result = await runWorkflow({ ...triggerThen(params({ concurrency: 3, maxQueueWait: 6, keepRequestData: false }), items(3)), timeoutMs: 60_000 });
-	const submits = emulator().requests.filter((req) => req.route === 'submit');
+	const submits = emulator().requestsTo('submit');
 	expect(submits).toHaveLength(3);
 	for (const req of submits) expect(req.headers['x-fal-store-io']).toBe('0');
 	expect([...emulator().jobs.values()].map((job) => job.storeIo)).toEqual([false, false, false]);

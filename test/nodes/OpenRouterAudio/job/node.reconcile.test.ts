@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useWaits } from '../../../tools/harness';
+import { AUDIO, runWorkflow, NODE_NAME, triggerThen, useFalEmulator, useWaits } from '../../../tools/harness';
 
 // A submit whose answer was lost, against fal's documented history: it lists a request only once it has
 // started. The item adopts its job once listed, and submits again only where no job can exist: its start
@@ -10,12 +10,11 @@ const emulator = useFalEmulator({ itemKey: (input) => input?.prompt, latencyMs: 
 // rule's wait measurable without waiting out production's (transport/waits.ts).
 const HISTORY_LAG_MS = 3000;
 useWaits({ historyLagMs: HISTORY_LAG_MS, historyRetryMaxMs: 2000 });
-const AUDIO = 'https://audio.example/a.mp3';
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ p: `Item ${i}` }));
 const params = (options: INodeParameters): INodeParameters => ({ audioUrl: AUDIO, task: 'custom', prompt: '={{ $json.p }}', options });
 const isItem = (n: number) => (req: { body: unknown }) => (req.body as { prompt?: string })?.prompt === `Item ${n}`;
-const submitsOf = (n: number) => emulator().requests.filter((req) => req.route === 'submit' && isItem(n)(req)).length;
-const jobsPerItem = () => [...emulator().jobsBy((job) => job.key).values()].map((jobs) => jobs.length);
+const submitsOf = (n: number) => emulator().requestsTo('submit').filter((req) => isItem(n)(req)).length;
+const jobsPerItem = () => Object.values(emulator().jobsPerItem());
 
 afterEach(() => emulator().setConcurrency(Infinity));
 

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { NODE_NAME, runWorkflow, triggerThen, useFalEmulator } from '../../../tools/harness';
+import { AUDIO, NODE_NAME, runWorkflow, triggerThen, useFalEmulator } from '../../../tools/harness';
 import { defaultAnswer } from '../../../tools/emulator';
 
 // Max Cost per Execution, in n8n's real engine against the emulator, whose own bill decides: the jobs of an
@@ -15,7 +15,6 @@ const emulator = useFalEmulator({
 	jobCost: (_input, job) => COSTS[job.index % COSTS.length],
 });
 const LIMIT = 0.1;
-const AUDIO = 'https://audio.example/a.mp3';
 const items = Array.from({ length: 16 }, (_, n) => ({ n }));
 const analyze = (options: IDataObject = {}) => ({ audioUrl: AUDIO, task: 'custom', prompt: '=Item {{ $json.n }}', options: { maxCostPerExecution: LIMIT, ...options } });
 
@@ -180,7 +179,7 @@ test('an item whose submit answer was lost counts while fal\'s history is search
 	const result = await runWorkflow({ ...triggerThen(analyze({ concurrency: 0 }), items, { continueOnFail: true }), timeoutMs: 60_000 });
 	billedWithinLimit();
 	const [first] = jobsOf(0);
-	expect(emulator().requests.filter((req) => req.route === 'submit' && (req.body as { prompt?: string })?.prompt === 'Item 0')).toHaveLength(1);
+	expect(emulator().requestsTo('submit').filter((req) => (req.body as { prompt?: string })?.prompt === 'Item 0')).toHaveLength(1);
 	expect(result.items(NODE_NAME)[0].json.output).toEqual(expect.stringContaining('Item 0'));
 	const others = [...emulator().jobs.values()].filter((job) => job !== first);
 	expect(others.length).toBeGreaterThan(0);
@@ -194,7 +193,7 @@ test('a limit that is not a number of dollars fails before anything is sent, eve
 		expect(result.error(NODE_NAME)?.message).toMatch(new RegExp(`^The "Max Cost per Execution \\(USD\\)" option is ${shown.replace(/[.$]/g, '\\$&')}, which is not (allowed|a number) \\[item 0\\]$`));
 		expect(result.error(NODE_NAME)?.description).toBe('Use a number of US dollars, at least 0 (no limit), with at most 4 decimals. For example 5 or 0.50.');
 	}
-	expect(emulator().requests.filter((req) => req.route === 'submit')).toEqual([]);
+	expect(emulator().requestsTo('submit')).toEqual([]);
 });
 
 test('a job that runs on after its Timeout\'s cancel and is delivered late is counted like any other', async () => {

@@ -7,6 +7,7 @@ import { Logger } from '@n8n/backend-common';
 
 import { routeHttpsToEmulator } from '../../../tools/emulator/route-https';
 import {
+	AUDIO,
 	NODE_NAME,
 	runWorkflow,
 	startTriggerServer,
@@ -35,7 +36,6 @@ afterEach(async () => {
 	server = undefined;
 });
 
-const AUDIO = 'https://audio.example/a.mp3';
 
 async function until(what: string, check: () => boolean, ms = 10_000) {
 	for (let waited = 0; !check(); waited += 25) {
