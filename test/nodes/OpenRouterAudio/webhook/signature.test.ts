@@ -52,6 +52,12 @@ describe('the signed message and the signature', () => {
 			expect(signedByOneOf(signedMessage(good, body), signature, keys)).toBe(false);
 		}
 	});
+	test("a key whose x is padded with '=' (as fal's live key set has been seen to serve it) verifies too", () => {
+		const padded = keysOfJwks({ keys: [{ ...fal.jwk, x: `${fal.jwk.x}=` }] });
+		expect(padded).toHaveLength(1);
+		const headers = signed(body);
+		expect(signedByOneOf(signedMessage(headers, body), headers.signature, padded)).toBe(true);
+	});
 	test('only Ed25519 keys of the set are used', () => {
 		const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
 		expect(keysOfJwks({ keys: [rsa, { kty: 'OKP', crv: 'X25519', x: fal.jwk.x }, fal.jwk] })).toHaveLength(1);
