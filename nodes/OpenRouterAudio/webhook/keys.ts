@@ -29,25 +29,38 @@ export interface KeysUnavailable {
 /** A fetch under way, so concurrent deliveries share it. */
 const inFlight = new Map<string, Promise<CachedSet | KeysUnavailable>>();
 
-async function fetchSet(url: string, fetchJson: FetchJson, now: () => number): Promise<CachedSet | KeysUnavailable> {
+/** One address's key set, or why it could not be had. */
+async function readSet(url: string, fetchJson: FetchJson): Promise<KeyObject[] | KeysUnavailable> {
+	let document: unknown;
+	try {
+		document = await fetchJson(url);
+	} catch (error) {
+		return { unavailable: `fal's key set could not be fetched from ${url}: ${(error as Error).message}` };
+	}
+	try {
+		return keysOfJwks(typeof document === 'string' ? JSON.parse(document) : document);
+	} catch (error) {
+		return { unavailable: `fal's key set at ${url} could not be read: ${(error as Error).message}` };
+	}
+}
+
+/** The key set from the first of `urls` that serves one (all are fal's own hosts), cached under the first. */
+async function fetchSet(urls: readonly string[], fetchJson: FetchJson, now: () => number): Promise<CachedSet | KeysUnavailable> {
+	const url = urls[0];
 	const running = inFlight.get(url);
 	if (running) return await running;
 	const work = (async (): Promise<CachedSet | KeysUnavailable> => {
-		let document: unknown;
-		try {
-			document = await fetchJson(url);
-		} catch (error) {
-			return { unavailable: `fal's key set could not be fetched from ${url}: ${(error as Error).message}` };
+		const problems: string[] = [];
+		for (const each of urls) {
+			const keys = await readSet(each, fetchJson);
+			if (!('unavailable' in keys)) {
+				const set = { keys, fetchedAt: now() };
+				cache.set(url, set);
+				return set;
+			}
+			problems.push(keys.unavailable);
 		}
-		let keys: KeyObject[];
-		try {
-			keys = keysOfJwks(typeof document === 'string' ? JSON.parse(document) : document);
-		} catch (error) {
-			return { unavailable: `fal's key set at ${url} could not be read: ${(error as Error).message}` };
-		}
-		const set = { keys, fetchedAt: now() };
-		cache.set(url, set);
-		return set;
+		return { unavailable: problems.join('; ') };
 	})();
 	inFlight.set(url, work);
 	try {
@@ -65,14 +78,15 @@ async function fetchSet(url: string, fetchJson: FetchJson, now: () => number): P
 export async function verifiedByFal(
 	message: Buffer,
 	signatureHex: string,
-	options: { url: string; fetchJson: FetchJson; now?: () => number },
+	options: { url: string | readonly string[]; fetchJson: FetchJson; now?: () => number },
 ): Promise<boolean | KeysUnavailable> {
 	const now = options.now ?? Date.now;
-	const cached = cache.get(options.url);
-	const set = !cached || now() - cached.fetchedAt >= JWKS_MAX_AGE_MS ? await fetchSet(options.url, options.fetchJson, now) : cached;
+	const urls = typeof options.url === 'string' ? [options.url] : options.url;
+	const cached = cache.get(urls[0]);
+	const set = !cached || now() - cached.fetchedAt >= JWKS_MAX_AGE_MS ? await fetchSet(urls, options.fetchJson, now) : cached;
 	if ('unavailable' in set) return set;
 	if (signedByOneOf(message, signatureHex, set.keys)) return true;
 	if (now() - set.fetchedAt < JWKS_REFETCH_MIN_MS) return false;
-	const fresh = await fetchSet(options.url, options.fetchJson, now);
+	const fresh = await fetchSet(urls, options.fetchJson, now);
 	return 'unavailable' in fresh ? false : signedByOneOf(message, signatureHex, fresh.keys);
 }

@@ -5,8 +5,11 @@
 // fal names no key in the headers: the signature is tried against every key of the set.
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 
-/** Where fal publishes the keys it signs webhooks with (the docs' URL). */
-export const FAL_JWKS_URL = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
+/**
+ * Where fal publishes the keys it signs webhooks with: the docs' URL first; receivers built against fal's live
+ * service also fetch the same set from rest.fal.ai, tried when the first cannot be had (both are fal's hosts).
+ */
+export const FAL_JWKS_URLS = ['https://rest.alpha.fal.ai/.well-known/jwks.json', 'https://rest.fal.ai/.well-known/jwks.json'] as const;
 
 /** fal's docs: a delivery whose timestamp is more than 5 minutes from now is refused. */
 export const TIMESTAMP_TOLERANCE_S = 300;

@@ -24,7 +24,7 @@ import { verifiedByFal } from './keys';
 import { deliveryItem, readDelivery, type TriggerSettings } from './item';
 import { DeliveryMemory } from './memory';
 import { readTicket, type Ticket } from './reference';
-import { checkTimestamp, FAL_JWKS_URL, readSignatureHeaders, Refused, signedMessage } from './signature';
+import { checkTimestamp, FAL_JWKS_URLS, readSignatureHeaders, Refused, signedMessage } from './signature';
 
 /** The trigger's Output options; a setting that cannot work gives an error item rather than a lost answer. */
 function readSettings(ctx: IWebhookFunctions): TriggerSettings & { problem?: string } {
@@ -70,7 +70,7 @@ export async function receiveDelivery(this: IWebhookFunctions): Promise<IWebhook
 	if (!Buffer.isBuffer(req.rawBody)) return refuse('the request has no body');
 	const rawBody = req.rawBody;
 	const byFal = await verifiedByFal(signedMessage(headers, rawBody), headers.signature, {
-		url: FAL_JWKS_URL,
+		url: FAL_JWKS_URLS,
 		fetchJson: async (url) => await this.helpers.httpRequest({ method: 'GET', url, json: true, timeout: 10_000 }),
 	});
 	if (typeof byFal === 'object') {

@@ -144,6 +144,21 @@ describe("fal's key set", () => {
 		expect(state.fetches).toBe(2);
 	});
 
+	test("fal's second address serves the key set when the first cannot", async () => {
+		const asked: string[] = [];
+		const options = {
+			url: ['https://keys.test/first', 'https://keys.test/second'],
+			now: () => NOW,
+			fetchJson: async (url: string) => {
+				asked.push(url);
+				return url.endsWith('first') ? Promise.reject(new Error('ENOTFOUND')) : { keys: [fal.jwk] };
+			},
+		};
+		expect(await verifyWith(options)).toBe(true);
+		expect(await verifyWith(options)).toBe(true);
+		expect(asked).toEqual(['https://keys.test/first', 'https://keys.test/second']);
+	});
+
 	test('a key set that cannot be fetched leaves the delivery unjudged, naming why', async () => {
 		const options = { url: 'https://keys.test/down', now: () => NOW, fetchJson: async () => Promise.reject(new Error('ECONNREFUSED')) };
 		expect(await verifyWith(options)).toEqual({ unavailable: "fal's key set could not be fetched from https://keys.test/down: ECONNREFUSED" });
