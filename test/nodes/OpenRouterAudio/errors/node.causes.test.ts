@@ -69,6 +69,14 @@ describe('a locked account (fal: 403 "User is locked")', () => {
 	});
 });
 
+/** The refused upload as the item reads it: the upload address, fal's reason, nothing paid. */
+function expectUploadRefused(error: { message?: string; description?: string | null } | undefined) {
+	expect(error?.message).toBe(`The audio upload was refused (HTTP 403 from ${UPLOAD_HOST}) [item 0]`);
+	expect(error?.description).toMatch(/at the upload address fal gave for it\. Such an address is signed and valid for a short time only/);
+	expect(error?.description).toMatch(/Request has expired/);
+	expect(error?.description).toMatch(/no job was started for this item; nothing was paid for it/);
+}
+
 test('a 403 from the signed upload URL, on a host that is not fal\'s: the upload was refused, not the key', async () => {
 	emulator().fault({ route: 'upload', status: 403, text: '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>', contentType: 'application/xml' });
 	const result = await byBinary();
@@ -77,10 +85,7 @@ test('a 403 from the signed upload URL, on a host that is not fal\'s: the upload
 	const upload = emulator().requests.find((request) => request.route === 'upload');
 	expect(upload?.host).toBe(UPLOAD_HOST);
 	expect(upload?.answerStatus).toBe(403);
-	expect(error?.message).toBe(`The audio upload was refused (HTTP 403 from ${UPLOAD_HOST}) [item 0]`);
-	expect(error?.description).toMatch(/at the upload address fal gave for it\. Such an address is signed and valid for a short time only/);
-	expect(error?.description).toMatch(/Request has expired/);
-	expect(error?.description).toMatch(/no job was started for this item; nothing was paid for it/);
+	expectUploadRefused(error);
 	expect(`${error?.message} ${error?.description}`).not.toMatch(/key|credential|scope|locked/i);
 	expect(routes()).toEqual(['initiate', 'upload']);
 	expect(emulator().uploads.size).toBe(0);
@@ -101,10 +106,7 @@ test('a 403 on a part of a multipart upload (a file over 90 MB): the upload was 
 	const part = emulator().requests.find((request) => request.route === 'upload-part');
 	expect(part?.host).toBe(UPLOAD_HOST);
 	expect(part?.answerStatus).toBe(403);
-	expect(error?.message).toBe(`The audio upload was refused (HTTP 403 from ${UPLOAD_HOST}) [item 0]`);
-	expect(error?.description).toMatch(/at the upload address fal gave for it\. Such an address is signed and valid for a short time only/);
-	expect(error?.description).toMatch(/Request has expired/);
-	expect(error?.description).toMatch(/no job was started for this item; nothing was paid for it/);
+	expectUploadRefused(error);
 	expect(`${error?.message} ${error?.description}`).not.toMatch(/key|credential|scope|locked|retries exhausted/i);
 	// The refused part is asked once: neither the node nor the fal client's own part retries send it again.
 	expect(routes()).toEqual(['initiate-multipart', 'upload-part']);
